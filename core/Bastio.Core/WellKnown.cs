@@ -61,6 +61,14 @@ public static class WellKnown
         public const string NamePrefix = "bastio-ak-";
         public const string KeyId = "keyId";
         public const string Current = "current";
+
+        /// <summary>
+        /// A new key's verifier, written before the new key reaches the delivery Secret so the gateway
+        /// already accepts it; promoted to <see cref="Current"/> once delivered. This ordering makes
+        /// rotation crash-safe: the delivery Secret never holds a key the gateway would refuse.
+        /// </summary>
+        public const string Pending = "pending";
+
         public const string Previous = "previous";
 
         /// <summary>RFC 3339; the previous verifier is refused from this moment.</summary>
