@@ -11,7 +11,7 @@ export BASTIO_CLUSTER_PORT DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_
 
 .PHONY: help
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 .PHONY: tools
 tools: ## install the external tools the tests use (kubectl, helm, lua5.1, wrk, nginx) when missing
@@ -33,3 +33,20 @@ cluster: ## serve only the in-process test cluster with the CRDs installed (kube
 .PHONY: crds
 crds: ## regenerate the CRD YAML in crds/ from the C# resource model
 	$(DOTNET) run --project crds/Bastio.Crds.Generator -c $(CONFIGURATION) -- crds
+
+.PHONY: chart-crds
+chart-crds: ## copy crds/*.yaml into the Helm chart (a chart test fails when they differ)
+	rm -f charts/bastio/crds/*.yaml && cp crds/*.yaml charts/bastio/crds/
+
+.PHONY: helm-lint
+helm-lint: tools ## lint the Helm chart with default and all-features values
+	.tools/node_modules/.bin/helm lint charts/bastio
+	.tools/node_modules/.bin/helm lint charts/bastio -f charts/bastio/ci/all-features-values.yaml
+
+.PHONY: images
+images: ## build the operator and gateway container images (needs Docker)
+	@scripts/images.sh
+
+.PHONY: e2e
+e2e: tools ## the end-to-end suite against a real k3d cluster (needs Docker and k3d)
+	@scripts/e2e.sh

@@ -125,6 +125,9 @@ public sealed record DeleteOptions
     public string? PreconditionResourceVersion { get; init; }
 
     public long? GracePeriodSeconds { get; init; }
+
+    /// <summary>Ask the server to validate the deletion without performing it.</summary>
+    public bool DryRun { get; init; }
 }
 
 public enum WatchEventType

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bastio.Kubernetes.Serialization;
 
 namespace Bastio.Kubernetes.Models;
 
@@ -25,9 +26,11 @@ public sealed class ObjectMeta
     public long? Generation { get; set; }
 
     [JsonPropertyName("creationTimestamp")]
+    [JsonConverter(typeof(Rfc3339TimeConverter))]
     public DateTimeOffset? CreationTimestamp { get; set; }
 
     [JsonPropertyName("deletionTimestamp")]
+    [JsonConverter(typeof(Rfc3339TimeConverter))]
     public DateTimeOffset? DeletionTimestamp { get; set; }
 
     [JsonPropertyName("deletionGracePeriodSeconds")]
@@ -85,6 +88,7 @@ public sealed class Condition
     public long? ObservedGeneration { get; set; }
 
     [JsonPropertyName("lastTransitionTime")]
+    [JsonConverter(typeof(Rfc3339TimeConverter))]
     public DateTimeOffset? LastTransitionTime { get; set; }
 
     [JsonPropertyName("reason")]

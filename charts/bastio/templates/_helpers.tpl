@@ -1,0 +1,99 @@
+{{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{- define "bastio.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Resource name prefix; names below add at most 9 characters, so this stops at 54. */}}
+{{- define "bastio.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 54 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 54 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 54 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every resource; call with (dict "ctx" $ "component" "gateway"). */}}
+{{- define "bastio.labels" -}}
+helm.sh/chart: {{ include "bastio.chart" .ctx }}
+{{ include "bastio.selectorLabels" . }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/part-of: bastio
+{{- with .ctx.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "bastio.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+{{- with .component }}
+app.kubernetes.io/component: {{ . }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.operator.serviceAccountName" -}}
+{{- printf "%s-operator" (include "bastio.fullname" .) }}
+{{- end }}
+
+{{- define "bastio.gateway.serviceAccountName" -}}
+{{- printf "%s-gateway" (include "bastio.fullname" .) }}
+{{- end }}
+
+{{- define "bastio.rotator.serviceAccountName" -}}
+{{- printf "%s-rotator" (include "bastio.fullname" .) }}
+{{- end }}
+
+{{/* Image reference; call with (dict "ctx" $ "image" .Values.operator.image). A digest wins over a tag. */}}
+{{- define "bastio.image" -}}
+{{- if .image.digest }}
+{{- printf "%s@%s" .image.repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" .image.repository (default .ctx.Chart.AppVersion .image.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.operator.leaderElect" -}}
+{{- if or .Values.operator.leaderElection.enabled (gt (int .Values.operator.replicas) 1) }}true{{ end }}
+{{- end }}
+
+{{/* The URL the operator writes into delivery Secrets: the gateway Service unless overridden. */}}
+{{- define "bastio.gatewayUrl" -}}
+{{- if .Values.operator.gatewayUrl }}
+{{- .Values.operator.gatewayUrl }}
+{{- else if .Values.gateway.tls.enabled }}
+{{- printf "https://%s-gateway.%s.svc:%d" (include "bastio.fullname" .) .Release.Namespace (int .Values.gateway.service.tlsPort) }}
+{{- else }}
+{{- printf "http://%s-gateway.%s.svc:%d" (include "bastio.fullname" .) .Release.Namespace (int .Values.gateway.service.port) }}
+{{- end }}
+{{- end }}
+
+{{/* The three custom resource kinds, for RBAC rules. */}}
+{{- define "bastio.resources" -}}
+- apikeys
+- providerkeys
+- proxies
+{{- end }}
+
+{{/* Volumes every component mounts: .NET writes diagnostics sockets and temp files under /tmp,
+     which the read-only root filesystem would otherwise refuse. */}}
+{{- define "bastio.tmpVolumeMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{- define "bastio.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    medium: Memory
+    sizeLimit: 64Mi
+{{- end }}

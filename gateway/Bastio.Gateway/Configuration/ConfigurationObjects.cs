@@ -1,0 +1,11 @@
+using Bastio.Crds;
+using Bastio.Kubernetes.Models;
+
+namespace Bastio.Gateway.Configuration;
+
+/// <summary>The cluster objects a snapshot is built from (read-only views of the informer caches).</summary>
+public sealed record ConfigurationObjects(
+    IReadOnlyList<ApiKey> ApiKeys,
+    IReadOnlyList<Proxy> Proxies,
+    IReadOnlyList<ProviderKey> ProviderKeys,
+    IReadOnlyList<Secret> SystemSecrets);

@@ -1,0 +1,32 @@
+using System.Collections.Frozen;
+using Bastio.Core.Keys;
+using Bastio.Gateway.Networking;
+
+namespace Bastio.Gateway.Configuration;
+
+/// <summary>A Proxy as the gateway serves it.</summary>
+public sealed class ProxyEntry
+{
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public required ProviderKind Provider { get; init; }
+
+    /// <summary><c>spec.upstream</c> without a trailing slash; request paths after <c>/v1</c> are appended.</summary>
+    public required string Upstream { get; init; }
+
+    public required KeyEnvironment Environment { get; init; }
+
+    /// <summary>Null when every model is allowed.</summary>
+    public FrozenSet<string>? AllowedModels { get; init; }
+
+    public IpAllowList? IpAllowList { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Usable provider keys; empty means requests get <c>proxy_not_ready</c>.</summary>
+    public IReadOnlyList<ProviderKeyEntry> ProviderKeys { get; init; } = [];
+
+    public override string ToString() => $"{Namespace}/{Name}";
+}

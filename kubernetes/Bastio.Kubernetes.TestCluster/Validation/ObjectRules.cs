@@ -1,0 +1,178 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Bastio.Kubernetes.TestCluster.Api;
+using Bastio.Kubernetes.TestCluster.Resources;
+using Bastio.Kubernetes.TestCluster.Serialization;
+using Bastio.Kubernetes.TestCluster.Storage;
+
+namespace Bastio.Kubernetes.TestCluster.Validation;
+
+/// <summary>The per-kind defaulting and validation the real API server applies on every write.</summary>
+internal static partial class ObjectRules
+{
+    public static void ValidateName(ResourceType type, string name)
+    {
+        var isLabel = type == BuiltInResources.Namespaces;
+        if (isLabel ? (name.Length <= 63 && DnsLabel().IsMatch(name)) : (name.Length <= 253 && DnsSubdomain().IsMatch(name)))
+        {
+            return;
+        }
+
+        var message = isLabel
+            ? $"Invalid value: \"{name}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            : $"Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+        throw ApiException.Invalid(type, name, [new("FieldValueInvalid", message, "metadata.name")]);
+    }
+
+    /// <summary>Server-side defaults and derived fields; <paramref name="old"/> is null on create.</summary>
+    public static void Normalize(ResourceType type, JsonObject obj, JsonObject? old, string now)
+    {
+        if (type == BuiltInResources.Secrets)
+        {
+            NormalizeSecret(obj);
+        }
+        else if (type == BuiltInResources.Namespaces)
+        {
+            obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+            if (obj["metadata"]!["deletionTimestamp"] is null)
+            {
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
+            }
+        }
+        else if (type == BuiltInResources.CustomResourceDefinitions)
+        {
+            NormalizeCrd(obj, old, now);
+        }
+    }
+
+    public static void Validate(ResourceType type, JsonObject obj, JsonObject? old, WriteContext context)
+    {
+        if (type.IsCustom && type.Schema is { } schema)
+        {
+            new SchemaValidator(type, context).Apply(obj, schema, old);
+        }
+    }
+
+    private static void NormalizeSecret(JsonObject secret)
+    {
+        if (secret["data"] is JsonObject data)
+        {
+            foreach (var (_, value) in data)
+            {
+                var text = JsonTree.GetString(value) ?? "";
+                var bytes = new byte[text.Length];
+                if (!Convert.TryFromBase64String(text, bytes, out _))
+                {
+                    // Never echo the value: it is key material.
+                    throw ApiException.BadRequest("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte " + FirstBadBase64Byte(text));
+                }
+            }
+        }
+
+        if (secret["stringData"] is JsonObject stringData)
+        {
+            var merged = secret["data"] as JsonObject ?? [];
+            foreach (var (key, value) in stringData)
+            {
+                merged[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonTree.GetString(value) ?? ""));
+            }
+
+            secret.Remove("stringData");
+            secret["data"] = merged;
+        }
+
+        if (string.IsNullOrEmpty(JsonTree.GetString(secret["type"])))
+        {
+            secret["type"] = "Opaque";
+        }
+    }
+
+    private static int FirstBadBase64Byte(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '='))
+            {
+                return i;
+            }
+        }
+
+        return text.Length;
+    }
+
+    private static void NormalizeCrd(JsonObject crd, JsonObject? old, string now)
+    {
+        var name = (string)crd["metadata"]!["name"]!;
+        var type = BuiltInResources.CustomResourceDefinitions;
+        var spec = crd["spec"] as JsonObject;
+        var names = spec?["names"] as JsonObject;
+        var group = JsonTree.GetString(spec?["group"]);
+        var plural = JsonTree.GetString(names?["plural"]);
+        var causes = new List<StatusCause>();
+        if (string.IsNullOrEmpty(group))
+        {
+            causes.Add(new("FieldValueRequired", "Required value", "spec.group"));
+        }
+
+        if (string.IsNullOrEmpty(plural))
+        {
+            causes.Add(new("FieldValueRequired", "Required value", "spec.names.plural"));
+        }
+
+        if (string.IsNullOrEmpty(JsonTree.GetString(names?["kind"])))
+        {
+            causes.Add(new("FieldValueRequired", "Required value", "spec.names.kind"));
+        }
+
+        if (spec?["versions"] is not JsonArray { Count: > 0 } versions)
+        {
+            causes.Add(new("FieldValueRequired", "Required value: must have exactly one version marked as storage version", "spec.versions"));
+            versions = [];
+        }
+        else if (versions.Count(v => (bool?)v?["storage"] == true) != 1)
+        {
+            causes.Add(new("FieldValueInvalid", "Invalid value: \"" + versions.Count(v => (bool?)v?["storage"] == true) + "\": must have exactly one version marked as storage version", "spec.versions"));
+        }
+
+        if (causes.Count == 0 && name != $"{plural}.{group}")
+        {
+            causes.Add(new("FieldValueInvalid", $"Invalid value: \"{name}\": must be spec.names.plural+\".\"+spec.group", "metadata.name"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiException.Invalid(type, name, causes);
+        }
+
+        var accepted = names!.DeepClone().AsObject();
+        accepted["singular"] ??= ((string)names["kind"]!).ToLowerInvariant();
+        accepted["listKind"] ??= (string)names["kind"]! + "List";
+        var storage = (string)versions.First(v => (bool?)v?["storage"] == true)!["name"]!;
+        var stored = JsonTree.StringItems(old?["status"]?["storedVersions"]).Append(storage).Distinct();
+        var since = JsonTree.GetString(old?["status"]?["conditions"]?[0]?["lastTransitionTime"]) ?? now;
+        crd["status"] = new JsonObject
+        {
+            ["conditions"] = new JsonArray(
+                new JsonObject
+                {
+                    ["type"] = "NamesAccepted", ["status"] = "True", ["reason"] = "NoConflicts",
+                    ["message"] = "no conflicts found", ["lastTransitionTime"] = since,
+                },
+                new JsonObject
+                {
+                    ["type"] = "Established", ["status"] = "True", ["reason"] = "InitialNamesAccepted",
+                    ["message"] = "the initial names have been accepted", ["lastTransitionTime"] = since,
+                }),
+            ["acceptedNames"] = accepted,
+            ["storedVersions"] = new JsonArray([.. stored.Select(v => (JsonNode)v)]),
+        };
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
+}

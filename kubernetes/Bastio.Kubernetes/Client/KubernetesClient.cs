@@ -1,0 +1,110 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Serialization.Metadata;
+using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bastio.Kubernetes.Client;
+
+/// <summary>
+/// An API server client over one pooled HTTPS connection set. Thread-safe; create one per process and
+/// share it. Resource clients it hands out are cheap and share its rate limit.
+/// </summary>
+public sealed class KubernetesClient : IKubernetesClient, IDisposable
+{
+    private readonly ApiConnection _connection;
+
+    public KubernetesClient(
+        KubernetesClientConfiguration configuration,
+        KubernetesClientOptions? options = null,
+        ILogger<KubernetesClient>? logger = null,
+        TimeProvider? timeProvider = null)
+        : this(configuration, options, CreateHandler(configuration), logger, timeProvider)
+    {
+    }
+
+    internal KubernetesClient(
+        KubernetesClientConfiguration configuration,
+        KubernetesClientOptions? options,
+        HttpMessageHandler handler,
+        ILogger? logger,
+        TimeProvider? timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        options ??= new KubernetesClientOptions();
+        timeProvider ??= TimeProvider.System;
+        logger ??= NullLogger.Instance;
+        var tokens = TokenProvider.Create(configuration.Token, configuration.TokenFile, options.TokenFileRefreshInterval, timeProvider, logger);
+        _connection = new ApiConnection(configuration.Server, handler, tokens, options, timeProvider, logger);
+    }
+
+    public Uri Server => _connection.Server;
+
+    public IResourceClient<T> Resource<T>(ResourceType type, JsonTypeInfo<T> typeInfo, JsonTypeInfo<KubernetesList<T>> listTypeInfo)
+        where T : class, IKubernetesObject
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        ArgumentNullException.ThrowIfNull(listTypeInfo);
+        return new ResourceClient<T>(_connection, type, typeInfo, listTypeInfo);
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    internal static SocketsHttpHandler CreateHandler(KubernetesClientConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var handler = new SocketsHttpHandler
+        {
+            // Re-resolve the API server's address now and then (it may move behind a DNS name).
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+        };
+        handler.SslOptions.TargetHost = configuration.TlsServerName;
+        handler.SslOptions.RemoteCertificateValidationCallback = ServerCertificateValidator(configuration);
+        if (configuration.ClientCertificate is { } certificate)
+        {
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate;
+        }
+
+        return handler;
+    }
+
+    private static RemoteCertificateValidationCallback ServerCertificateValidator(KubernetesClientConfiguration configuration)
+    {
+        if (configuration.SkipTlsVerify)
+        {
+            return (_, _, _, _) => true;
+        }
+
+        if (configuration.CertificateAuthorities is not { Count: > 0 } authorities)
+        {
+            return (_, _, _, errors) => errors == SslPolicyErrors.None;
+        }
+
+        return (_, certificate, chain, errors) =>
+        {
+            // A wrong host name or a missing certificate fails whatever the roots; only the chain is re-judged here.
+            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+            {
+                return false;
+            }
+
+            using var pinned = new X509Chain();
+            pinned.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            pinned.ChainPolicy.CustomTrustStore.AddRange(authorities);
+            pinned.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            if (chain is not null)
+            {
+                foreach (var element in chain.ChainElements)
+                {
+                    pinned.ChainPolicy.ExtraStore.Add(element.Certificate);
+                }
+            }
+
+            return pinned.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
+    }
+}

@@ -1,0 +1,114 @@
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Models;
+
+namespace Bastio.Kubernetes.Runtime.Informers;
+
+/// <summary>The kind-independent view of an informer: sync state and health counters (readiness, metrics).</summary>
+public interface IInformer
+{
+    ResourceType ResourceType { get; }
+
+    /// <summary>True once the initial list of every watched namespace has been loaded into the store.</summary>
+    bool HasSynced { get; }
+
+    /// <summary>Completes when <see cref="HasSynced"/> turns true.</summary>
+    Task WaitForSyncAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Last confirmed contact with the API server: a successful list, any watch event or bookmark, or a
+    /// watch the server ended cleanly. Null before the first. Consumers that must fail closed (the gateway)
+    /// compare it with their staleness limit.
+    /// </summary>
+    DateTimeOffset? LastSyncTime { get; }
+
+    /// <summary>Watches re-established after the previous one ended for any reason (drop, error, watchdog, 410).</summary>
+    long WatchRestarts { get; }
+
+    /// <summary>Full relists after the initial one (each 410 Gone causes one).</summary>
+    long Relists { get; }
+
+    /// <summary>Lists, then watches and keeps the store current until cancelled. Call once.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A cache of one kind kept current by list + watch (client-go's SharedIndexInformer).
+/// Objects handed out are shared with the cache: treat them as read-only and copy before changing.
+/// </summary>
+public interface IInformer<T> : IInformer
+    where T : class, IKubernetesObject
+{
+    IInformerStore<T> Store { get; }
+
+    /// <summary>
+    /// Registers a handler. It first receives <see cref="InformerEventType.Added"/> for every object
+    /// already cached, then every change, in order. Handlers run on the informer's thread: keep them
+    /// short (typically: enqueue a key). Exceptions are logged and swallowed. Dispose to unsubscribe.
+    /// </summary>
+    IDisposable Subscribe(Action<InformerEvent<T>> handler);
+
+    /// <summary>
+    /// Adds a named index (e.g. "ApiKeys by proxy") queried with <see cref="IInformerStore{T}.ByIndex"/>.
+    /// The function returns the index values of an object (none, one or several) and must be pure.
+    /// </summary>
+    void AddIndex(string indexName, Func<T, IEnumerable<string>> indexFunc);
+}
+
+/// <summary>A thread-safe read view of an informer's cache.</summary>
+public interface IInformerStore<T>
+    where T : class, IKubernetesObject
+{
+    int Count { get; }
+
+    /// <summary><paramref name="ns"/> is null for cluster-scoped kinds.</summary>
+    T? Get(string? ns, string name);
+
+    T? Get(ObjectKey key);
+
+    IReadOnlyList<T> List();
+
+    /// <summary>Objects whose index function returned <paramref name="value"/>; throws for an unknown index.</summary>
+    IReadOnlyList<T> ByIndex(string indexName, string value);
+}
+
+public enum InformerEventType
+{
+    Added,
+    Updated,
+    Deleted,
+}
+
+/// <summary>A change seen by an informer. <see cref="OldObject"/> is set for updates.</summary>
+public sealed record InformerEvent<T>(InformerEventType Type, T Object, T? OldObject = null)
+    where T : class, IKubernetesObject;
+
+/// <summary>Informer settings. Defaults follow client-go's reflector.</summary>
+public sealed class InformerOptions
+{
+    /// <summary>Namespaces to watch, one watch each. Empty: all namespaces (or a cluster-scoped kind).</summary>
+    public IList<string> Namespaces { get; } = [];
+
+    public string? LabelSelector { get; set; }
+
+    public string? FieldSelector { get; set; }
+
+    /// <summary>Drop <c>metadata.managedFields</c> before caching: it is large and controllers never read it.</summary>
+    public bool StripManagedFields { get; set; } = true;
+
+    /// <summary>Page size of the (re)list.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>
+    /// A watch that delivers nothing (not even a bookmark) for this long is assumed dead and restarted
+    /// from the last seen version. Keep it above the server's bookmark interval.
+    /// </summary>
+    public TimeSpan WatchdogTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Server-side watch timeout; null lets the client pick 5–10 minutes at random.</summary>
+    public TimeSpan? WatchTimeout { get; set; }
+
+    /// <summary>First retry delay after an error; doubles up to <see cref="MaxBackoff"/>, with up to 100% jitter added.</summary>
+    public TimeSpan MinBackoff { get; set; } = TimeSpan.FromMilliseconds(800);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Models;
+
+namespace Bastio.Kubernetes.Runtime.Objects;
+
+/// <summary>
+/// Adds and removes finalizers with a merge patch that carries the object's resourceVersion, so a patch
+/// computed from a stale copy is refused (409) rather than clobbering another writer's finalizer; on 409
+/// the object is re-read and the change re-applied.
+/// </summary>
+public static class Finalizers
+{
+    private const int MaxAttempts = 5;
+
+    public static bool Has(IKubernetesObject obj, string finalizer)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return obj.Metadata.Finalizers?.Contains(finalizer, StringComparer.Ordinal) == true;
+    }
+
+    /// <summary>True once deletion was requested: the object only waits for its finalizers.</summary>
+    public static bool IsTerminating(IKubernetesObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return obj.Metadata.DeletionTimestamp is not null;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="finalizer"/> unless present. Returns the current object, or null if it no longer
+    /// exists. A terminating object is returned unchanged: the API server accepts no new finalizers then.
+    /// </summary>
+    public static Task<T?> EnsureAsync<T>(IResourceClient<T> client, T obj, string finalizer, CancellationToken cancellationToken = default)
+        where T : class, IKubernetesObject
+        => UpdateAsync(client, obj, finalizer, add: true, cancellationToken);
+
+    /// <summary>
+    /// Removes <paramref name="finalizer"/> if present. Returns the current object, or null once it is gone
+    /// (removing the last finalizer of a terminating object lets the server delete it).
+    /// </summary>
+    public static Task<T?> RemoveAsync<T>(IResourceClient<T> client, T obj, string finalizer, CancellationToken cancellationToken = default)
+        where T : class, IKubernetesObject
+        => UpdateAsync(client, obj, finalizer, add: false, cancellationToken);
+
+    private static async Task<T?> UpdateAsync<T>(IResourceClient<T> client, T obj, string finalizer, bool add, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentException.ThrowIfNullOrEmpty(finalizer);
+        var current = obj;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (Has(current, finalizer) == add || (add && IsTerminating(current)))
+            {
+                return current;
+            }
+
+            var finalizers = (current.Metadata.Finalizers ?? []).Where(f => f != finalizer).ToList();
+            if (add)
+            {
+                finalizers.Add(finalizer);
+            }
+
+            var patch = Patch(current.Metadata.ResourceVersion, finalizers);
+            try
+            {
+                return await client.PatchAsync(current.Metadata.Namespace, current.Metadata.Name!, PatchType.Merge, patch, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (NotFoundException)
+            {
+                return null;
+            }
+            catch (ConflictException) when (attempt < MaxAttempts)
+            {
+                var fresh = await client.TryGetAsync(current.Metadata.Namespace, current.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+                if (fresh is null)
+                {
+                    return null;
+                }
+
+                current = fresh;
+            }
+        }
+    }
+
+    private static string Patch(string? resourceVersion, List<string> finalizers)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("metadata");
+            if (resourceVersion is not null)
+            {
+                writer.WriteString("resourceVersion", resourceVersion);
+            }
+
+            if (finalizers.Count == 0)
+            {
+                // RFC 7386: null deletes the field.
+                writer.WriteNull("finalizers");
+            }
+            else
+            {
+                writer.WriteStartArray("finalizers");
+                finalizers.ForEach(writer.WriteStringValue);
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

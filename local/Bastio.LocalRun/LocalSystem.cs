@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Bastio.Core;
+using Bastio.Crds;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Models;
+using Bastio.LocalRun.Configuration;
+using Bastio.LocalRun.Manifests;
+using Bastio.LocalRun.Processes;
+using Bastio.LocalRun.Readiness;
+
+namespace Bastio.LocalRun;
+
+/// <summary>
+/// The whole system on this machine: the in-process test cluster, the stub upstream, the operator
+/// and the gateway as separate processes, the CRDs and examples applied, the example key printed.
+/// Runs until <c>stop</c> fires or a component dies, then stops every process it started.
+/// </summary>
+public sealed class LocalSystem(LocalRunOptions options, TextWriter console, TimeProvider timeProvider)
+{
+    public const int ExitOk = 0;
+    public const int ExitFailed = 1;
+    public const int ExitConfiguration = 2;
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private readonly List<ChildProcess> _children = [];
+    private readonly ProcessSpawner _spawner = new();
+
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        var conflicts = PortCheck.FindConflicts(options.Ports);
+        if (conflicts.Count > 0)
+        {
+            foreach (var conflict in conflicts)
+            {
+                await console.WriteLineAsync($"error: {conflict}");
+            }
+
+            return ExitConfiguration;
+        }
+
+        var missing = Components.Where(component => !File.Exists(AssemblyPath(component))).ToList();
+        if (missing.Count > 0)
+        {
+            await console.WriteLineAsync(
+                $"error: not built ({options.Configuration}): {string.Join(", ", missing.Select(AssemblyPath))}; `make run` builds before it starts");
+            return ExitConfiguration;
+        }
+
+        Directory.CreateDirectory(options.StateDirectory);
+        File.Delete(options.KubeconfigPath);
+        using var logs = new LogSink(options.LogDirectory);
+        try
+        {
+            var (apiKey, secretName) = await StartAsync(logs, stop);
+            await console.WriteLineAsync(Banner.Render(
+                options.GatewayUrl, apiKey, options.ExampleKey, secretName, options.Namespace, Display(options.KubeconfigPath), Display(options.LogDirectory)));
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using var registration = stop.Register(() => stopped.TrySetResult());
+            var exits = _children.ConvertAll(child => child.Exited);
+            var first = await Task.WhenAny([stopped.Task, .. exits]);
+            if (first != stopped.Task)
+            {
+                var child = _children[exits.IndexOf((Task<int>)first)];
+                await ReportAsync(logs, new StartupException($"{child.Name} exited unexpectedly (code {child.Exited.Result})", child.Name));
+                return ExitFailed;
+            }
+
+            await console.WriteLineAsync();
+            await console.WriteLineAsync("Stopping...");
+            return ExitOk;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await console.WriteLineAsync("Interrupted; stopping...");
+            return ExitOk;
+        }
+        catch (StartupException exception)
+        {
+            await ReportAsync(logs, exception);
+            return ExitFailed;
+        }
+        finally
+        {
+            await StopAllAsync();
+            File.Delete(options.KubeconfigPath);
+            await console.WriteLineAsync("Stopped.");
+        }
+    }
+
+    private static readonly Component Cluster = new("cluster", "kubernetes/Bastio.Kubernetes.TestCluster", "Bastio.Kubernetes.TestCluster");
+    private static readonly Component Stub = new("stub", "local/Bastio.StubUpstream", "Bastio.StubUpstream");
+    private static readonly Component Operator = new("operator", "operator/Bastio.Operator", "Bastio.Operator");
+    private static readonly Component Gateway = new("gateway", "gateway/Bastio.Gateway", "Bastio.Gateway");
+    private static readonly Component[] Components = [Cluster, Stub, Operator, Gateway];
+
+    private async Task<(string ApiKey, string SecretName)> StartAsync(LogSink logs, CancellationToken stop)
+    {
+        var waiter = new Waiter(timeProvider, options.StepTimeout, _children);
+        var stubKey = "sk-local-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var stubUrl = new Uri($"http://127.0.0.1:{options.StubPort.Port}/v1");
+
+        await StepAsync("test cluster", $"https://127.0.0.1:{options.ClusterPort.Port}", async () =>
+        {
+            await LaunchAsync(logs, Cluster, "--port", $"{options.ClusterPort.Port}", "--kubeconfig", options.KubeconfigPath,
+                "--namespace", options.Namespace, "--namespace", options.SystemNamespace);
+            await LaunchAsync(logs, Stub, "--port", $"{options.StubPort.Port}", "--valid-key", stubKey);
+        });
+        var client = await waiter.UntilAsync("the test cluster to answer", Cluster.Name, async token =>
+        {
+            if (!File.Exists(options.KubeconfigPath))
+            {
+                return null;
+            }
+
+            var candidate = new KubernetesClient(KubernetesClientConfiguration.Load(options.KubeconfigPath), new KubernetesClientOptions { MaxReadRetries = 0 });
+            await candidate.Namespaces().ListAsync(null, new ListOptions { Limit = 1 }, token);
+            return candidate;
+        }, stop);
+
+        var applier = new ManifestApplier(client);
+        await StepAsync("CRDs", "crds/", async () =>
+        {
+            foreach (var manifest in ReadManifests("crds"))
+            {
+                await applier.ApplyAsync(manifest, options.Namespace, stop);
+            }
+
+            await waiter.UntilAsync("the bastio.io CRDs to be served", Cluster.Name, async token =>
+            {
+                await client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey)
+                    .ListAsync(options.Namespace, new ListOptions { Limit = 1 }, token);
+                return "served";
+            }, stop);
+        });
+
+        await StepAsync("stub upstream", stubUrl.ToString(), () =>
+            waiter.UntilAsync("the stub upstream", Stub.Name, token => ProbeAsync(new Uri(stubUrl + "/models"), stubKey, token), stop));
+
+        await StepAsync("operator and gateway", options.GatewayUrl.ToString(), async () =>
+        {
+            var kubeconfig = options.KubeconfigPath;
+            await LaunchAsync(logs, Operator, "--kubeconfig", kubeconfig, "--system-namespace", options.SystemNamespace,
+                "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'));
+            await LaunchAsync(logs, Gateway, "--kubeconfig", kubeconfig, "--system-namespace", options.SystemNamespace,
+                "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}");
+        });
+
+        await StepAsync("examples", "examples/", async () =>
+        {
+            var examples = ReadManifests("examples");
+            LocalExamples.Rewrite(examples, stubUrl, stubKey);
+            foreach (var manifest in examples)
+            {
+                await applier.ApplyAsync(manifest, options.Namespace, stop);
+            }
+        });
+
+        await StepAsync("gateway synced", $"http://127.0.0.1:{options.GatewayAdminPort.Port}/readyz", () =>
+            waiter.UntilAsync("the gateway to sync (/readyz)", Gateway.Name,
+                token => ProbeAsync(new Uri($"http://127.0.0.1:{options.GatewayAdminPort.Port}/readyz"), null, token), stop));
+
+        var apiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        var secrets = client.Secrets();
+        string apiKey = "";
+        string secretName = "";
+        await StepAsync("example key", $"apikey/{options.ExampleKey}", async () =>
+        {
+            var key = await waiter.UntilAsync($"ApiKey {options.Namespace}/{options.ExampleKey} to be Ready", Operator.Name, async token =>
+            {
+                var current = await apiKeys.GetAsync(options.Namespace, options.ExampleKey, token);
+                return current.Status is { Conditions: { } conditions } status
+                    && status.ObservedGeneration >= current.Metadata.Generation
+                    && conditions.Exists(condition => condition is { Type: "Ready", Status: "True" })
+                    ? current
+                    : null;
+            }, stop);
+            secretName = key.Status?.SecretName ?? key.Spec.SecretName ?? $"{options.ExampleKey}-key";
+            var delivered = await waiter.UntilAsync($"Secret {options.Namespace}/{secretName}", Operator.Name, async token =>
+                (await secrets.TryGetAsync(options.Namespace, secretName, token))?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey), stop);
+            apiKey = Encoding.UTF8.GetString(delivered);
+
+            // Ready in the cluster is not yet "works": wait until the gateway itself accepts the key.
+            await waiter.UntilAsync("the gateway to accept the example key", Gateway.Name,
+                token => ProbeAsync(new Uri(options.GatewayUrl + "/models"), apiKey, token), stop);
+        });
+        return (apiKey, secretName);
+    }
+
+    private async Task StepAsync(string name, string detail, Func<Task> step)
+    {
+        var started = timeProvider.GetTimestamp();
+        await console.WriteAsync($"  starting {name}... ");
+        await step();
+        await console.WriteLineAsync($"ok ({timeProvider.GetElapsedTime(started).TotalSeconds:0.0}s, {detail})");
+    }
+
+    private async Task LaunchAsync(LogSink logs, Component component, params string[] arguments)
+    {
+        var host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var child = await ChildProcess.StartAsync(_spawner, logs, component.Name, host, [AssemblyPath(component), .. arguments], options.RepositoryRoot);
+        _children.Add(child);
+    }
+
+    private async Task StopAllAsync()
+    {
+        // Reverse start order: the gateway and operator go before the API server they talk to.
+        foreach (var group in new[] { new[] { Gateway.Name, Operator.Name }, [Stub.Name], [Cluster.Name] })
+        {
+            await Task.WhenAll(_children.Where(child => group.Contains(child.Name)).Select(child => child.StopAsync(options.StopGracePeriod)));
+        }
+    }
+
+    private async Task ReportAsync(LogSink logs, StartupException exception)
+    {
+        await console.WriteLineAsync();
+        await console.WriteLineAsync($"error: {exception.Message}");
+        if (exception.Component is { } component)
+        {
+            var tail = logs.Tail(component);
+            if (tail.Count > 0)
+            {
+                await console.WriteLineAsync($"last lines of {Display(logs.PathOf(component))}:");
+                foreach (var line in tail)
+                {
+                    await console.WriteLineAsync($"  {line}");
+                }
+            }
+        }
+
+        await console.WriteLineAsync($"all logs: {Display(options.LogDirectory)}");
+    }
+
+    private List<System.Text.Json.Nodes.JsonObject> ReadManifests(string folder)
+    {
+        var directory = Path.Combine(options.RepositoryRoot, folder);
+        var files = Directory.GetFiles(directory, "*.yaml").Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+        {
+            throw new StartupException($"no *.yaml manifests in {Display(directory)}");
+        }
+
+        try
+        {
+            return [.. files.SelectMany(file => YamlDocuments.Parse(File.ReadAllText(file), Display(file)))];
+        }
+        catch (FormatException exception)
+        {
+            throw new StartupException(exception.Message, innerException: exception);
+        }
+    }
+
+    /// <summary>The response for a 200, null for anything else; the key is sent only as a header.</summary>
+    private static async Task<string?> ProbeAsync(Uri url, string? bearer, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await Http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode ? "ok" : null;
+    }
+
+    private string AssemblyPath(Component component) =>
+        Path.Combine(options.RepositoryRoot, component.Project, "bin", options.Configuration, "net10.0", component.Assembly + ".dll");
+
+    /// <summary>Paths relative to the current directory when inside it, as a user would type them.</summary>
+    private static string Display(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+    }
+
+    private sealed record Component(string Name, string Project, string Assembly);
+}

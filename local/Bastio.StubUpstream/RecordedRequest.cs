@@ -1,0 +1,13 @@
+namespace Bastio.StubUpstream;
+
+/// <summary>A request as the stub received it (path without the optional <c>/v1</c> base).</summary>
+public sealed record RecordedRequest(
+    string Method,
+    string Path,
+    string QueryString,
+    IReadOnlyDictionary<string, string> Headers,
+    string Body)
+{
+    /// <summary>Header value by case-insensitive name, or null.</summary>
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}

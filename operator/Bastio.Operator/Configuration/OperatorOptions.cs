@@ -1,0 +1,45 @@
+using Bastio.Core;
+
+namespace Bastio.Operator.Configuration;
+
+/// <summary>Settings of one operator process, filled from the command line.</summary>
+public sealed class OperatorOptions
+{
+    /// <summary>Kubeconfig file; null = KUBECONFIG, ~/.kube/config, then in-cluster.</summary>
+    public string? Kubeconfig { get; set; }
+
+    public string? Context { get; set; }
+
+    public string SystemNamespace { get; set; } = WellKnown.DefaultSystemNamespace;
+
+    public string AdminAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>0 picks a free port (tests).</summary>
+    public int AdminPort { get; set; } = 18091;
+
+    public bool LeaderElect { get; set; }
+
+    /// <summary>Lease name in the system namespace when <see cref="LeaderElect"/> is set.</summary>
+    public string LeaseName { get; set; } = "bastio-operator";
+
+    /// <summary>Namespaces whose ApiKeys, ProviderKeys and Proxies are reconciled; empty = all.</summary>
+    public IReadOnlyList<string> WatchNamespaces { get; set; } = [];
+
+    /// <summary>Image of the rotation CronJob's pod: the operator image, which has the <c>rotate</c> command.</summary>
+    public string RotatorImage { get; set; } = "ghcr.io/bastio/bastio-operator:latest";
+
+    public string RotatorServiceAccount { get; set; } = "bastio-rotator";
+
+    /// <summary>Written as <c>baseUrl</c> into delivery Secrets when set.</summary>
+    public Uri? GatewayUrl { get; set; }
+
+    public TimeSpan ValidationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often every cached object is reconciled again even without a change.</summary>
+    public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Reconciles running at once per controller.</summary>
+    public int Workers { get; set; } = 2;
+}

@@ -1,0 +1,85 @@
+using Bastio.Core.Keys;
+using Bastio.Core.Time;
+using Bastio.Crds;
+using Bastio.Operator.Naming;
+using static Bastio.Operator.Controllers.ApiKeys.ApiKeyConditions;
+
+namespace Bastio.Operator.Controllers.ApiKeys;
+
+/// <summary>Computes an ApiKey's status from the stored key and the spec. Only public facts go in.</summary>
+internal static class ApiKeyStatusBuilder
+{
+    /// <summary>A copy of the stored status to update; fields this reconcile does not decide keep their values.</summary>
+    public static ApiKeyStatus Start(ApiKey apiKey)
+    {
+        var old = apiKey.Status;
+        return new ApiKeyStatus
+        {
+            ObservedGeneration = apiKey.Metadata.Generation,
+            Conditions = StatusConditions.Copy(old?.Conditions),
+            Phase = old?.Phase,
+            KeyId = old?.KeyId,
+            KeyPrefix = old?.KeyPrefix,
+            Version = old?.Version,
+            CreatedAt = old?.CreatedAt,
+            LastRotatedAt = old?.LastRotatedAt,
+            PreviousKeyExpiresAt = old?.PreviousKeyExpiresAt,
+            NextRotationAt = old?.NextRotationAt,
+            LastRotationRequest = old?.LastRotationRequest,
+            SecretName = ManagedObjectNames.DeliverySecret(apiKey.Metadata.Name!, apiKey.Spec.SecretName),
+        };
+    }
+
+    public static void Invalid(ApiKeyStatus status, ApiKey apiKey, ApiKeySpecProblem problem, DateTimeOffset now)
+    {
+        status.Phase = Phases.Invalid;
+        status.NextRotationAt = null;
+        StatusConditions.Set(status, Ready, StatusConditions.False, problem.Reason, problem.Message, apiKey.Metadata.Generation, now);
+    }
+
+    public static void Revoked(ApiKeyStatus status, ApiKey apiKey, ApiKeyStatus oldStatus, DateTimeOffset now)
+    {
+        status.Phase = Phases.Revoked;
+        status.PreviousKeyExpiresAt = null;
+        status.NextRotationAt = null;
+        StatusConditions.Set(status, Ready, StatusConditions.False, Phases.Revoked, "The key is revoked and its key material destroyed.", apiKey.Metadata.Generation, now);
+        var undone = apiKey.Spec.Revoked != true && oldStatus.Phase == Phases.Revoked;
+        StatusConditions.Set(
+            status,
+            ApiKeyConditions.Revoked,
+            StatusConditions.True,
+            undone ? RevocationIsPermanent : Phases.Revoked,
+            undone
+                ? "spec.revoked was set back to false, which changes nothing: revocation is permanent. Create a new ApiKey for a new key."
+                : "Revoked: the gateway refuses this key with revoked_api_key.",
+            apiKey.Metadata.Generation,
+            now);
+    }
+
+    public static void Complete(ApiKeyStatus status, ApiKey apiKey, StoredKey? stored, KeyEnvironment environment, bool expired, DateTimeOffset now)
+    {
+        if (stored is not null)
+        {
+            status.KeyId = stored.KeyId;
+            status.KeyPrefix = ClientKey.DisplayPrefix(environment, stored.KeyId);
+            status.Version = stored.Version > 0 ? stored.Version : null;
+            status.PreviousKeyExpiresAt = stored.Previous is null ? null : stored.PreviousExpiresAt;
+        }
+
+        status.NextRotationAt = !expired && apiKey.Spec.Rotation?.Schedule is { } schedule && CronSchedule.TryParse(schedule, out var cron, out _)
+            ? cron.GetNextOccurrence(now)
+            : null;
+
+        (status.Phase, var reason, var message, var ready) = (expired, stored?.Current, apiKey.Spec.Disabled) switch
+        {
+            (true, _, _) => (Phases.Expired, Phases.Expired, $"The key expired at {Rfc3339.Format(apiKey.Spec.ExpiresAt!.Value)}.", false),
+            (_, null, _) => (Phases.Pending, Phases.Pending, "The key is being issued.", false),
+            (_, _, true) => (Phases.Disabled, Phases.Disabled, "The key is disabled (spec.disabled); the gateway refuses it until re-enabled.", false),
+            _ => (Phases.Active, Phases.Active, $"Key version {stored!.Version} is delivered in Secret {status.SecretName}.", true),
+        };
+        StatusConditions.Set(status, Ready, ready ? StatusConditions.True : StatusConditions.False, reason, message, apiKey.Metadata.Generation, now);
+    }
+
+    public static void SetRotated(ApiKeyStatus status, ApiKey apiKey, bool succeeded, string reason, string message, DateTimeOffset now) =>
+        StatusConditions.Set(status, Rotated, succeeded ? StatusConditions.True : StatusConditions.False, reason, message, apiKey.Metadata.Generation, now);
+}

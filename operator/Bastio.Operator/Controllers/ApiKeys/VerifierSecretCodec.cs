@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using Bastio.Core;
+using Bastio.Core.Encryption;
+using Bastio.Crds;
+using Bastio.Kubernetes.Models;
+
+namespace Bastio.Operator.Controllers.ApiKeys;
+
+/// <summary>
+/// Maps an ApiKey's <see cref="StoredKey"/> to and from its verifier Secret in the system namespace
+/// (layout: <see cref="WellKnown.VerifierSecret"/>). Verifiers are encrypted under the KEK ring and
+/// bound to the ApiKey, so a verifier copied to another key's Secret does not decrypt.
+/// </summary>
+internal static class VerifierSecretCodec
+{
+    /// <summary>The rotation request the stored key serves; recorded with the pending verifier.</summary>
+    public const string ServedRequestAnnotation = "bastio.io/served-rotation-request";
+
+    public static CiphertextBinding Binding(ApiKey apiKey) =>
+        new("ApiKey", apiKey.Metadata.Namespace ?? "", apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
+
+    /// <summary>Reads a verifier Secret; throws <see cref="DecryptionFailedException"/> when a verifier does not decrypt.</summary>
+    public static StoredKey? Decode(Secret? secret, ApiKey apiKey, EncryptionKeyRing ring)
+    {
+        if (secret?.Data is not { } data || !data.TryGetValue(WellKnown.VerifierSecret.KeyId, out var keyId))
+        {
+            return null;
+        }
+
+        var binding = Binding(apiKey);
+        byte[]? Open(string slot) =>
+            data.TryGetValue(slot, out var value) ? ring.Decrypt(Encoding.UTF8.GetString(value), binding) : null;
+
+        return new StoredKey(
+            Encoding.UTF8.GetString(keyId),
+            data.TryGetValue(WellKnown.VerifierSecret.Version, out var version)
+                && int.TryParse(Encoding.UTF8.GetString(version), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0,
+            Open(WellKnown.VerifierSecret.Current),
+            Open(WellKnown.VerifierSecret.Pending),
+            Open(WellKnown.VerifierSecret.Previous),
+            data.TryGetValue(WellKnown.VerifierSecret.PreviousExpiresAt, out var expires)
+                && DateTimeOffset.TryParse(Encoding.UTF8.GetString(expires), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
+            secret.Metadata.Annotations?.GetValueOrDefault(ServedRequestAnnotation));
+    }
+
+    /// <summary>The data of the Secret for <paramref name="stored"/>, with verifiers encrypted under the active KEK.</summary>
+    public static Dictionary<string, byte[]> Encode(StoredKey stored, ApiKey apiKey, EncryptionKeyRing ring)
+    {
+        var binding = Binding(apiKey);
+        var data = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [WellKnown.VerifierSecret.KeyId] = Encoding.UTF8.GetBytes(stored.KeyId),
+            [WellKnown.VerifierSecret.Version] = Encoding.UTF8.GetBytes(stored.Version.ToString(CultureInfo.InvariantCulture)),
+        };
+        void Seal(string slot, byte[]? verifier)
+        {
+            if (verifier is not null)
+            {
+                data[slot] = Encoding.UTF8.GetBytes(ring.Encrypt(verifier, binding));
+            }
+        }
+
+        Seal(WellKnown.VerifierSecret.Current, stored.Current);
+        Seal(WellKnown.VerifierSecret.Pending, stored.Pending);
+        Seal(WellKnown.VerifierSecret.Previous, stored.Previous);
+        if (stored.Previous is not null && stored.PreviousExpiresAt is { } expiresAt)
+        {
+            data[WellKnown.VerifierSecret.PreviousExpiresAt] = Encoding.UTF8.GetBytes(Rfc3339.Format(expiresAt));
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="secret"/> already holds exactly <paramref name="stored"/>. Ciphertexts
+    /// differ on every encryption (fresh nonce), so stored content is compared after decryption.
+    /// </summary>
+    public static bool Holds(Secret secret, StoredKey stored, ApiKey apiKey, EncryptionKeyRing ring)
+    {
+        StoredKey? existing;
+        try
+        {
+            existing = Decode(secret, apiKey, ring);
+        }
+        catch (DecryptionFailedException)
+        {
+            return false;
+        }
+
+        return existing is not null
+            && existing.KeyId == stored.KeyId
+            && existing.Version == stored.Version
+            && SameBytes(existing.Current, stored.Current)
+            && SameBytes(existing.Pending, stored.Pending)
+            && SameBytes(existing.Previous, stored.Previous)
+            && existing.PreviousExpiresAt == (stored.Previous is null ? null : stored.PreviousExpiresAt)
+            && existing.ServedRotationRequest == stored.ServedRotationRequest;
+    }
+
+    private static bool SameBytes(byte[]? a, byte[]? b) =>
+        a is null ? b is null : b is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(a, b);
+}

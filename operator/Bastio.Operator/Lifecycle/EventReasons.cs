@@ -1,0 +1,21 @@
+namespace Bastio.Operator.Lifecycle;
+
+/// <summary>The Event reasons of DESIGN.md §4 (also the audit line actions).</summary>
+public static class EventReasons
+{
+    public const string Created = "Created";
+    public const string Rotated = "Rotated";
+    public const string RotationFailed = "RotationFailed";
+    public const string PreviousKeyExpired = "PreviousKeyExpired";
+    public const string Revoked = "Revoked";
+    public const string Disabled = "Disabled";
+    public const string Enabled = "Enabled";
+    public const string Expired = "Expired";
+    public const string Validated = "Validated";
+    public const string ValidationFailed = "ValidationFailed";
+    public const string MigrationStarted = "MigrationStarted";
+    public const string MigrationCompleted = "MigrationCompleted";
+
+    /// <summary>Audit-only action: the key's system-namespace objects were removed with the ApiKey.</summary>
+    public const string Deleted = "Deleted";
+}

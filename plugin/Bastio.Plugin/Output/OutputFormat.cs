@@ -1,0 +1,8 @@
+namespace Bastio.Plugin.Output;
+
+public enum OutputFormat
+{
+    Table,
+    Json,
+    Yaml,
+}

