@@ -50,3 +50,16 @@ images: ## build the operator and gateway container images (needs Docker)
 .PHONY: e2e
 e2e: tools ## the end-to-end suite against a real k3d cluster (needs Docker and k3d)
 	@scripts/e2e.sh
+
+.PHONY: run
+run: build ## the whole system on this machine (cluster, operator, gateway, stub upstream); prints a working key; Ctrl-C stops it
+	@$(DOTNET) local/Bastio.LocalRun/bin/$(CONFIGURATION)/net10.0/Bastio.LocalRun.dll --configuration $(CONFIGURATION)
+
+.PHONY: plugin
+plugin: ## publish the kubectl plugin and install kubectl-bastio into $(PREFIX)/bin (default ~/.local/bin)
+	$(DOTNET) publish plugin/Bastio.Plugin/Bastio.Plugin.csproj -c $(CONFIGURATION) -o .bastio/plugin \
+		-p:PublishSingleFile=true --self-contained false
+	@mkdir -p "$(PREFIX)/bin"
+	@install -m 0755 .bastio/plugin/kubectl-bastio "$(PREFIX)/bin/kubectl-bastio"
+	@echo "installed $(PREFIX)/bin/kubectl-bastio; try: kubectl bastio --help"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on your PATH; add it: export PATH=\"$(PREFIX)/bin:\$$PATH\"";; esac

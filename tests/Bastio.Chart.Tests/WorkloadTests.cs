@@ -146,8 +146,8 @@ public sealed class WorkloadTests
             .And.Contain("Kestrel__Endpoints__Https__Certificate__Path", "/etc/bastio/tls/tls.crt")
             .And.Contain("Kestrel__Endpoints__Https__Certificate__KeyPath", "/etc/bastio/tls/tls.key");
         container["volumeMounts"]!.AsArray().Should().Contain(mount => (string?)mount!["name"] == "tls" && (string?)mount["mountPath"] == "/etc/bastio/tls");
-        deployment["spec.template.spec.volumes"]!.AsArray().Should().Contain(volume =>
-            (string?)volume!["secret"]?["secretName"] == "bastio-gateway-serving-cert");
+        deployment["spec.template.spec.volumes"]!.AsArray().Select(volume => (string?)volume!["secret"]?["secretName"])
+            .Should().Contain("bastio-gateway-serving-cert");
         chart.Single("Service", "bastio-gateway")["spec.ports"]!.AsArray().Should().Contain(port =>
             (string?)port!["name"] == "https" && (long?)port["port"] == 443 && (string?)port["targetPort"] == "https");
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bastio.Kubernetes.TestCluster.Resources;
@@ -12,11 +13,14 @@ internal static class HttpJson
 {
     public const string ProtobufMediaType = "application/vnd.kubernetes.protobuf";
 
+    /// <summary>Like Go's encoder: only what JSON requires is escaped, so annotations stay readable.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task WriteAsync(HttpContext context, int statusCode, JsonNode body)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, WriterOptions);
         body.WriteTo(writer);
         await writer.FlushAsync(context.RequestAborted);
     }
@@ -26,7 +30,7 @@ internal static class HttpJson
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("kind", type.ListKind);
         writer.WriteString("apiVersion", type.ApiVersion);

@@ -114,7 +114,11 @@ internal sealed class OpenApiDocuments
                 ["description"] = $"{type.Kind} is a built-in Kubernetes kind.",
                 ["x-kubernetes-preserve-unknown-fields"] = true,
             };
-            var properties = schema["properties"] as JsonObject ?? [];
+            if (schema["properties"] is not JsonObject properties)
+            {
+                properties = [];
+                }
+
             properties["apiVersion"] = new JsonObject
             {
                 ["type"] = "string",
@@ -130,7 +134,6 @@ internal sealed class OpenApiDocuments
                 ["description"] = "Standard object's metadata.",
                 ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = ObjectMetaRef }),
             };
-            schema["properties"] = properties;
             schema["x-kubernetes-group-version-kind"] = new JsonArray(gvk.DeepClone());
             schemas[schemaName] = schema;
         }

@@ -172,7 +172,7 @@ internal sealed class WatchEndpoint
     private static async Task WriteEventAsync(HttpContext context, string type, JsonNode payload, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
-        await using (var writer = new Utf8JsonWriter(buffer))
+        await using (var writer = new Utf8JsonWriter(buffer, HttpJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);

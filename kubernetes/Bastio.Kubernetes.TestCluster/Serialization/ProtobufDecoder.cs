@@ -107,14 +107,10 @@ internal static class ProtobufDecoder
                     MapEntry(meta, "annotations", field.Bytes, b => Encoding.UTF8.GetString(b));
                     break;
                 case 13:
-                    var owners = meta["ownerReferences"] as JsonArray ?? [];
-                    owners.Add(OwnerReference(field.Bytes));
-                    meta["ownerReferences"] = owners;
+                    Child(meta, "ownerReferences", () => new JsonArray()).Add(OwnerReference(field.Bytes));
                     break;
                 case 14:
-                    var finalizers = meta["finalizers"] as JsonArray ?? [];
-                    finalizers.Add(field.Text);
-                    meta["finalizers"] = finalizers;
+                    Child(meta, "finalizers", () => new JsonArray()).Add(field.Text);
                     break;
             }
         }
@@ -169,9 +165,19 @@ internal static class ProtobufDecoder
             }
         }
 
-        var map = parent[name] as JsonObject ?? [];
-        map[key] = value(data);
-        parent[name] = map;
+        Child(parent, name, () => new JsonObject())[key] = value(data);
+    }
+
+    private static T Child<T>(JsonObject parent, string name, Func<T> create)
+        where T : JsonNode
+    {
+        if (parent[name] is not T child)
+        {
+            child = create();
+            parent[name] = child;
+        }
+
+        return child;
     }
 
     private readonly record struct Field(int Number, ulong Varint, byte[] Bytes)

@@ -505,9 +505,13 @@ internal sealed class ResourceStore
 
         if (needsForeground)
         {
-            var finalizers = nextMeta["finalizers"] as JsonArray ?? [];
+            if (nextMeta["finalizers"] is not JsonArray finalizers)
+            {
+                finalizers = [];
+                nextMeta["finalizers"] = finalizers;
+            }
+
             finalizers.Add(ForegroundFinalizer);
-            nextMeta["finalizers"] = finalizers;
         }
 
         if (isNamespace)

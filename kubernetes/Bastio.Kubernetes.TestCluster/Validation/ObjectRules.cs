@@ -72,14 +72,18 @@ internal static partial class ObjectRules
 
         if (secret["stringData"] is JsonObject stringData)
         {
-            var merged = secret["data"] as JsonObject ?? [];
+            if (secret["data"] is not JsonObject merged)
+            {
+                merged = [];
+                secret["data"] = merged;
+            }
+
             foreach (var (key, value) in stringData)
             {
                 merged[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonTree.GetString(value) ?? ""));
             }
 
             secret.Remove("stringData");
-            secret["data"] = merged;
         }
 
         if (string.IsNullOrEmpty(JsonTree.GetString(secret["type"])))

@@ -39,7 +39,10 @@ internal sealed class SchemaValidator
 
             if (obj[key] is { } value)
             {
-                obj[key] = Normalize(value, propertySchema!.AsObject(), key);
+                if (Normalize(value, propertySchema!.AsObject(), key) is var normalized && !ReferenceEquals(normalized, value))
+                {
+                    obj[key] = normalized;
+                }
             }
             else if (propertySchema?["default"] is { } def)
             {
@@ -117,12 +120,13 @@ internal sealed class SchemaValidator
             {
                 if (obj.ContainsKey(key))
                 {
-                    var normalized = Normalize(obj[key], propertySchema!.AsObject(), Join(path, key));
+                    var current = obj[key];
+                    var normalized = Normalize(current, propertySchema!.AsObject(), Join(path, key));
                     if (normalized is null && (bool?)propertySchema["nullable"] != true)
                     {
                         obj.Remove(key);
                     }
-                    else
+                    else if (!ReferenceEquals(normalized, current))
                     {
                         obj[key] = normalized;
                     }
@@ -137,9 +141,9 @@ internal sealed class SchemaValidator
             {
                 foreach (var key in obj.Select(p => p.Key).ToList())
                 {
-                    if (properties.All(p => p.Key != key))
+                    if (properties.All(p => p.Key != key) && Normalize(obj[key], additional, Join(path, key)) is var normalized && !ReferenceEquals(normalized, obj[key]))
                     {
-                        obj[key] = Normalize(obj[key], additional, Join(path, key));
+                        obj[key] = normalized;
                     }
                 }
             }
@@ -160,7 +164,10 @@ internal sealed class SchemaValidator
             for (var i = 0; i < array.Count; i++)
             {
                 var normalized = Normalize(array[i], items, $"{path}[{i}]");
-                array[i] = normalized;
+                if (!ReferenceEquals(normalized, array[i]))
+                {
+                    array[i] = normalized;
+                }
             }
         }
 

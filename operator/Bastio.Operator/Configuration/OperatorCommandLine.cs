@@ -123,11 +123,16 @@ public static class OperatorCommandLine
 
     private static void ValidateDurationValue(CommandResult result, string name, string? value)
     {
-        if (value is { Length: > 0 } && !GoDuration.TryParse(value, out var parsed))
+        if (value is not { Length: > 0 })
         {
-            result.AddError($"{name} '{value}' is not a duration such as 30s, 5m or 1h30m.");
+            return;
         }
-        else if (value is { Length: > 0 } && parsed <= TimeSpan.Zero)
+
+        if (!GoDuration.TryParse(value, out var parsed, out var error))
+        {
+            result.AddError($"{name} '{value}' is not a duration such as 30s, 5m or 1h30m: {error}");
+        }
+        else if (parsed <= TimeSpan.Zero)
         {
             result.AddError($"{name} must be positive.");
         }

@@ -32,6 +32,8 @@ internal static class SecretContent
         return true;
     }
 
+    public static bool SameLabels(Dictionary<string, string>? a, Dictionary<string, string>? b) => SameMap(a, b);
+
     private static bool SameMap(Dictionary<string, string>? a, Dictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0)
         && (a ?? []).All(pair => b!.TryGetValue(pair.Key, out var value) && value == pair.Value);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 
@@ -71,7 +72,7 @@ public sealed class RotateRequest(IResourceClient<ApiKey> apiKeys, TimeProvider 
             return null;
         }
 
-        return StatusConditions.Find(apiKey.Status, ApiKeyConditions.Rotated)?.Status == StatusConditions.False
+        return Conditions.Find(apiKey.Status.Conditions, ApiKeyConditions.Rotated)?.Status == Conditions.False
             ? RotateOutcome.Failed
             : RotateOutcome.Completed;
     }

@@ -48,6 +48,8 @@ internal static class TestCertificates
     private static X509Certificate2 Issue(CertificateRequest request, X509Certificate2 authority)
     {
         var serial = RandomNumberGenerator.GetBytes(8);
-        return request.Create(authority, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
+        // Signed with the CA's RSA key whatever the subject's key type, as a real CA would.
+        var signer = X509SignatureGenerator.CreateForRSA(authority.GetRSAPrivateKey()!, RSASignaturePadding.Pkcs1);
+        return request.Create(authority.SubjectName, signer, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
     }
 }

@@ -1,13 +1,14 @@
 using System.Text;
 using Bastio.Core;
-using Bastio.Core.Time;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
+using Bastio.Core.Time;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
+using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Audit;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
@@ -52,7 +53,13 @@ internal sealed partial class ApiKeyReconciler(
             return ReconcileResult.Done;
         }
 
-        apiKey = await Finalizers.EnsureAsync(clients.ApiKeys, apiKey, cancellationToken).ConfigureAwait(false);
+        var withFinalizer = await Finalizers.EnsureAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
+        if (withFinalizer is null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        apiKey = withFinalizer;
 
         var now = timeProvider.GetUtcNow();
         var ns = apiKey.Metadata.Namespace!;
@@ -248,7 +255,7 @@ internal sealed partial class ApiKeyReconciler(
         await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
 
         // The delivery Secret is owned by the ApiKey: the garbage collector removes it.
-        await Finalizers.RemoveAsync(clients.ApiKeys, apiKey, cancellationToken).ConfigureAwait(false);
+        await Finalizers.RemoveAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
         await recorder.RecordAsync(apiKey, EventReasons.Deleted, "Removed the key's verifier Secret and rotation CronJob.", apiKey.Status?.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
@@ -347,23 +354,8 @@ internal sealed partial class ApiKeyReconciler(
             : await clients.Secrets.ReplaceAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteStatusAsync(ApiKey apiKey, ApiKeyStatus status, CancellationToken cancellationToken)
-    {
-        if (StatusComparer.Same(apiKey.Status, status))
-        {
-            return;
-        }
-
-        var copy = new ApiKey
-        {
-            ApiVersion = BastioResources.ApiVersion,
-            Kind = "ApiKey",
-            Metadata = apiKey.Metadata,
-            Spec = apiKey.Spec,
-            Status = status,
-        };
-        await clients.ApiKeys.ReplaceStatusAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
+    private Task WriteStatusAsync(ApiKey apiKey, ApiKeyStatus status, CancellationToken cancellationToken) =>
+        StatusUpdater.UpdateAsync(clients.ApiKeys, BastioJsonContext.Default.ApiKey, apiKey, a => a.Status = status, cancellationToken);
 
     private async Task RecordPhaseChangeAsync(ApiKey apiKey, string? before, string after, string? keyId, CancellationToken cancellationToken)
     {

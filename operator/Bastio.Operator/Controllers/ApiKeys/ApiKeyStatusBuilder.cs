@@ -1,6 +1,7 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Naming;
 using static Bastio.Operator.Controllers.ApiKeys.ApiKeyConditions;
 
@@ -16,7 +17,7 @@ internal static class ApiKeyStatusBuilder
         return new ApiKeyStatus
         {
             ObservedGeneration = apiKey.Metadata.Generation,
-            Conditions = StatusConditions.Copy(old?.Conditions),
+            Conditions = ConditionCopies.Of(old?.Conditions),
             Phase = old?.Phase,
             KeyId = old?.KeyId,
             KeyPrefix = old?.KeyPrefix,
@@ -34,7 +35,7 @@ internal static class ApiKeyStatusBuilder
     {
         status.Phase = Phases.Invalid;
         status.NextRotationAt = null;
-        StatusConditions.Set(status, Ready, StatusConditions.False, problem.Reason, problem.Message, apiKey.Metadata.Generation, now);
+        Conditions.Set(status, Ready, Conditions.False, problem.Reason, problem.Message, apiKey.Metadata.Generation, now);
     }
 
     public static void Revoked(ApiKeyStatus status, ApiKey apiKey, ApiKeyStatus oldStatus, DateTimeOffset now)
@@ -42,12 +43,12 @@ internal static class ApiKeyStatusBuilder
         status.Phase = Phases.Revoked;
         status.PreviousKeyExpiresAt = null;
         status.NextRotationAt = null;
-        StatusConditions.Set(status, Ready, StatusConditions.False, Phases.Revoked, "The key is revoked and its key material destroyed.", apiKey.Metadata.Generation, now);
+        Conditions.Set(status, Ready, Conditions.False, Phases.Revoked, "The key is revoked and its key material destroyed.", apiKey.Metadata.Generation, now);
         var undone = apiKey.Spec.Revoked != true && oldStatus.Phase == Phases.Revoked;
-        StatusConditions.Set(
+        Conditions.Set(
             status,
             ApiKeyConditions.Revoked,
-            StatusConditions.True,
+            Conditions.True,
             undone ? RevocationIsPermanent : Phases.Revoked,
             undone
                 ? "spec.revoked was set back to false, which changes nothing: revocation is permanent. Create a new ApiKey for a new key."
@@ -77,9 +78,9 @@ internal static class ApiKeyStatusBuilder
             (_, _, true) => (Phases.Disabled, Phases.Disabled, "The key is disabled (spec.disabled); the gateway refuses it until re-enabled.", false),
             _ => (Phases.Active, Phases.Active, $"Key version {stored!.Version} is delivered in Secret {status.SecretName}.", true),
         };
-        StatusConditions.Set(status, Ready, ready ? StatusConditions.True : StatusConditions.False, reason, message, apiKey.Metadata.Generation, now);
+        Conditions.Set(status, Ready, ready ? Conditions.True : Conditions.False, reason, message, apiKey.Metadata.Generation, now);
     }
 
     public static void SetRotated(ApiKeyStatus status, ApiKey apiKey, bool succeeded, string reason, string message, DateTimeOffset now) =>
-        StatusConditions.Set(status, Rotated, succeeded ? StatusConditions.True : StatusConditions.False, reason, message, apiKey.Metadata.Generation, now);
+        Conditions.Set(status, Rotated, succeeded ? Conditions.True : Conditions.False, reason, message, apiKey.Metadata.Generation, now);
 }

@@ -14,6 +14,9 @@ namespace Bastio.Operator.Controllers.ApiKeys;
 /// </summary>
 internal static class VerifierSecretCodec
 {
+    /// <summary>Slots holding an encrypted verifier (the re-encryption after a KEK rotation rewrites these).</summary>
+    public static readonly string[] EncryptedSlots = [WellKnown.VerifierSecret.Current, WellKnown.VerifierSecret.Pending, WellKnown.VerifierSecret.Previous];
+
     /// <summary>The rotation request the stored key serves; recorded with the pending verifier.</summary>
     public const string ServedRequestAnnotation = "bastio.io/served-rotation-request";
 
@@ -71,33 +74,4 @@ internal static class VerifierSecretCodec
 
         return data;
     }
-
-    /// <summary>
-    /// Whether <paramref name="secret"/> already holds exactly <paramref name="stored"/>. Ciphertexts
-    /// differ on every encryption (fresh nonce), so stored content is compared after decryption.
-    /// </summary>
-    public static bool Holds(Secret secret, StoredKey stored, ApiKey apiKey, EncryptionKeyRing ring)
-    {
-        StoredKey? existing;
-        try
-        {
-            existing = Decode(secret, apiKey, ring);
-        }
-        catch (DecryptionFailedException)
-        {
-            return false;
-        }
-
-        return existing is not null
-            && existing.KeyId == stored.KeyId
-            && existing.Version == stored.Version
-            && SameBytes(existing.Current, stored.Current)
-            && SameBytes(existing.Pending, stored.Pending)
-            && SameBytes(existing.Previous, stored.Previous)
-            && existing.PreviousExpiresAt == (stored.Previous is null ? null : stored.PreviousExpiresAt)
-            && existing.ServedRotationRequest == stored.ServedRotationRequest;
-    }
-
-    private static bool SameBytes(byte[]? a, byte[]? b) =>
-        a is null ? b is null : b is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(a, b);
 }

@@ -1,0 +1,18 @@
+namespace Bastio.Gateway.Observability;
+
+/// <summary>What is known about a request when it completes: the metrics and the access-log line.</summary>
+public readonly record struct RequestRecord(
+    string RequestId,
+    string Method,
+    string Route,
+    int Status,
+    string? Reason,
+    string KeyId,
+    string Namespace,
+    string Proxy,
+    string? ClientIp,
+    TimeSpan Duration,
+    TimeSpan? Upstream)
+{
+    public TimeSpan Overhead => Upstream is { } upstream ? Duration - upstream : Duration;
+}

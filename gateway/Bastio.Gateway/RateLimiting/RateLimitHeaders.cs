@@ -1,0 +1,34 @@
+using System.Globalization;
+using Bastio.Core.Time;
+using Microsoft.AspNetCore.Http;
+
+namespace Bastio.Gateway.RateLimiting;
+
+/// <summary>The OpenAI-style rate-limit headers, so SDK back-off logic works unchanged.</summary>
+public static class RateLimitHeaders
+{
+    public const string Limit = "x-ratelimit-limit-requests";
+    public const string Remaining = "x-ratelimit-remaining-requests";
+    public const string Reset = "x-ratelimit-reset-requests";
+    public const string RetryAfter = "Retry-After";
+    public const string RetryAfterMilliseconds = "retry-after-ms";
+
+    public static void Write(IHeaderDictionary headers, in RateLimitResult result)
+    {
+        if (!result.IsLimited)
+        {
+            return;
+        }
+
+        headers[Limit] = result.Limit.ToString(CultureInfo.InvariantCulture);
+        headers[Remaining] = result.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers[Reset] = GoDuration.Format(RoundUpToMilliseconds(result.Reset));
+        if (!result.Allowed)
+        {
+            headers[RetryAfter] = ((long)Math.Ceiling(result.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            headers[RetryAfterMilliseconds] = ((long)Math.Ceiling(result.RetryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static TimeSpan RoundUpToMilliseconds(TimeSpan value) => TimeSpan.FromMilliseconds(Math.Ceiling(value.TotalMilliseconds));
+}

@@ -1,0 +1,18 @@
+using Bastio.Kubernetes.Models;
+
+namespace Bastio.Operator.Controllers;
+
+/// <summary>Copies of conditions: the runtime's <c>Conditions.Set</c> updates entries in place, and cached objects are shared.</summary>
+internal static class ConditionCopies
+{
+    public static List<Condition>? Of(List<Condition>? conditions) =>
+        conditions?.Select(c => new Condition
+        {
+            Type = c.Type,
+            Status = c.Status,
+            Reason = c.Reason,
+            Message = c.Message,
+            ObservedGeneration = c.ObservedGeneration,
+            LastTransitionTime = c.LastTransitionTime,
+        }).ToList();
+}

@@ -1,0 +1,332 @@
+using System.Security.Cryptography;
+using System.Text;
+using Bastio.Core;
+using Bastio.Core.Encryption;
+using Bastio.Core.Keys;
+using Bastio.Core.Time;
+using Bastio.Crds;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime;
+using Bastio.Kubernetes.Runtime.Controllers;
+using Bastio.Kubernetes.Runtime.Objects;
+using Bastio.Operator.Audit;
+using Bastio.Operator.Configuration;
+using Bastio.Operator.Controllers.Encryption;
+using Bastio.Operator.Lifecycle;
+using Bastio.Operator.Naming;
+
+namespace Bastio.Operator.Controllers.ProviderKeys;
+
+/// <summary>
+/// Keeps an encrypted copy of a ProviderKey's source Secret value in the system namespace, validates
+/// it against the provider on an interval, and drives migrations from the key it replaces.
+/// </summary>
+internal sealed class ProviderKeyReconciler(
+    ResourceClients clients,
+    OperatorCaches caches,
+    IEncryptionKeys encryptionKeys,
+    IProviderValidator validator,
+    ILifecycleRecorder recorder,
+    OperatorOptions options,
+    TimeProvider timeProvider) : IReconciler
+{
+    public const string Ready = "Ready";
+    public const string Validated = "Validated";
+
+    private static readonly TimeSpan DefaultValidationInterval = TimeSpan.FromHours(6);
+    private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var providerKey = caches.ProviderKeys.Store.Get(key);
+        if (providerKey is null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        if (providerKey.Metadata.DeletionTimestamp is not null)
+        {
+            await FinalizeAsync(providerKey, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        var withFinalizer = await Finalizers.EnsureAsync(clients.ProviderKeys, providerKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
+        if (withFinalizer is null)
+        {
+            return ReconcileResult.Done;
+        }
+
+        providerKey = withFinalizer;
+        var now = timeProvider.GetUtcNow();
+        var ns = providerKey.Metadata.Namespace!;
+        var generation = providerKey.Metadata.Generation;
+        var old = providerKey.Status;
+        var status = new ProviderKeyStatus
+        {
+            ObservedGeneration = generation,
+            Conditions = ConditionCopies.Of(old?.Conditions),
+            Phase = old?.Phase,
+            Fingerprint = old?.Fingerprint,
+            Provider = old?.Provider,
+            LastValidatedAt = old?.LastValidatedAt,
+            Migration = old?.Migration is { } migration ? new MigrationStatus { StartedAt = migration.StartedAt, CompletedAt = migration.CompletedAt } : null,
+        };
+
+        var proxy = caches.Proxies.Store.Get(ns, providerKey.Spec.ProxyRef.Name);
+        var (secretValue, problem) = ReadSource(providerKey, proxy);
+        if (problem is not null)
+        {
+            status.Phase = Phases.Invalid;
+            Conditions.Set(status, Ready, Conditions.False, problem.Value.Reason, problem.Value.Message, generation, now);
+            await WriteStatusAsync(providerKey, status, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+
+        status.Provider = proxy!.Spec.Provider;
+        var fingerprint = ProviderKeyFingerprint.Compute(secretValue!);
+        var keyChanged = status.Fingerprint != fingerprint;
+        status.Fingerprint = fingerprint;
+        await EnsureCopyAsync(providerKey, secretValue!, fingerprint, cancellationToken).ConfigureAwait(false);
+
+        var wakes = new List<DateTimeOffset>();
+        await ValidateIfDueAsync(providerKey, proxy, secretValue!, status, keyChanged, now, wakes, cancellationToken).ConfigureAwait(false);
+        await AdvanceMigrationAsync(providerKey, status, now, wakes, cancellationToken).ConfigureAwait(false);
+
+        status.Phase = Phase(providerKey);
+        var validated = Conditions.Find(status.Conditions, Validated);
+        var (ready, reason, message) = status.Phase switch
+        {
+            Phases.Disabled => (false, Phases.Disabled, "The key is disabled (spec.disabled)."),
+            Phases.Retired => (false, Phases.Retired, $"Replaced by a newer ProviderKey; migration completed."),
+            _ when validated?.Status == Conditions.False => (false, validated.Reason, validated.Message),
+            _ => (true, status.Phase, "The key is available to the gateway."),
+        };
+        Conditions.Set(status, Ready, ready ? Conditions.True : Conditions.False, reason, message, generation, now);
+        await WriteStatusAsync(providerKey, status, cancellationToken).ConfigureAwait(false);
+
+        return wakes.Count == 0 ? ReconcileResult.Done : ReconcileResult.Requeue(Max(wakes.Min() - now, TimeSpan.Zero));
+    }
+
+    private (string? Value, (string Reason, string Message)? Problem) ReadSource(ProviderKey providerKey, Proxy? proxy)
+    {
+        var ns = providerKey.Metadata.Namespace!;
+        if (proxy is null)
+        {
+            return (null, ("ProxyNotFound", $"Proxy '{providerKey.Spec.ProxyRef.Name}' does not exist in namespace '{ns}'."));
+        }
+
+        var secretName = providerKey.Spec.SecretRef.Name;
+        var entry = providerKey.Spec.SecretRef.Key is { Length: > 0 } k ? k : WellKnown.ProviderKeySecret.ApiKey;
+        if (caches.TenantSecrets.Store.Get(ns, secretName) is not { } source)
+        {
+            return (null, ("SecretNotFound", $"Secret '{secretName}' does not exist in namespace '{ns}'."));
+        }
+
+        // Surrounding whitespace is a copy-paste accident (echo adds a newline), never part of a provider key.
+        var value = source.Data?.GetValueOrDefault(entry) is { } bytes ? Encoding.UTF8.GetString(bytes).Trim() : null;
+        return string.IsNullOrEmpty(value)
+            ? (null, ("SecretKeyNotFound", $"Secret '{secretName}' has no non-empty entry '{entry}'."))
+            : (value, null);
+    }
+
+    private async Task EnsureCopyAsync(ProviderKey providerKey, string value, string fingerprint, CancellationToken cancellationToken)
+    {
+        var name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!);
+        var existing = caches.SystemSecrets.Store.Get(options.SystemNamespace, name);
+        var ring = encryptionKeys.Ring;
+        var binding = Binding(providerKey);
+        var labels = ManagedLabels.ForSource(providerKey, "ProviderKey", WellKnown.Components.ProviderKeyCopy, existing?.Metadata.Labels);
+        labels[WellKnown.Labels.Proxy] = providerKey.Spec.ProxyRef.Name;
+        if (existing is not null && Holds(existing, value, ring, binding) && SecretContent.SameLabels(existing.Metadata.Labels, labels))
+        {
+            return;
+        }
+
+        var secret = new Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
+            Metadata = existing is null ? new ObjectMeta { Name = name, Namespace = options.SystemNamespace } : ObjectMetaCopy.Of(existing.Metadata),
+            Data = new(StringComparer.Ordinal)
+            {
+                [WellKnown.ProviderKeySecret.ApiKey] = Encoding.UTF8.GetBytes(ring.Encrypt(Encoding.UTF8.GetBytes(value), binding)),
+                [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(fingerprint),
+            },
+        };
+        secret.Metadata.Labels = labels;
+        if (existing is null)
+        {
+            await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await clients.Secrets.ReplaceAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ValidateIfDueAsync(ProviderKey providerKey, Proxy proxy, string value, ProviderKeyStatus status, bool keyChanged, DateTimeOffset now, List<DateTimeOffset> wakes, CancellationToken cancellationToken)
+    {
+        var generation = providerKey.Metadata.Generation;
+        if (providerKey.Spec.Validation?.Enabled == false || providerKey.Spec.Disabled == true)
+        {
+            Conditions.Set(status, Validated, Conditions.Unknown, "ValidationDisabled", "The key is not being validated.", generation, now);
+            return;
+        }
+
+        var interval = providerKey.Spec.Validation?.Interval is { Length: > 0 } text && GoDuration.TryParse(text, out var parsed) && parsed > TimeSpan.Zero
+            ? parsed
+            : DefaultValidationInterval;
+        var previous = Conditions.Find(status.Conditions, Validated);
+        var due = keyChanged
+            || status.LastValidatedAt is null
+            || previous is null or { Reason: "ValidationDisabled" }
+            || now >= status.LastValidatedAt.Value + interval;
+        if (!due)
+        {
+            wakes.Add(status.LastValidatedAt!.Value + interval);
+            return;
+        }
+
+        var result = await validator.ValidateAsync(proxy, value, cancellationToken).ConfigureAwait(false);
+        status.LastValidatedAt = Rfc3339.Truncate(now);
+        wakes.Add(status.LastValidatedAt.Value + interval);
+        var (conditionStatus, reason) = result.Outcome switch
+        {
+            ValidationOutcome.Valid => (Conditions.True, "Valid"),
+            ValidationOutcome.InvalidCredentials => (Conditions.False, "InvalidCredentials"),
+            _ => (Conditions.Unknown, "ProviderUnreachable"),
+        };
+        Conditions.Set(status, Validated, conditionStatus, reason, result.Detail, generation, now);
+        if (previous?.Status == conditionStatus && previous.Reason == reason)
+        {
+            return;
+        }
+
+        if (result.Outcome == ValidationOutcome.Valid)
+        {
+            await recorder.RecordAsync(providerKey, EventReasons.Validated, result.Detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await recorder.RecordAsync(providerKey, EventReasons.ValidationFailed, result.Detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AdvanceMigrationAsync(ProviderKey providerKey, ProviderKeyStatus status, DateTimeOffset now, List<DateTimeOffset> wakes, CancellationToken cancellationToken)
+    {
+        if (providerKey.Spec.Replaces is not { Length: > 0 } replaced)
+        {
+            status.Migration = null;
+            return;
+        }
+
+        var duration = providerKey.Spec.Migration?.Duration is { Length: > 0 } text && GoDuration.TryParse(text, out var parsed) && parsed >= TimeSpan.Zero
+            ? parsed
+            : DefaultMigrationDuration;
+        if (status.Migration?.StartedAt is null)
+        {
+            if (!Conditions.IsTrue(status.Conditions, Validated))
+            {
+                return;
+            }
+
+            status.Migration = new MigrationStatus { StartedAt = Rfc3339.Truncate(now) };
+            await recorder.RecordAsync(providerKey, EventReasons.MigrationStarted, $"Traffic moves from ProviderKey '{replaced}' to this key over {GoDuration.Format(duration)}.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var end = status.Migration.StartedAt!.Value + duration;
+        if (status.Migration.CompletedAt is not null)
+        {
+            return;
+        }
+
+        if (now < end)
+        {
+            wakes.Add(end);
+            return;
+        }
+
+        status.Migration.CompletedAt = Rfc3339.Truncate(now);
+        await recorder.RecordAsync(providerKey, EventReasons.MigrationCompleted, $"All traffic moved from ProviderKey '{replaced}' to this key; '{replaced}' is retired.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The phase of a key from its own spec and from keys that replace it.</summary>
+    private string Phase(ProviderKey providerKey)
+    {
+        if (providerKey.Spec.Disabled == true)
+        {
+            return Phases.Disabled;
+        }
+
+        var replacers = caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{providerKey.Metadata.Namespace}/{providerKey.Metadata.Name}");
+        if (replacers.Any(r => r.Status?.Migration?.CompletedAt is not null))
+        {
+            return Phases.Retired;
+        }
+
+        return replacers.Any(r => r.Status?.Migration?.StartedAt is not null) ? Phases.Migrating : Phases.Active;
+    }
+
+    private async Task FinalizeAsync(ProviderKey providerKey, CancellationToken cancellationToken)
+    {
+        if (!Finalizers.Has(providerKey, WellKnown.Finalizer))
+        {
+            return;
+        }
+
+        try
+        {
+            await clients.Secrets.DeleteAsync(options.SystemNamespace, ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+        }
+
+        await Finalizers.RemoveAsync(clients.ProviderKeys, providerKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
+        await recorder.RecordAsync(providerKey, EventReasons.Deleted, "Removed the encrypted provider key copy.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task WriteStatusAsync(ProviderKey providerKey, ProviderKeyStatus status, CancellationToken cancellationToken) =>
+        StatusUpdater.UpdateAsync(clients.ProviderKeys, BastioJsonContext.Default.ProviderKey, providerKey, p => p.Status = status, cancellationToken);
+
+    private static bool Holds(Secret existing, string value, EncryptionKeyRing ring, CiphertextBinding binding)
+    {
+        if (existing.Data?.GetValueOrDefault(WellKnown.ProviderKeySecret.ApiKey) is not { } envelope)
+        {
+            return false;
+        }
+
+        try
+        {
+            var stored = ring.Decrypt(Encoding.UTF8.GetString(envelope), binding);
+            try
+            {
+                return CryptographicOperations.FixedTimeEquals(stored, Encoding.UTF8.GetBytes(value));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(stored);
+            }
+        }
+        catch (DecryptionFailedException)
+        {
+            return false;
+        }
+    }
+
+    internal static CiphertextBinding Binding(ProviderKey providerKey) =>
+        new("ProviderKey", providerKey.Metadata.Namespace ?? "", providerKey.Metadata.Name!, providerKey.Metadata.Uid!);
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    public static class Phases
+    {
+        public const string Active = "Active";
+        public const string Migrating = "Migrating";
+        public const string Retired = "Retired";
+        public const string Disabled = "Disabled";
+        public const string Invalid = "Invalid";
+    }
+}

@@ -1,0 +1,274 @@
+using System.Text.Json;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime.Informers;
+using Bastio.Kubernetes.Tests.Client;
+
+namespace Bastio.Kubernetes.Tests.Runtime.Informers;
+
+/// <summary>Informer behaviour against a scripted client (exact event order, fake time).</summary>
+public sealed class InformerTests : IAsyncLifetime
+{
+    private readonly ScriptedResourceClient _client = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _running = Task.CompletedTask;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running.WaitAsync(TimeSpan.FromSeconds(10));
+        _stop.Dispose();
+    }
+
+    [Fact]
+    public async Task Lists_then_watches_from_the_lists_resourceVersion()
+    {
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "5"));
+        var informer = Start();
+
+        var watch = await _client.NextWatchAsync();
+        await informer.WaitForSyncAsync();
+
+        watch.Options.ResourceVersion.Should().Be("10");
+        watch.Options.AllowWatchBookmarks.Should().BeTrue();
+        informer.HasSynced.Should().BeTrue();
+        informer.Store.Get("ns", "a")!.Metadata.ResourceVersion.Should().Be("5");
+        informer.Store.Get("ns", "a")!.Kind.Should().Be("Widget", "list items lacking kind get it from the resource type");
+    }
+
+    [Fact]
+    public async Task Subscribers_get_cached_objects_then_changes_in_order()
+    {
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "5"));
+        var informer = Start();
+        var watch = await _client.NextWatchAsync();
+        await informer.WaitForSyncAsync();
+
+        using var events = new EventCollector<Widget>(informer);
+        watch.Send(WatchEventType.Modified, Widget.Create("ns", "a", "11"));
+        watch.Send(WatchEventType.Added, Widget.Create("ns", "b", "12"));
+        watch.Send(WatchEventType.Deleted, Widget.Create("ns", "a", "13"));
+
+        (await events.WaitForAsync(InformerEventType.Added, "a")).Object.Metadata.ResourceVersion.Should().Be("5");
+        var updated = await events.WaitForAsync(InformerEventType.Updated, "a");
+        updated.OldObject!.Metadata.ResourceVersion.Should().Be("5");
+        await events.WaitForAsync(InformerEventType.Added, "b");
+        await events.WaitForAsync(InformerEventType.Deleted, "a");
+        informer.Store.List().Select(w => w.Metadata.Name).Should().Equal("b");
+    }
+
+    [Fact]
+    public async Task A_resumed_watch_starts_from_the_last_event_or_bookmark_without_relisting()
+    {
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10");
+        var informer = Start();
+        var first = await _client.NextWatchAsync();
+
+        first.Send(WatchEventType.Added, Widget.Create("ns", "a", "11"));
+        first.Bookmark("20");
+        first.Events.Writer.Complete();
+        var second = await _client.NextWatchAsync();
+        second.Send(WatchEventType.Added, Widget.Create("ns", "b", "21"));
+        second.Events.Writer.Complete(new IOException("connection reset"));
+        var third = await _client.NextWatchAsync();
+
+        second.Options.ResourceVersion.Should().Be("20");
+        third.Options.ResourceVersion.Should().Be("21");
+        _client.Lists.Should().Be(1);
+        informer.WatchRestarts.Should().Be(2);
+        informer.Store.Count.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_410_relists_and_emits_only_the_differences_including_deletions()
+    {
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "same", "1"), Widget.Create("ns", "changed", "2"), Widget.Create("ns", "gone", "3"));
+        var informer = Start();
+        var watch = await _client.NextWatchAsync();
+        await informer.WaitForSyncAsync();
+        using var events = new EventCollector<Widget>(informer);
+        events.Drain();
+
+        _client.OnList = _ => ScriptedResourceClient.ListOf("50", Widget.Create("ns", "same", "1"), Widget.Create("ns", "changed", "40"), Widget.Create("ns", "new", "45"));
+        watch.Events.Writer.Complete(new GoneException(new Status { Code = 410, Reason = "Expired" }));
+        var afterRelist = await _client.NextWatchAsync();
+
+        afterRelist.Options.ResourceVersion.Should().Be("50");
+        var changes = events.Drain().Select(e => (e.Type, e.Object.Metadata.Name)).ToList();
+        changes.Should().BeEquivalentTo(new[]
+        {
+            (InformerEventType.Updated, "changed"),
+            (InformerEventType.Added, "new"),
+            (InformerEventType.Deleted, "gone"),
+        });
+        informer.Relists.Should().Be(1);
+        informer.Store.Get("ns", "gone").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_silent_watch_is_restarted_by_the_watchdog_from_the_last_version()
+    {
+        var time = new ManualTimeProvider();
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10");
+        var informer = Start(new InformerOptions { WatchdogTimeout = TimeSpan.FromSeconds(60) }, time);
+        var first = await _client.NextWatchAsync();
+        first.Bookmark("15");
+        await Eventually.TrueAsync(() => time.ActiveTimers == 1 && informer.LastSyncTime is not null, "the bookmark is processed");
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        first.Bookmark("16");
+        await Eventually.TrueAsync(() => informer.LastSyncTime == time.GetUtcNow(), "the second bookmark is processed");
+        time.Advance(TimeSpan.FromSeconds(59));
+        informer.WatchRestarts.Should().Be(0, "every event resets the watchdog");
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        var second = await _client.NextWatchAsync();
+
+        second.Options.ResourceVersion.Should().Be("16");
+        informer.WatchRestarts.Should().Be(1);
+        _client.Lists.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Several_namespaces_get_one_watch_each_and_a_relist_of_one_leaves_the_other_alone()
+    {
+        _client.OnList = ns => ScriptedResourceClient.ListOf("10", Widget.Create(ns, $"w-{ns}", "5"));
+        var options = new InformerOptions();
+        options.Namespaces.Add("x");
+        options.Namespaces.Add("y");
+        var informer = Start(options);
+        var watches = new[] { await _client.NextWatchAsync(), await _client.NextWatchAsync() };
+        await informer.WaitForSyncAsync();
+
+        watches.Select(w => w.Namespace).Should().BeEquivalentTo("x", "y");
+        informer.Store.Count.Should().Be(2);
+
+        _client.OnList = ns => ScriptedResourceClient.ListOf("20");
+        watches.Single(w => w.Namespace == "x").Events.Writer.Complete(new GoneException(new Status { Code = 410 }));
+        await _client.NextWatchAsync();
+
+        informer.Store.Get("x", "w-x").Should().BeNull();
+        informer.Store.Get("y", "w-y").Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Indexes_follow_updates_and_deletions()
+    {
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "1", new() { ["proxy"] = "p1" }));
+        var informer = new Informer<Widget>(_client);
+        informer.AddIndex("byProxy", w => w.Metadata.Labels is { } l && l.TryGetValue("proxy", out var p) ? [p] : []);
+        informer.AddIndex("broken", w => throw new InvalidOperationException("bad index"));
+        _running = informer.RunAsync(_stop.Token);
+        var watch = await _client.NextWatchAsync();
+        await informer.WaitForSyncAsync();
+        using var events = new EventCollector<Widget>(informer);
+
+        informer.Store.ByIndex("byProxy", "p1").Select(w => w.Metadata.Name).Should().Equal("a");
+        watch.Send(WatchEventType.Modified, Widget.Create("ns", "a", "2", new() { ["proxy"] = "p2" }));
+        watch.Send(WatchEventType.Added, Widget.Create("ns", "b", "3", new() { ["proxy"] = "p2" }));
+        await events.WaitForAsync(InformerEventType.Added, "b");
+
+        informer.Store.ByIndex("byProxy", "p1").Should().BeEmpty();
+        informer.Store.ByIndex("byProxy", "p2").Select(w => w.Metadata.Name).Should().BeEquivalentTo("a", "b");
+        informer.Store.ByIndex("broken", "x").Should().BeEmpty("a throwing index function indexes nothing");
+
+        watch.Send(WatchEventType.Deleted, Widget.Create("ns", "a", "4"));
+        await events.WaitForAsync(InformerEventType.Deleted, "a");
+        informer.Store.ByIndex("byProxy", "p2").Select(w => w.Metadata.Name).Should().Equal("b");
+        FluentActions.Invoking(() => informer.Store.ByIndex("nope", "x")).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public async Task ManagedFields_are_stripped_unless_asked_to_keep_them()
+    {
+        Widget WithManagedFields() =>
+            new() { Metadata = new ObjectMeta { Namespace = "ns", Name = "a", ResourceVersion = "1", ManagedFields = JsonDocument.Parse("[{}]").RootElement } };
+
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", WithManagedFields());
+        var stripping = Start();
+        await stripping.WaitForSyncAsync();
+
+        stripping.Store.Get("ns", "a")!.Metadata.ManagedFields.Should().BeNull();
+
+        var keeping = new Informer<Widget>(_client, new InformerOptions { StripManagedFields = false });
+        var run = keeping.RunAsync(_stop.Token);
+        await keeping.WaitForSyncAsync();
+        keeping.Store.Get("ns", "a")!.Metadata.ManagedFields.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_failing_list_is_retried_with_backoff_until_it_succeeds()
+    {
+        var failures = 2;
+        _client.OnList = _ => Interlocked.Decrement(ref failures) >= 0
+            ? throw new ServerErrorException(System.Net.HttpStatusCode.ServiceUnavailable, new Status { Code = 503 }, null)
+            : ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "1"));
+        var informer = Start(new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) });
+
+        await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        _client.Lists.Should().Be(3);
+        informer.Store.Count.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_throwing_handler_does_not_stop_other_handlers_or_the_informer()
+    {
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10");
+        var informer = Start();
+        var watch = await _client.NextWatchAsync();
+        using var _ = informer.Subscribe(_ => throw new InvalidOperationException("handler bug"));
+        using var events = new EventCollector<Widget>(informer);
+
+        watch.Send(WatchEventType.Added, Widget.Create("ns", "a", "11"));
+        watch.Send(WatchEventType.Added, Widget.Create("ns", "b", "12"));
+
+        await events.WaitForAsync(InformerEventType.Added, "b");
+        informer.Store.Count.Should().Be(2);
+    }
+
+    [Fact]
+    public void Namespaces_are_refused_for_a_cluster_scoped_kind()
+    {
+        var options = new InformerOptions();
+        options.Namespaces.Add("x");
+        var client = new ClusterScopedClient(_client);
+
+        FluentActions.Invoking(() => new Informer<Widget>(client, options)).Should().Throw<ArgumentException>();
+    }
+
+    private Informer<Widget> Start(InformerOptions? options = null, TimeProvider? time = null)
+    {
+        var informer = new Informer<Widget>(_client, options, timeProvider: time);
+        _running = informer.RunAsync(_stop.Token);
+        return informer;
+    }
+
+    private sealed class ClusterScopedClient(ScriptedResourceClient inner) : IResourceClient<Widget>
+    {
+        public ResourceType Type => Widget.Type with { Namespaced = false };
+
+        public Task<Widget> GetAsync(string? ns, string name, CancellationToken cancellationToken = default) => inner.GetAsync(ns, name, cancellationToken);
+
+        public Task<Widget?> TryGetAsync(string? ns, string name, CancellationToken cancellationToken = default) => inner.TryGetAsync(ns, name, cancellationToken);
+
+        public Task<KubernetesList<Widget>> ListAsync(string? ns, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAsync(ns, options, cancellationToken);
+
+        public Task<KubernetesList<Widget>> ListAllAsync(string? ns, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAllAsync(ns, options, cancellationToken);
+
+        public Task<Widget> CreateAsync(Widget obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.CreateAsync(obj, options, cancellationToken);
+
+        public Task<Widget> ReplaceAsync(Widget obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.ReplaceAsync(obj, options, cancellationToken);
+
+        public Task<Widget> ReplaceStatusAsync(Widget obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.ReplaceStatusAsync(obj, options, cancellationToken);
+
+        public Task<Widget> PatchAsync(string? ns, string name, PatchType patchType, string patchJson, bool status = false, WriteOptions? options = null, CancellationToken cancellationToken = default)
+            => inner.PatchAsync(ns, name, patchType, patchJson, status, options, cancellationToken);
+
+        public Task<Widget?> DeleteAsync(string? ns, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(ns, name, options, cancellationToken);
+
+        public IAsyncEnumerable<WatchEvent<Widget>> WatchAsync(string? ns, WatchOptions options, CancellationToken cancellationToken = default) => inner.WatchAsync(ns, options, cancellationToken);
+    }
+}
