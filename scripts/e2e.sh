@@ -16,6 +16,7 @@ missing=()
 command -v docker >/dev/null 2>&1 || missing+=(docker)
 command -v k3d >/dev/null 2>&1 || missing+=(k3d)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
+command -v dotnet >/dev/null 2>&1 || missing+=(dotnet)
 helm=.tools/node_modules/.bin/helm
 [ -x "$helm" ] || helm="$(command -v helm || true)"
 [ -n "$helm" ] || missing+=("helm (run make tools)")

@@ -45,6 +45,7 @@ public sealed class ApiKeySpec
     /// <summary>Subset of chat, completions, embeddings, images, audio, models, analytics, admin.</summary>
     [JsonPropertyName("permissions")]
     [Enum(typeof(Permissions))]
+    [Items(Min = 1)]
     [ListSet]
     [Description("Routes the key may call: chat (chat completions, responses, messages), completions, embeddings, images, audio, models, analytics (its own usage) and admin (every route). When unset the Proxy's spec.defaults.permissions apply.")]
     public List<string>? Permissions { get; set; }
@@ -62,8 +63,9 @@ public sealed class ApiKeySpec
 
     [JsonPropertyName("ipAllowList")]
     [Pattern(Patterns.IpOrCidr)]
+    [Items(Min = 1, Max = 256)]
     [ListSet]
-    [Description("IPv4 and IPv6 addresses or CIDRs the key may be used from, narrowing the Proxy's spec.ipAllowList. Empty or unset allows every address the Proxy allows.")]
+    [Description("IPv4 and IPv6 addresses or CIDRs the key may be used from, narrowing the Proxy's spec.ipAllowList. Unset allows every address the Proxy allows.")]
     public List<string>? IpAllowList { get; set; }
 
     [JsonPropertyName("expiresAt")]

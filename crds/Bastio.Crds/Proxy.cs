@@ -52,6 +52,7 @@ public sealed class ProxySpec
 
     [JsonPropertyName("allowedModels")]
     [Length(Min = 1, Max = 256)]
+    [Items(Min = 1, Max = 256)]
     [ListSet]
     [Description("Models requests may name; a request naming another model is refused. Unset allows every model.")]
     public List<string>? AllowedModels { get; set; }
@@ -67,8 +68,9 @@ public sealed class ProxySpec
 
     [JsonPropertyName("ipAllowList")]
     [Pattern(Patterns.IpOrCidr)]
+    [Items(Min = 1, Max = 256)]
     [ListSet]
-    [Description("IPv4 and IPv6 addresses or CIDRs every key of the proxy may be used from. Empty or unset allows every address.")]
+    [Description("IPv4 and IPv6 addresses or CIDRs every key of the proxy may be used from. Unset allows every address.")]
     public List<string>? IpAllowList { get; set; }
 
     /// <summary>Upstream request timeout as a Go duration, default 300s.</summary>
@@ -84,6 +86,7 @@ public sealed class ProxyDefaults
 {
     [JsonPropertyName("permissions")]
     [Enum(typeof(Permissions))]
+    [Items(Min = 1)]
     [ListSet]
     [Description("Permissions of keys without spec.permissions.")]
     public List<string>? Permissions { get; set; }

@@ -54,7 +54,7 @@ public sealed partial class MonitoringTests
         var alerts = (await AlertsAsync()).Select(alert => alert.Alert);
 
         alerts.Should().BeEquivalentTo("BastioAuthFailureRatioHigh", "BastioApiKeyNearRateLimit", "BastioGatewayConfigStale",
-            "BastioRotationFailed", "BastioInvalidKeys");
+            "BastioRotationFailed", "BastioInvalidApiKeys");
     }
 
     [Fact]

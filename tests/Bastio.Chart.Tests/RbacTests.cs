@@ -32,9 +32,16 @@ public sealed class RbacTests
 
     [Theory]
     [MemberData(nameof(ValueSets))]
-    public async Task Every_binding_refers_to_a_rendered_role(string values)
+    public async Task Every_binding_refers_to_a_rendered_role_and_every_component_is_bound(string values)
     {
         var chart = await Render(values);
+
+        foreach (var binding in chart.Manifests.Where(manifest => manifest.Kind is "RoleBinding" or "ClusterRoleBinding"))
+        {
+            var roleKind = (string?)binding["roleRef.kind"];
+            chart.Manifests.Should().Contain(role => role.Kind == roleKind && role.Name == (string?)binding["roleRef.name"]
+                && (roleKind == "ClusterRole" || role.Namespace == binding.Namespace), binding.ToString());
+        }
 
         foreach (var account in new[] { Gateway, Operator, Rotator })
         {

@@ -36,7 +36,7 @@ public sealed class ScriptTests : IDisposable
     [Fact]
     public async Task E2e_names_docker_and_k3d_when_both_are_missing()
     {
-        var result = await Run("e2e.sh", PathWith("kubectl"));
+        var result = await Run("e2e.sh", PathWith("kubectl", "dotnet"));
 
         result.ExitCode.Should().Be(1);
         result.StandardError.Should().Contain("e2e: ERROR: missing docker, k3d; make e2e needs Docker and k3d");
@@ -45,7 +45,7 @@ public sealed class ScriptTests : IDisposable
     [Fact]
     public async Task E2e_names_k3d_alone_when_docker_is_present()
     {
-        var result = await Run("e2e.sh", PathWith("kubectl", "docker"));
+        var result = await Run("e2e.sh", PathWith("kubectl", "dotnet", "docker"));
 
         result.ExitCode.Should().Be(1);
         result.StandardError.Should().Contain("e2e: ERROR: missing k3d;");

@@ -65,6 +65,8 @@ public sealed class WorkloadTests
         ((long?)deployment["spec.replicas"]).Should().Be(1);
         ((string?)deployment["spec.strategy.type"]).Should().Be("Recreate", "two operators without a lease would both write");
         Args(deployment).Should().NotContain("--leader-elect");
+        (await Helm.Default).Manifests.Should().NotContain(manifest => manifest.Kind == "PodDisruptionBudget" && manifest.Name == "bastio-operator",
+            "a budget for a single pod would block node drains");
     }
 
     [Fact]
@@ -74,6 +76,7 @@ public sealed class WorkloadTests
 
         ((long?)deployment["spec.replicas"]).Should().Be(2);
         Args(deployment).Should().Contain("--leader-elect");
+        ((long?)(await Helm.AllFeatures).Single("PodDisruptionBudget", "bastio-operator")["spec.minAvailable"]).Should().Be(1);
     }
 
     [Fact]
@@ -142,7 +145,7 @@ public sealed class WorkloadTests
         var container = Container(deployment);
 
         var env = container["env"]!.AsArray().ToDictionary(variable => (string)variable!["name"]!, variable => (string?)variable!["value"]);
-        env.Should().Contain("Kestrel__Endpoints__Https__Url", "https://0.0.0.0:8443")
+        env.Should().Contain("Kestrel__Endpoints__Https__Url", "https://*:8443")
             .And.Contain("Kestrel__Endpoints__Https__Certificate__Path", "/etc/bastio/tls/tls.crt")
             .And.Contain("Kestrel__Endpoints__Https__Certificate__KeyPath", "/etc/bastio/tls/tls.key");
         container["volumeMounts"]!.AsArray().Should().Contain(mount => (string?)mount!["name"] == "tls" && (string?)mount["mountPath"] == "/etc/bastio/tls");

@@ -112,6 +112,9 @@ public sealed class CrdSchemaTests
         Strings(spec["required"]).Should().Equal("proxyRef");
         Strings(Get(spec, "properties", "proxyRef", "required")).Should().Equal("name");
         Get(spec, "properties", "permissions", "x-kubernetes-list-type").Should().Be("set");
+        Get(spec, "properties", "permissions", "minItems").Should().Be("1", "an empty list would refuse every route; unset means the Proxy's defaults");
+        Get(spec, "properties", "ipAllowList", "minItems").Should().Be("1", "an empty list must not read as allow-all");
+        Get(spec, "properties", "ipAllowList", "maxItems").Should().Be("256");
         Get(spec, "properties", "expiresAt", "format").Should().Be("date-time");
         Get(spec, "properties", "rotation", "properties", "gracePeriod", "default").Should().Be("24h");
         Strings(Get(spec, "properties", "rotation", "required")).Should().Equal("schedule");

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -176,7 +177,7 @@ public sealed class EncryptionKeyRing
     }
 
     /// <summary>The KEK version an envelope names, without decrypting it.</summary>
-    public static bool TryGetKeyVersion(string envelope, out string? keyVersion) => Envelope.TryReadKeyVersion(envelope, out keyVersion);
+    public static bool TryGetKeyVersion(string envelope, [NotNullWhen(true)] out string? keyVersion) => Envelope.TryReadKeyVersion(envelope, out keyVersion);
 
     private static byte[] AssociatedData(CiphertextBinding binding) => Encoding.UTF8.GetBytes(binding.ToString());
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Bastio.Core.Keys;
@@ -7,9 +8,9 @@ internal static class Base62
 {
     public const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    public static bool IsBase62(char c) => char.IsAsciiLetterOrDigit(c);
+    private static readonly SearchValues<char> Characters = SearchValues.Create(Alphabet);
 
-    public static bool IsBase62(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExcept(Alphabet);
+    public static bool IsBase62(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExcept(Characters);
 
     /// <summary>
     /// Fills <paramref name="destination"/> with uniformly random characters. <see cref="RandomNumberGenerator.GetItems{T}(ReadOnlySpan{T}, Span{T})"/>

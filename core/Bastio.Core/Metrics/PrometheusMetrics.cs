@@ -30,8 +30,12 @@ public sealed class PrometheusMetrics : IPrometheusScraper, IDisposable
         _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter([.. options.Meters])
             .AddView(instrument => IsHistogram(instrument)
-                ? new ExplicitBucketHistogramConfiguration { Boundaries = boundaries.GetValueOrDefault(instrument.Name, defaultBoundaries) }
-                : null)
+                ? new ExplicitBucketHistogramConfiguration
+                {
+                    Boundaries = boundaries.GetValueOrDefault(instrument.Name, defaultBoundaries),
+                    CardinalityLimit = options.CardinalityLimit,
+                }
+                : new MetricStreamConfiguration { CardinalityLimit = options.CardinalityLimit })
             .AddReader(_reader)
             .Build();
     }

@@ -13,6 +13,13 @@ public sealed class PrometheusMetricsOptions
     /// <summary>Bucket upper bounds for histograms without an entry in <see cref="HistogramBoundaries"/>.</summary>
     public IReadOnlyList<double> DefaultHistogramBoundaries { get; set; } = LatencySecondsBoundaries;
 
+    /// <summary>
+    /// Most distinct label sets per instrument; further ones are folded into one series labelled
+    /// <c>otel_metric_overflow="true"</c>. Null keeps OpenTelemetry's default of 2000. Raise it for
+    /// series labelled by key id on a gateway with more keys; OpenTelemetry reserves the points up front.
+    /// </summary>
+    public int? CardinalityLimit { get; set; }
+
     /// <summary>Bucket upper bounds per instrument name, e.g. for a histogram of sizes rather than seconds.</summary>
     public IDictionary<string, IReadOnlyList<double>> HistogramBoundaries { get; } = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal);
 }

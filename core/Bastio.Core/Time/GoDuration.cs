@@ -33,7 +33,7 @@ public static class GoDuration
     public static bool TryParse(ReadOnlySpan<char> text, out TimeSpan value, out string? error)
     {
         value = default;
-        var original = text.ToString();
+        var original = text;
         var negative = false;
         if (!text.IsEmpty && text[0] is '-' or '+')
         {

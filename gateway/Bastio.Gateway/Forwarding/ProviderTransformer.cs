@@ -5,6 +5,7 @@ using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
 using Bastio.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Bastio.Gateway.Forwarding;

@@ -48,11 +48,40 @@ internal static partial class ObjectRules
 
     public static void Validate(ResourceType type, JsonObject obj, JsonObject? old, WriteContext context)
     {
+        ValidateMetadataShape(type, obj["metadata"] as JsonObject);
         if (type.IsCustom && type.Schema is { } schema)
         {
             new SchemaValidator(type, context).Apply(obj, schema, old);
         }
     }
+
+    /// <summary>What Go's decoder would refuse before validation even starts: ObjectMeta fields of the wrong shape.</summary>
+    private static void ValidateMetadataShape(ResourceType type, JsonObject? meta)
+    {
+        foreach (var field in new[] { "labels", "annotations" })
+        {
+            if (meta?[field] is { } map && (map is not JsonObject o || o.Any(p => JsonTree.GetString(p.Value) is null)))
+            {
+                throw CannotDecode(type, $"metadata.{field} must be a map of strings");
+            }
+        }
+
+        foreach (var field in new[] { "finalizers", "ownerReferences" })
+        {
+            if (meta?[field] is { } list && list is not JsonArray)
+            {
+                throw CannotDecode(type, $"metadata.{field} must be a list");
+            }
+        }
+
+        if (meta?["finalizers"] is JsonArray finalizers && finalizers.Any(f => JsonTree.GetString(f) is null))
+        {
+            throw CannotDecode(type, "metadata.finalizers must be a list of strings");
+        }
+    }
+
+    private static ApiException CannotDecode(ResourceType type, string why) =>
+        ApiException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {why}");
 
     private static void NormalizeSecret(JsonObject secret)
     {

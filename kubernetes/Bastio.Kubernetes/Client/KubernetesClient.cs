@@ -62,7 +62,6 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
         };
-        handler.SslOptions.TargetHost = configuration.TlsServerName;
         handler.SslOptions.RemoteCertificateValidationCallback = ServerCertificateValidator(configuration);
         if (configuration.ClientCertificate is { } certificate)
         {
@@ -79,32 +78,46 @@ public sealed class KubernetesClient : IKubernetesClient, IDisposable
             return (_, _, _, _) => true;
         }
 
-        if (configuration.CertificateAuthorities is not { Count: > 0 } authorities)
-        {
-            return (_, _, _, errors) => errors == SslPolicyErrors.None;
-        }
-
+        var authorities = configuration.CertificateAuthorities is { Count: > 0 } pinned ? pinned : null;
+        var serverName = configuration.TlsServerName;
         return (_, certificate, chain, errors) =>
         {
-            // A wrong host name or a missing certificate fails whatever the roots; only the chain is re-judged here.
-            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+            if (certificate is null)
             {
                 return false;
             }
 
-            using var pinned = new X509Chain();
-            pinned.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            pinned.ChainPolicy.CustomTrustStore.AddRange(authorities);
-            pinned.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            if (serverName is not null)
+            {
+                // SocketsHttpHandler always checks the URL's host; tls-server-name names the host to check instead.
+                if (!leaf.MatchesHostname(serverName))
+                {
+                    return false;
+                }
+
+                errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
+            }
+
+            if (authorities is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+            {
+                return errors == SslPolicyErrors.None;
+            }
+
+            // The chain is judged again against the configured CA only, never the system store.
+            using var pinnedChain = new X509Chain();
+            pinnedChain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            pinnedChain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+            pinnedChain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             if (chain is not null)
             {
                 foreach (var element in chain.ChainElements)
                 {
-                    pinned.ChainPolicy.ExtraStore.Add(element.Certificate);
+                    pinnedChain.ChainPolicy.ExtraStore.Add(element.Certificate);
                 }
             }
 
-            return pinned.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+            return pinnedChain.Build(leaf);
         };
     }
 }

@@ -19,6 +19,11 @@ public static class YamlDocuments
         {
             throw new FormatException($"{source}: invalid YAML at line {exception.Start.Line}: {exception.Message}", exception);
         }
+        catch (InvalidOperationException exception)
+        {
+            // YamlDotNet's scanner reports some malformed input this way, without a position.
+            throw new FormatException($"{source}: invalid YAML: {exception.Message}", exception);
+        }
 
         var documents = new List<JsonObject>();
         foreach (var document in stream.Documents)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Bastio.Core;
 using Bastio.Core.Time;
+using Bastio.Kubernetes.Configuration;
 
 namespace Bastio.Operator.Configuration;
 
@@ -43,16 +44,30 @@ public static class OperatorCommandLine
             RotatorImage, RotatorServiceAccount, GatewayUrl, ValidationTimeout, SweepInterval,
         };
         root.Validators.Add(Validate);
-        root.SetAction((result, ct) => run(Bind(result), ct));
+        root.SetAction((result, ct) => WithConfigurationErrors(() => run(Bind(result), ct)));
 
         var rotateCommand = new Command("rotate", "Request a rotation of one ApiKey and wait until the operator reports it done (exit 0), failed or timed out (non-zero).")
         {
             RotateNamespace, RotateName, RotateWait,
         };
         rotateCommand.Validators.Add(result => ValidateDuration(result, RotateWait));
-        rotateCommand.SetAction((result, ct) => rotate(BindRotate(result), ct));
+        rotateCommand.SetAction((result, ct) => WithConfigurationErrors(() => rotate(BindRotate(result), ct)));
         root.Subcommands.Add(rotateCommand);
         return root;
+    }
+
+    /// <summary>A missing or broken kubeconfig is a user error: one clear line and exit code 1, no stack trace.</summary>
+    private static async Task<int> WithConfigurationErrors(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (KubeconfigException exception)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 
     internal static OperatorOptions Bind(ParseResult result)

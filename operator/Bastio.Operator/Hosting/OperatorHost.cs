@@ -126,10 +126,7 @@ internal sealed class OperatorHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _controllerHost.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.AdminPort >= 0)
-        {
-            await StartAdminAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await StartAdminAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reconciles every cached object again (a full resync).</summary>

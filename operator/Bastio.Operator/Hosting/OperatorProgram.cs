@@ -1,11 +1,57 @@
+using Bastio.Crds;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Configuration;
+using Bastio.Operator.Audit;
 using Bastio.Operator.Configuration;
+using Bastio.Operator.Rotation;
+using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Hosting;
 
 /// <summary>Entry points behind the command line.</summary>
 internal static class OperatorProgram
 {
-    public static Task<int> RunAsync(OperatorOptions options, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public static async Task<int> RunAsync(OperatorOptions options, CancellationToken cancellationToken)
+    {
+        // Logs go to stderr so that stdout carries only the audit trail, one JSON line per action.
+        using var loggerFactory = LoggerFactory.Create(logging => logging
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
+        using var client = CreateClient(options.Kubeconfig, options.Context, loggerFactory);
+        await using var host = new OperatorHost(client, options, loggerFactory, Console.Out);
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
 
-    public static Task<int> RotateAsync(RotateOptions options, CancellationToken cancellationToken) => throw new NotImplementedException();
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await host.StopAsync(shutdown.Token).ConfigureAwait(false);
+        return 0;
+    }
+
+    public static async Task<int> RotateAsync(RotateOptions options, CancellationToken cancellationToken)
+    {
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
+        using var client = CreateClient(options.Kubeconfig, options.Context, loggerFactory);
+        var apiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        var (outcome, request) = await new RotateRequest(apiKeys, TimeProvider.System)
+            .RunAsync(options.Namespace, options.Name, options.Wait, AuditEntry.ScheduleActor, cancellationToken)
+            .ConfigureAwait(false);
+        await Console.Out.WriteLineAsync(outcome switch
+        {
+            RotateOutcome.Completed => $"ApiKey {options.Namespace}/{options.Name} rotated (request {request}).",
+            RotateOutcome.Failed => $"ApiKey {options.Namespace}/{options.Name}: the operator refused rotation request {request}; see its Events.",
+            RotateOutcome.TimedOut => $"ApiKey {options.Namespace}/{options.Name}: no answer to rotation request {request} within {options.Wait}.",
+            _ => $"ApiKey {options.Namespace}/{options.Name} does not exist.",
+        }).ConfigureAwait(false);
+        return (int)outcome;
+    }
+
+    private static KubernetesClient CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory) =>
+        new(KubernetesClientConfiguration.Load(kubeconfig, context), logger: loggerFactory.CreateLogger<KubernetesClient>());
 }

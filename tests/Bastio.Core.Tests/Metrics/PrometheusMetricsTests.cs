@@ -138,6 +138,25 @@ public sealed class PrometheusMetricsTests : IDisposable
         text.Should().Contain("mine_total 1").And.NotContain("not_mine");
     }
 
+    [Fact]
+    public void Label_sets_beyond_the_cardinality_limit_fold_into_an_overflow_series()
+    {
+        using var meter = new Meter($"Bastio.Tests.Cardinality.{Guid.NewGuid():N}");
+        var options = new PrometheusMetricsOptions { CardinalityLimit = 3 };
+        options.Meters.Add(meter.Name);
+        using var metrics = new PrometheusMetrics(options);
+        var counter = meter.CreateCounter<long>("requests");
+        for (var i = 0; i < 10; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("key_id", $"k{i}"));
+        }
+
+        var samples = Parse(metrics.Scrape()).Samples;
+
+        samples.Keys.Count(k => k.Contains("key_id", StringComparison.Ordinal)).Should().Be(3);
+        samples["requests_total{otel_metric_overflow=\"true\"}"].Should().Be(7);
+    }
+
     private static string Le(string series) => series[(series.IndexOf("le=\"", StringComparison.Ordinal) + 4)..series.LastIndexOf('"')];
 
     /// <summary>A strict reader for the subset of the format we write: every line is a comment or a sample.</summary>

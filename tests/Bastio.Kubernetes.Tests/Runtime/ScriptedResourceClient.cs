@@ -5,17 +5,6 @@ using Bastio.Kubernetes.Models;
 
 namespace Bastio.Kubernetes.Tests.Runtime;
 
-/// <summary>A test object kind.</summary>
-internal sealed class Widget : KubernetesObject
-{
-    public static readonly ResourceType Type = new("example.com", "v1", "widgets", "Widget", true);
-
-    public static Widget Create(string? ns, string name, string resourceVersion, Dictionary<string, string>? labels = null) => new()
-    {
-        Metadata = new ObjectMeta { Namespace = ns, Name = name, ResourceVersion = resourceVersion, Uid = $"uid-{name}", Labels = labels },
-    };
-}
-
 /// <summary>
 /// An <see cref="IResourceClient{T}"/> whose lists and watch streams are scripted by the test, for
 /// informer behaviour that needs exact control (event order, fake time). Only list and watch exist.

@@ -67,8 +67,11 @@ public static class Finalizers
             var patch = Patch(current.Metadata.ResourceVersion, finalizers);
             try
             {
-                return await client.PatchAsync(current.Metadata.Namespace, current.Metadata.Name!, PatchType.Merge, patch, cancellationToken: cancellationToken)
+                var updated = await client.PatchAsync(current.Metadata.Namespace, current.Metadata.Name!, PatchType.Merge, patch, cancellationToken: cancellationToken)
                     .ConfigureAwait(false);
+
+                // Without finalizers a terminating object is deleted by that very patch; the answer is its last state.
+                return IsTerminating(updated) && updated.Metadata.Finalizers is not { Count: > 0 } ? null : updated;
             }
             catch (NotFoundException)
             {

@@ -234,7 +234,7 @@ public sealed class InformerTests : IAsyncLifetime
     {
         var options = new InformerOptions();
         options.Namespaces.Add("x");
-        var client = new ClusterScopedClient(_client);
+        var client = new PartitionableResourceClient<Widget>(_client, Widget.Type with { Namespaced = false });
 
         FluentActions.Invoking(() => new Informer<Widget>(client, options)).Should().Throw<ArgumentException>();
     }
@@ -244,31 +244,5 @@ public sealed class InformerTests : IAsyncLifetime
         var informer = new Informer<Widget>(_client, options, timeProvider: time);
         _running = informer.RunAsync(_stop.Token);
         return informer;
-    }
-
-    private sealed class ClusterScopedClient(ScriptedResourceClient inner) : IResourceClient<Widget>
-    {
-        public ResourceType Type => Widget.Type with { Namespaced = false };
-
-        public Task<Widget> GetAsync(string? ns, string name, CancellationToken cancellationToken = default) => inner.GetAsync(ns, name, cancellationToken);
-
-        public Task<Widget?> TryGetAsync(string? ns, string name, CancellationToken cancellationToken = default) => inner.TryGetAsync(ns, name, cancellationToken);
-
-        public Task<KubernetesList<Widget>> ListAsync(string? ns, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAsync(ns, options, cancellationToken);
-
-        public Task<KubernetesList<Widget>> ListAllAsync(string? ns, ListOptions? options = null, CancellationToken cancellationToken = default) => inner.ListAllAsync(ns, options, cancellationToken);
-
-        public Task<Widget> CreateAsync(Widget obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.CreateAsync(obj, options, cancellationToken);
-
-        public Task<Widget> ReplaceAsync(Widget obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.ReplaceAsync(obj, options, cancellationToken);
-
-        public Task<Widget> ReplaceStatusAsync(Widget obj, WriteOptions? options = null, CancellationToken cancellationToken = default) => inner.ReplaceStatusAsync(obj, options, cancellationToken);
-
-        public Task<Widget> PatchAsync(string? ns, string name, PatchType patchType, string patchJson, bool status = false, WriteOptions? options = null, CancellationToken cancellationToken = default)
-            => inner.PatchAsync(ns, name, patchType, patchJson, status, options, cancellationToken);
-
-        public Task<Widget?> DeleteAsync(string? ns, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(ns, name, options, cancellationToken);
-
-        public IAsyncEnumerable<WatchEvent<Widget>> WatchAsync(string? ns, WatchOptions options, CancellationToken cancellationToken = default) => inner.WatchAsync(ns, options, cancellationToken);
     }
 }

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Bastio.Core;
+using Bastio.Core.Time;
+using Bastio.Gateway.Networking;
+
+namespace Bastio.Gateway.Hosting;
+
+/// <summary>The gateway's flags (DESIGN.md §7).</summary>
+public static class GatewayCommandLine
+{
+    private static readonly Option<string?> Kubeconfig = new("--kubeconfig") { Description = "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, then in-cluster)" };
+    private static readonly Option<string?> Context = new("--context") { Description = "Kubeconfig context (default: the current context)" };
+    private static readonly Option<string> SystemNamespace = new("--system-namespace") { Description = "Namespace of the encryption key and every Secret the gateway reads", DefaultValueFactory = _ => WellKnown.DefaultSystemNamespace };
+    private static readonly Option<string> Address = new("--address") { Description = "Listen address of both ports", DefaultValueFactory = _ => "0.0.0.0" };
+    private static readonly Option<int> Port = new("--port") { Description = "Port for client traffic; 0 picks a free port", DefaultValueFactory = _ => DefaultPort("BASTIO_GATEWAY_PORT", 18080) };
+    private static readonly Option<int> AdminPort = new("--admin-port") { Description = "Port of /metrics, /healthz and /readyz; 0 picks a free port", DefaultValueFactory = _ => DefaultPort("BASTIO_GATEWAY_ADMIN_PORT", 18090) };
+    private static readonly Option<string?> TrustedProxies = new("--trusted-proxies") { Description = "Comma-separated CIDRs whose X-Forwarded-For is believed (IPv4 and IPv6)" };
+    private static readonly Option<string> MaxStaleness = new("--max-staleness") { Description = "Refuse traffic (503 gateway_not_ready) after this long without a confirmed sync", DefaultValueFactory = _ => "5m" };
+    private static readonly Option<string?> Environments = new("--environments") { Description = "Comma-separated environments to serve: production, staging, development (or live, test, dev); default all" };
+
+    public static RootCommand Create(Func<GatewayOptions, CancellationToken, Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var root = new RootCommand("Bastio gateway: checks Bastio API keys and forwards AI provider calls with the provider's key.")
+        {
+            Kubeconfig, Context, SystemNamespace, Address, Port, AdminPort, TrustedProxies, MaxStaleness, Environments,
+        };
+        root.Validators.Add(Validate);
+        root.SetAction((result, ct) => run(Bind(result), ct));
+        return root;
+    }
+
+    internal static GatewayOptions Bind(ParseResult result)
+    {
+        var options = new GatewayOptions
+        {
+            Kubeconfig = result.GetValue(Kubeconfig),
+            Context = result.GetValue(Context),
+            SystemNamespace = result.GetValue(SystemNamespace)!,
+            Address = result.GetValue(Address)!,
+            Port = result.GetValue(Port),
+            AdminPort = result.GetValue(AdminPort),
+            MaxStaleness = GoDuration.Parse(result.GetValue(MaxStaleness)!),
+        };
+        foreach (var cidr in Split(result.GetValue(TrustedProxies)))
+        {
+            options.TrustedProxies.Add(cidr);
+        }
+
+        foreach (var environment in Split(result.GetValue(Environments)))
+        {
+            options.Environments.Add(environment);
+        }
+
+        return options;
+    }
+
+    private static void Validate(CommandResult result)
+    {
+        if (!GoDuration.TryParse(result.GetValue(MaxStaleness), out var staleness, out var error) || staleness <= TimeSpan.Zero)
+        {
+            result.AddError($"--max-staleness: {error ?? "must be positive"}.");
+        }
+
+        foreach (var option in new[] { Port, AdminPort })
+        {
+            if (result.GetValue(option) is < 0 or > 65535)
+            {
+                result.AddError($"{option.Name} must be between 0 and 65535.");
+            }
+        }
+
+        if (!System.Net.IPAddress.TryParse(result.GetValue(Address), out _))
+        {
+            result.AddError($"--address '{result.GetValue(Address)}' is not an IP address.");
+        }
+
+        if (!IpAllowList.TryParse(Split(result.GetValue(TrustedProxies)), out _, out var invalid))
+        {
+            result.AddError($"--trusted-proxies: '{invalid}' is not an IP address or CIDR.");
+        }
+
+        try
+        {
+            GatewayHost.ParseEnvironments(Split(result.GetValue(Environments)));
+        }
+        catch (ArgumentException ex)
+        {
+            result.AddError(ex.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    private static string[] Split(string? list) =>
+        list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static int DefaultPort(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
+}

@@ -1,0 +1,228 @@
+using System.Net;
+using Bastio.Core.Keys;
+using Bastio.Core.Metrics;
+using Bastio.Gateway.Authentication;
+using Bastio.Gateway.Configuration;
+using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Networking;
+using Bastio.Gateway.Observability;
+using Bastio.Gateway.RateLimiting;
+using Bastio.Gateway.Usage;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bastio.Gateway.Hosting;
+
+/// <summary>
+/// The gateway as a startable object: the client listener, the admin listener and the configuration
+/// watches. <c>Program</c> runs one until Ctrl-C; tests and benchmarks start several in-process.
+/// </summary>
+public sealed partial class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _gateway;
+    private readonly WebApplication _admin;
+    private readonly IDisposable[] _owned;
+    private readonly ClusterSnapshotProvider? _cluster;
+    private readonly AccessLog _accessLog;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _syncing = Task.CompletedTask;
+
+    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, AccessLog accessLog, IDisposable[] owned)
+    {
+        _gateway = gateway;
+        _admin = admin;
+        _cluster = cluster;
+        _accessLog = accessLog;
+        _owned = owned;
+    }
+
+    /// <summary>Client base address, e.g. <c>http://127.0.0.1:18080</c>; SDKs use <see cref="Url"/> + <c>/v1</c>.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    public Uri AdminUrl { get; private set; } = null!;
+
+    /// <summary>The configuration the gateway serves from.</summary>
+    public ISnapshotProvider Snapshots { get; private set; } = null!;
+
+    /// <summary>
+    /// Starts listening right away (answering <c>gateway_not_ready</c> and <c>/readyz</c> 503 until the
+    /// first sync), and starts the watches in the background.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid (bad CIDR, unknown environment).</exception>
+    /// <exception cref="KubeconfigException">No usable Kubernetes configuration.</exception>
+    public static async Task<GatewayHost> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var trusted = options.TrustedProxies.Count == 0 ? null
+            : IpAllowList.TryParse(options.TrustedProxies, out var list, out var invalid) ? list
+            : throw new ArgumentException($"--trusted-proxies: '{invalid}' is not an IP address or CIDR.", nameof(options));
+        var environments = ParseEnvironments(options.Environments);
+        var loggerFactory = LoggerFactory.Create(logging =>
+        {
+            logging.SetMinimumLevel(options.MinimumLogLevel);
+            logging.AddJsonConsole();
+            if (options.LoggerProvider is { } provider)
+            {
+                logging.AddProvider(provider);
+            }
+        });
+
+        var time = options.TimeProvider;
+        var buckets = new BucketStore(time);
+        ClusterSnapshotProvider? cluster = null;
+        KubernetesClient? client = null;
+        ISnapshotProvider snapshots;
+        if (options.SnapshotProvider is { } given)
+        {
+            snapshots = given;
+        }
+        else
+        {
+            client = new KubernetesClient(KubernetesClientConfiguration.Load(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger<KubernetesClient>(), timeProvider: time);
+            cluster = new ClusterSnapshotProvider(client, options.SystemNamespace, buckets, loggerFactory, time, environments, options.RebuildDelay, options.Informers);
+            snapshots = cluster;
+        }
+
+        var metrics = new GatewayMetrics(options.MeterName, snapshots, time);
+        var accessLog = new AccessLog(options.AccessLogOutput ?? Console.Out, time);
+        var upstreams = new UpstreamClients();
+        var usage = new UsageStore();
+
+        var gatewayBuilder = WebApplication.CreateSlimBuilder();
+        ConfigureServer(gatewayBuilder, options.Address, options.Port, loggerFactory);
+        gatewayBuilder.Services.AddHttpForwarder();
+        gatewayBuilder.Services.AddSingleton(options);
+        gatewayBuilder.Services.AddSingleton(snapshots);
+        gatewayBuilder.Services.AddSingleton(new RequestAuthorizer(time));
+        gatewayBuilder.Services.AddSingleton(new ClientIpResolver(trusted));
+        gatewayBuilder.Services.AddSingleton(new ProviderTransformer());
+        gatewayBuilder.Services.AddSingleton(upstreams);
+        gatewayBuilder.Services.AddSingleton(usage);
+        gatewayBuilder.Services.AddSingleton(metrics);
+        gatewayBuilder.Services.AddSingleton(accessLog);
+        gatewayBuilder.Services.AddSingleton<GatewayRequestHandler>();
+        var gateway = gatewayBuilder.Build();
+        var handler = gateway.Services.GetRequiredService<GatewayRequestHandler>();
+        gateway.Run(handler.InvokeAsync);
+
+        var adminBuilder = WebApplication.CreateSlimBuilder();
+        ConfigureServer(adminBuilder, options.Address, options.AdminPort, loggerFactory);
+        adminBuilder.Services.AddRouting();
+        adminBuilder.Services.AddPrometheusMetrics(metricsOptions => metricsOptions.Meters.Add(options.MeterName));
+        var admin = adminBuilder.Build();
+        admin.MapPrometheusScrapingEndpoint();
+        admin.MapGet("/healthz", () => Results.Text("ok\n"));
+        admin.MapGet("/readyz", () => handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        var host = new GatewayHost(gateway, admin, cluster, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
+        {
+            Snapshots = snapshots,
+        };
+        await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
+        await admin.StartAsync(cancellationToken).ConfigureAwait(false);
+        host.Url = BoundAddress(gateway, options.Address);
+        host.AdminUrl = BoundAddress(admin, options.Address);
+        if (cluster is not null)
+        {
+            var logger = loggerFactory.CreateLogger<GatewayHost>();
+            host._syncing = Task.Run(() => host.SyncAsync(cluster, logger), CancellationToken.None);
+        }
+
+        return host;
+    }
+
+    /// <summary>Completes when the gateway serves its first synced snapshot.</summary>
+    public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
+    {
+        while (Snapshots.Current is null)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _gateway.StopAsync().ConfigureAwait(false);
+        await _admin.StopAsync().ConfigureAwait(false);
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _syncing.ConfigureAwait(false);
+        await _gateway.DisposeAsync().ConfigureAwait(false);
+        await _admin.DisposeAsync().ConfigureAwait(false);
+        await _accessLog.DisposeAsync().ConfigureAwait(false);
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>Accepts <c>production</c>/<c>staging</c>/<c>development</c> and the key segments <c>live</c>/<c>test</c>/<c>dev</c>.</summary>
+    internal static IReadOnlySet<KeyEnvironment>? ParseEnvironments(IEnumerable<string> names)
+    {
+        var environments = new HashSet<KeyEnvironment>();
+        foreach (var name in names)
+        {
+            KeyEnvironment environment = name switch
+            {
+                "live" => KeyEnvironment.Live,
+                "test" => KeyEnvironment.Test,
+                "dev" => KeyEnvironment.Dev,
+                _ when name is { Length: > 0 } && KeyEnvironments.TryFromProxyEnvironment(name, out var parsed) => parsed,
+                _ => throw new ArgumentException($"--environments: '{name}' is not production, staging, development, live, test or dev.", nameof(names)),
+            };
+            environments.Add(environment);
+        }
+
+        return environments.Count == 0 ? null : environments;
+    }
+
+    private async Task SyncAsync(ClusterSnapshotProvider cluster, ILogger logger)
+    {
+        try
+        {
+            await cluster.StartAsync(_stopping.Token).ConfigureAwait(false);
+            Log.Synced(logger, cluster.Current?.KeyCount ?? 0);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped before the first sync.
+        }
+    }
+
+    private static void ConfigureServer(WebApplicationBuilder builder, string address, int port, ILoggerFactory loggerFactory)
+    {
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Parse(address), port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+        });
+    }
+
+    private static Uri BoundAddress(WebApplication app, string address)
+    {
+        var port = new Uri(app.Urls.First()).Port;
+        var host = address is "0.0.0.0" or "::" ? "127.0.0.1" : address;
+        return new Uri($"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}/");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Configuration synced: serving {Keys} API keys.")]
+        public static partial void Synced(ILogger logger, int keys);
+    }
+}

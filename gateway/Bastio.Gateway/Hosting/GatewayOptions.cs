@@ -1,0 +1,57 @@
+using Bastio.Core;
+using Bastio.Gateway.Configuration;
+using Bastio.Gateway.Observability;
+using Bastio.Kubernetes.Runtime.Informers;
+using Microsoft.Extensions.Logging;
+
+namespace Bastio.Gateway.Hosting;
+
+/// <summary>The gateway's settings: the command-line flags, plus hooks for hosting it in-process.</summary>
+public sealed class GatewayOptions
+{
+    public string? Kubeconfig { get; set; }
+
+    public string? Context { get; set; }
+
+    public string SystemNamespace { get; set; } = WellKnown.DefaultSystemNamespace;
+
+    /// <summary>Listen address of both ports; tests use 127.0.0.1.</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    /// <summary>Client traffic; 0 picks a free port (see <see cref="GatewayHost.Url"/>).</summary>
+    public int Port { get; set; } = 18080;
+
+    /// <summary><c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>; 0 picks a free port.</summary>
+    public int AdminPort { get; set; } = 18090;
+
+    /// <summary>CIDRs or addresses of proxies whose <c>X-Forwarded-For</c> is believed.</summary>
+    public IList<string> TrustedProxies { get; } = [];
+
+    /// <summary>After this long without confirmed sync the gateway refuses traffic (fail closed).</summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Serve only proxies of these environments (<c>production</c>/<c>live</c>, ...); empty serves all.</summary>
+    public IList<string> Environments { get; } = [];
+
+    /// <summary>Quiet period after a change before the snapshot is rebuilt.</summary>
+    public TimeSpan RebuildDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where access-log lines go; standard output by default.</summary>
+    public TextWriter? AccessLogOutput { get; set; }
+
+    /// <summary>An extra log destination (tests capture logs to scan them for key material).</summary>
+    public ILoggerProvider? LoggerProvider { get; set; }
+
+    /// <summary>Distinct per in-process gateway so parallel test hosts do not see each other's measurements.</summary>
+    public string MeterName { get; set; } = GatewayMetrics.DefaultMeterName;
+
+    /// <summary>Watch tuning (backoff, watchdog); the defaults follow client-go.</summary>
+    public InformerOptions? Informers { get; set; }
+
+    /// <summary>Serve from this provider instead of watching a cluster.</summary>
+    public ISnapshotProvider? SnapshotProvider { get; set; }
+}

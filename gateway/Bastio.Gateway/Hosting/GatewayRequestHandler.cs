@@ -1,0 +1,294 @@
+using System.Net;
+using System.Text.Json;
+using Bastio.Gateway.Authentication;
+using Bastio.Gateway.Configuration;
+using Bastio.Gateway.Errors;
+using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Networking;
+using Bastio.Gateway.Observability;
+using Bastio.Gateway.RateLimiting;
+using Bastio.Gateway.Routing;
+using Bastio.Gateway.Usage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Bastio.Gateway.Hosting;
+
+/// <summary>
+/// The client-facing pipeline: route, readiness (1), checks 2–6, model (7), rate limit (8),
+/// provider key (9), then forwarding with errors 10–11 — each failure answered in the OpenAI error
+/// shape — and finally usage, metrics and the access-log line.
+/// </summary>
+internal sealed partial class GatewayRequestHandler(
+    ISnapshotProvider snapshots,
+    RequestAuthorizer authorizer,
+    ClientIpResolver clientIps,
+    IHttpForwarder forwarder,
+    ProviderTransformer transformer,
+    UpstreamClients upstreams,
+    UsageStore usage,
+    GatewayMetrics metrics,
+    AccessLog accessLog,
+    GatewayOptions options,
+    ILogger<GatewayRequestHandler> logger)
+{
+    private readonly TimeProvider _time = options.TimeProvider;
+
+    /// <summary>Whether the snapshot may be served: synced, and confirmed within <see cref="GatewayOptions.MaxStaleness"/>.</summary>
+    public bool IsServing(out GatewaySnapshot? snapshot)
+    {
+        snapshot = snapshots.Current;
+        return snapshot is not null
+            && snapshots.LastConfirmedSync is { } synced
+            && _time.GetUtcNow() - synced <= options.MaxStaleness;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = _time.GetTimestamp();
+        var state = new Outcome();
+        try
+        {
+            await HandleAsync(context, state).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            // Kestrel refused the body (size limit, broken chunking): the client's fault, said precisely.
+            state.Reason = "invalid_request";
+            context.Response.Clear();
+            await ErrorResponseWriter.WriteAsync(context.Response, new GatewayError(ex.StatusCode, "invalid_request_error", "invalid_request", "The request could not be read: " + ex.Message)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            Log.UnhandledError(logger, context.TraceIdentifier, ex);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                await ErrorResponseWriter.WriteAsync(context.Response, new GatewayError(500, "api_error", "internal_error", "The gateway failed to handle the request.")).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Complete(context, state, _time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, Outcome state)
+    {
+        var request = context.Request;
+        var route = RouteTable.Match(request.Method, request.Path.Value);
+        if (route is null)
+        {
+            await RefuseAsync(context, state, GatewayErrors.UnknownRoute, null).ConfigureAwait(false);
+            return;
+        }
+
+        state.Route = route.Name;
+        if (!IsServing(out var snapshot))
+        {
+            await RefuseAsync(context, state, GatewayErrors.GatewayNotReady, null).ConfigureAwait(false);
+            return;
+        }
+
+        var credential = Credential.Read(request.Headers);
+        var clientIp = clientIps.Resolve(context.Connection.RemoteIpAddress ?? IPAddress.None, request.Headers[ClientIpResolver.ForwardedForHeader]);
+        state.ClientIp = clientIp;
+        var result = authorizer.Authorize(snapshot!, credential, clientIp, route);
+        var key = result.Key;
+        state.Key = key;
+        if (result.Error is { } error)
+        {
+            await RefuseAsync(context, state, error, key).ConfigureAwait(false);
+            return;
+        }
+
+        var proxy = key!.Proxy;
+        string? model = null;
+        if (proxy.AllowedModels is { } allowedModels)
+        {
+            (var modelError, model) = await ModelReader.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+            if (modelError is null && model is not null && !allowedModels.Contains(model))
+            {
+                modelError = GatewayErrors.ModelNotAllowed;
+            }
+
+            if (modelError is not null)
+            {
+                await RefuseAsync(context, state, modelError, key).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var rateLimit = key.Bucket?.TryAcquire() ?? RateLimitResult.Unlimited;
+        RateLimitHeaders.Write(context.Response.Headers, rateLimit);
+        if (!rateLimit.Allowed)
+        {
+            state.Reason = GatewayErrors.RateLimitExceeded.Code;
+            var resetTime = _time.GetUtcNow() + rateLimit.Reset;
+            await ErrorResponseWriter.WriteAsync(context.Response, GatewayErrors.RateLimitExceeded, (rateLimit, resetTime), static (json, details) =>
+            {
+                json.WriteNumber("limit", details.rateLimit.Limit);
+                json.WriteNumber("remaining", details.rateLimit.Remaining);
+                json.WriteString("resetTime", details.resetTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        if (route.AnsweredByGateway)
+        {
+            await WriteUsageAsync(context.Response, key).ConfigureAwait(false);
+            return;
+        }
+
+        var providerKey = ProviderKeySelector.Select(proxy, _time.GetUtcNow(), Random.Shared.NextDouble());
+        if (providerKey is null)
+        {
+            await RefuseAsync(context, state, GatewayErrors.ProxyNotReady, null).ConfigureAwait(false);
+            return;
+        }
+
+        await ForwardAsync(context, state, new ForwardedRequest(key, providerKey, rateLimit), model).ConfigureAwait(false);
+    }
+
+    private async Task ForwardAsync(HttpContext context, Outcome state, ForwardedRequest forwarded, string? requestModel)
+    {
+        context.Features.Set(forwarded);
+        var body = context.Response.Body;
+        var upstreamStarted = _time.GetTimestamp();
+        ForwarderError error;
+        try
+        {
+            var config = new ForwarderRequestConfig { ActivityTimeout = forwarded.Proxy.Timeout };
+            error = await forwarder.SendAsync(context, forwarded.Proxy.Upstream, upstreams.Get(forwarded.Proxy.Upstream), config, transformer, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Upstream = _time.GetElapsedTime(upstreamStarted);
+            context.Response.Body = body;
+        }
+
+        if (forwarded.UpstreamAuthFailed)
+        {
+            state.Reason = GatewayErrors.UpstreamAuthFailed.Code;
+            Log.UpstreamAuthFailed(logger, forwarded.Proxy.ToString(), forwarded.ProviderKey.Name);
+        }
+        else if (error != ForwarderError.None)
+        {
+            var mapped = error switch
+            {
+                ForwarderError.RequestTimedOut => GatewayErrors.UpstreamTimeout,
+                ForwarderError.Request or ForwarderError.RequestCreation or ForwarderError.RequestBodyDestination => GatewayErrors.UpstreamUnavailable,
+                _ => null,
+            };
+            state.Reason = mapped?.Code ?? "forwarding_" + error.ToString().ToLowerInvariant();
+            if (mapped is not null && !context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                RateLimitHeaders.Write(context.Response.Headers, forwarded.RateLimit);
+                await ErrorResponseWriter.WriteAsync(context.Response, mapped).ConfigureAwait(false);
+            }
+        }
+
+        using (forwarded.Usage)
+        {
+            if (forwarded.Usage is { } observed && observed.TryGetUsage(out var tokens))
+            {
+                var model = tokens.Model ?? requestModel ?? "unknown";
+                var key = forwarded.Key;
+                usage.Record(key.KeyId, model, tokens.PromptTokens, tokens.CompletionTokens);
+                metrics.TokensUsed(key.Namespace, key.Proxy.Name, key.KeyId, model, tokens.PromptTokens, tokens.CompletionTokens);
+            }
+        }
+    }
+
+    /// <summary>Answers with a gateway error, adding the key's rate-limit state (without spending a token) when the key is known.</summary>
+    private Task RefuseAsync(HttpContext context, Outcome state, GatewayError error, KeyEntry? key)
+    {
+        state.Reason = error.Code;
+        if (key?.Bucket is { } bucket)
+        {
+            RateLimitHeaders.Write(context.Response.Headers, bucket.Peek());
+        }
+
+        if (error == GatewayErrors.ExpiredApiKey && key?.ExpiresAt is { } expiredAt)
+        {
+            return ErrorResponseWriter.WriteAsync(context.Response, error, expiredAt, static (json, at) =>
+                json.WriteString("expired_at", at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return ErrorResponseWriter.WriteAsync(context.Response, error);
+    }
+
+    private async Task WriteUsageAsync(HttpResponse response, KeyEntry key)
+    {
+        response.ContentType = "application/json";
+        var buffer = new MemoryStream();
+        await using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("object", "usage");
+            json.WriteString("key_id", key.KeyId);
+            json.WriteStartArray("data");
+            foreach (var (model, requests, prompt, completion) in usage.Get(key.KeyId))
+            {
+                json.WriteStartObject();
+                json.WriteString("model", model);
+                json.WriteNumber("requests", requests);
+                json.WriteNumber("prompt_tokens", prompt);
+                json.WriteNumber("completion_tokens", completion);
+                json.WriteNumber("total_tokens", prompt + completion);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        response.ContentLength = buffer.Length;
+        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)).ConfigureAwait(false);
+    }
+
+    private void Complete(HttpContext context, Outcome state, TimeSpan duration)
+    {
+        var key = state.Key;
+        var record = new RequestRecord(
+            context.TraceIdentifier,
+            context.Request.Method,
+            state.Route,
+            context.Response.StatusCode,
+            state.Reason,
+            key?.KeyId ?? "",
+            key?.Namespace ?? "",
+            key?.Proxy.Name ?? "",
+            state.ClientIp?.ToString(),
+            duration,
+            state.Upstream);
+        metrics.RequestCompleted(record);
+        accessLog.Write(record);
+    }
+
+    /// <summary>What the handler learned about one request, for the metrics and the access log.</summary>
+    private sealed class Outcome
+    {
+        public string Route { get; set; } = "none";
+
+        public string? Reason { get; set; }
+
+        public KeyEntry? Key { get; set; }
+
+        public IPAddress? ClientIp { get; set; }
+
+        public TimeSpan? Upstream { get; set; }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "Request {RequestId} failed in the gateway.")]
+        public static partial void UnhandledError(ILogger logger, string requestId, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Warning, "The provider refused provider key {ProviderKey} of proxy {Proxy}; the client got upstream_auth_failed.")]
+        public static partial void UpstreamAuthFailed(ILogger logger, string proxy, string providerKey);
+    }
+}
