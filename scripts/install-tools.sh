@@ -12,6 +12,7 @@ npm_packages=(
   kubernetes-models@5.1.0
   @kubernetes-models/prometheus-operator@6.0.0
   yaml@2.9.1
+  @prometheus-io/lezer-promql@0.315.0
 )
 
 missing_apt=()

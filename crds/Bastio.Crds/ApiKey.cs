@@ -44,7 +44,7 @@ public sealed class ApiKeySpec
 
     /// <summary>Subset of chat, completions, embeddings, images, audio, models, analytics, admin.</summary>
     [JsonPropertyName("permissions")]
-    [Enum(typeof(Permissions))]
+    [Enum(typeof(ApiKeyPermissions))]
     [Items(Min = 1)]
     [ListSet]
     [Description("Routes the key may call: chat (chat completions, responses, messages), completions, embeddings, images, audio, models, analytics (its own usage) and admin (every route). When unset the Proxy's spec.defaults.permissions apply.")]

@@ -85,7 +85,7 @@ public sealed class ProxySpec
 public sealed class ProxyDefaults
 {
     [JsonPropertyName("permissions")]
-    [Enum(typeof(Permissions))]
+    [Enum(typeof(ApiKeyPermissions))]
     [Items(Min = 1)]
     [ListSet]
     [Description("Permissions of keys without spec.permissions.")]

@@ -21,7 +21,7 @@ public static class ProxyEnvironments
 }
 
 /// <summary>Entries of <c>spec.permissions</c>.</summary>
-public static class Permissions
+public static class ApiKeyPermissions
 {
     public const string Chat = "chat";
     public const string Completions = "completions";

@@ -146,8 +146,8 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
             var kubeconfig = options.KubeconfigPath;
             await LaunchAsync(logs, Operator, "--kubeconfig", kubeconfig, "--system-namespace", options.SystemNamespace,
                 "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'));
-            await LaunchAsync(logs, Gateway, "--kubeconfig", kubeconfig, "--system-namespace", options.SystemNamespace,
-                "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}");
+            await LaunchAsync(logs, Gateway, "--kubeconfig", kubeconfig, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
+                "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m");
         });
 
         await StepAsync("examples", "examples/", async () =>

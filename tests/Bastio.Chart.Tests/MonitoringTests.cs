@@ -1,36 +1,19 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Bastio.Chart.Tests.Infrastructure;
 
 namespace Bastio.Chart.Tests;
 
-public sealed partial class MonitoringTests
+public sealed class MonitoringTests
 {
-    /// <summary>
-    /// The metric families the gateway and the operator export, as DESIGN.md §6 names them. The
-    /// components' hosts cannot yet be started in-process from here; when they can, this list should
-    /// come from a scrape of their /metrics so a renamed metric fails this test.
-    /// </summary>
-    private static readonly string[] ExportedMetrics =
-    [
-        "bastio_gateway_requests_total", "bastio_gateway_request_duration_seconds", "bastio_gateway_overhead_seconds",
-        "bastio_gateway_rejections_total", "bastio_gateway_tokens_total", "bastio_gateway_config_keys",
-        "bastio_gateway_config_age_seconds", "bastio_gateway_watch_restarts_total",
-        "bastio_operator_reconcile_total", "bastio_operator_reconcile_duration_seconds", "bastio_operator_rotations_total",
-        "bastio_operator_workqueue_depth", "bastio_operator_keys",
-    ];
+    /// <summary>Name and Prometheus type of each family in exported-metrics.txt.</summary>
+    private static readonly Dictionary<string, string> Exported = File.ReadAllLines(Repository.At("tests", "Bastio.Chart.Tests", "exported-metrics.txt"))
+        .Where(line => line.Length > 0 && !line.StartsWith('#'))
+        .Select(line => line.Split(' '))
+        .ToDictionary(fields => fields[0], fields => fields[1], StringComparer.Ordinal);
 
-    private static readonly string[] Histograms = ["bastio_gateway_request_duration_seconds", "bastio_gateway_overhead_seconds",
-        "bastio_operator_reconcile_duration_seconds"];
-
-    [GeneratedRegex(@"\bbastio_[a-z0-9_]+")]
-    private static partial Regex MetricName();
-
-    /// <summary>Metric families an expression reads; a histogram's _bucket, _sum and _count series belong to its family.</summary>
-    private static IEnumerable<string> MetricsIn(string expression) => MetricName().Matches(expression).Select(match => Family(match.Value));
-
-    private static string Family(string series) => Histograms.FirstOrDefault(histogram =>
-        series == histogram + "_bucket" || series == histogram + "_sum" || series == histogram + "_count") ?? series;
+    /// <summary>A histogram's _bucket, _sum and _count series belong to its family.</summary>
+    private static string Family(string series) => Exported.Where(family => family.Value == "histogram").Select(family => family.Key)
+        .FirstOrDefault(histogram => series == histogram + "_bucket" || series == histogram + "_sum" || series == histogram + "_count") ?? series;
 
     private static async Task<IReadOnlyList<(string Alert, string Expression)>> AlertsAsync() =>
         (await Helm.AllFeatures).Single("PrometheusRule", "bastio")["spec.groups"]!.AsArray()
@@ -58,14 +41,28 @@ public sealed partial class MonitoringTests
     }
 
     [Fact]
-    public async Task Alert_expressions_reference_only_exported_metrics()
+    public async Task Alert_expressions_parse_and_read_only_exported_metrics()
     {
-        foreach (var (alert, expression) in await AlertsAsync())
+        var alerts = await AlertsAsync();
+
+        var parsed = await PromQl.ParseAsync(alerts.Select(alert => alert.Expression).ToList());
+
+        foreach (var (query, alert) in parsed.Zip(alerts.Select(alert => alert.Alert)))
         {
-            var metrics = MetricsIn(expression).ToList();
-            metrics.Should().NotBeEmpty(alert);
-            metrics.Should().BeSubsetOf(ExportedMetrics, alert);
+            query.Errors.Should().BeEmpty($"{alert}: {query.Expression}");
+            query.Metrics.Should().NotBeEmpty(alert);
+            query.Metrics.Select(Family).Should().BeSubsetOf(Exported.Keys, alert);
         }
+    }
+
+    [Fact]
+    public async Task The_parser_reports_syntax_errors_and_the_metrics_a_query_reads()
+    {
+        var parsed = await PromQl.ParseAsync(["sum(rate(bastio_gateway_requests_total[5m])) >", "sum by (le) (rate(a_bucket{x=\"y\"}[5m])) / b"]);
+
+        parsed[0].Errors.Should().NotBeEmpty();
+        parsed[1].Errors.Should().BeEmpty();
+        parsed[1].Metrics.Should().BeEquivalentTo("a_bucket", "b");
     }
 
     [Fact]
@@ -88,13 +85,18 @@ public sealed partial class MonitoringTests
     }
 
     [Fact]
-    public async Task Dashboard_queries_reference_only_exported_metrics()
+    public async Task Dashboard_queries_parse_and_read_only_exported_metrics()
     {
-        foreach (var (title, expression) in Panels(await DashboardAsync()))
+        var panels = Panels(await DashboardAsync()).ToList();
+
+        // Grafana replaces $__rate_interval before Prometheus sees the query.
+        var parsed = await PromQl.ParseAsync(panels.Select(panel => panel.Expression.Replace("$__rate_interval", "5m", StringComparison.Ordinal)).ToList());
+
+        foreach (var (query, title) in parsed.Zip(panels.Select(panel => panel.Title)))
         {
-            var metrics = MetricsIn(expression).ToList();
-            metrics.Should().NotBeEmpty(title);
-            metrics.Should().BeSubsetOf(ExportedMetrics, title);
+            query.Errors.Should().BeEmpty($"{title}: {query.Expression}");
+            query.Metrics.Should().NotBeEmpty(title);
+            query.Metrics.Select(Family).Should().BeSubsetOf(Exported.Keys, title);
         }
     }
 

@@ -115,7 +115,7 @@ public sealed class PluginTests(SystemUnderTest system)
     public async Task Provider_keys_add_stores_the_key_from_the_environment_and_list_shows_it()
     {
         var name = UniqueName("pk");
-        var environment = new Dictionary<string, string?> { ["E2E_PROVIDER_KEY"] = "sk-e2e-" + Guid.NewGuid().ToString("N") };
+        var environment = new Dictionary<string, string?> { ["E2E_PROVIDER_KEY"] = await Kubectl.ExampleProviderKeyAsync(system) };
 
         var added = await Plugin.RunWithAsync(system, environment, null,
             "provider-keys", "add", name, "--proxy", system.Proxy, "--provider", "openai", "--from-env", "E2E_PROVIDER_KEY", "--weight", "1");

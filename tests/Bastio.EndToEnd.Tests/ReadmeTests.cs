@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Bastio.EndToEnd.Tests.Infrastructure;
 using Bastio.EndToEnd.Tests.Targets;
 
@@ -100,14 +99,9 @@ public sealed class ReadmeTests(SystemUnderTest system)
             ["KUBECONFIG"] = system.Kubeconfig,
             ["BASTIO_KEY"] = system.ApiKey,
             ["PATH"] = $"{pluginDirectory}:{Environment.GetEnvironmentVariable("PATH")}",
-            ["KUBECACHEDIR"] = Path.Combine(Path.GetTempPath(), $"bastio-e2e-kube-cache-{Guid.NewGuid():N}"),
+            ["KUBECACHEDIR"] = Kubectl.CacheDirectory["KUBECACHEDIR"],
+            ["OPENAI_API_KEY"] = await Kubectl.ExampleProviderKeyAsync(system),
         };
-
-        // provider-keys add reads OPENAI_API_KEY: use the credential the example proxy already works with,
-        // so the added provider key carries traffic correctly on either target.
-        var source = await CommandRunner.RunAsync("kubectl", ["get", "secret", "openai-credentials", "-o", "jsonpath={.data.apiKey}"], environment);
-        source.ExitCode.Should().Be(0, source.Error);
-        environment["OPENAI_API_KEY"] = Encoding.UTF8.GetString(Convert.FromBase64String(source.Output.Trim()));
         return environment;
     }
 

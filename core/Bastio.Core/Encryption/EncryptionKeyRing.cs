@@ -67,7 +67,7 @@ public sealed class EncryptionKeyRing
             keys[name] = (byte[])value.Clone();
         }
 
-        var active = Encoding.UTF8.GetString(activeBytes).Trim();
+        var active = Encoding.UTF8.GetString(activeBytes ?? []).Trim();
         if (!keys.ContainsKey(active))
         {
             // Only a well-formed version name is echoed: the entry could be anything, even key bytes pasted by mistake.

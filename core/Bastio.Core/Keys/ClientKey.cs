@@ -25,11 +25,7 @@ public static class ClientKey
     /// <exception cref="ArgumentException"><paramref name="keyId"/> is not 12 base62 characters.</exception>
     public static string Generate(KeyEnvironment environment, string keyId)
     {
-        if (!IsValidKeyId(keyId))
-        {
-            throw new ArgumentException($"A key id is {KeyIdLength} base62 characters.", nameof(keyId));
-        }
-
+        RequireKeyId(keyId);
         var segment = environment.ToSegment();
         var length = SecretKeyPrefix.Length + segment.Length + 1 + BodyLength;
         return string.Create(length, (segment, keyId), static (span, state) =>
@@ -84,10 +80,11 @@ public static class ClientKey
     public static bool IsValidKeyId(ReadOnlySpan<char> keyId) => keyId.Length == KeyIdLength && Base62.IsBase62(keyId);
 
     /// <summary>The public id <c>bastio_pk_&lt;env&gt;_&lt;keyId&gt;</c> sent in <c>X-Api-Key</c> together with <c>X-Api-Secret</c>.</summary>
-    public static string PublicId(KeyEnvironment environment, string keyId) =>
-        IsValidKeyId(keyId)
-            ? string.Concat(PublicIdPrefix, environment.ToSegment(), "_", keyId)
-            : throw new ArgumentException($"A key id is {KeyIdLength} base62 characters.", nameof(keyId));
+    public static string PublicId(KeyEnvironment environment, string keyId)
+    {
+        RequireKeyId(keyId);
+        return string.Concat(PublicIdPrefix, environment.ToSegment(), "_", keyId);
+    }
 
     /// <summary>Parses a public id without allocating.</summary>
     public static bool TryParsePublicId(ReadOnlySpan<char> text, out KeyEnvironment environment, out ReadOnlySpan<char> keyId)
@@ -115,10 +112,19 @@ public static class ClientKey
     /// The display-only prefix for <c>status.keyPrefix</c>, e.g. <c>bastio_sk_live_2iqb…</c>: enough to
     /// recognise a key, nothing secret (the key id is public).
     /// </summary>
-    public static string DisplayPrefix(KeyEnvironment environment, string keyId) =>
-        IsValidKeyId(keyId)
-            ? string.Concat(SecretKeyPrefix, environment.ToSegment(), "_", string.Concat(keyId.AsSpan(0, 4), "…"))
-            : throw new ArgumentException($"A key id is {KeyIdLength} base62 characters.", nameof(keyId));
+    public static string DisplayPrefix(KeyEnvironment environment, string keyId)
+    {
+        RequireKeyId(keyId);
+        return string.Concat(SecretKeyPrefix, environment.ToSegment(), "_", string.Concat(keyId.AsSpan(0, 4), "…"));
+    }
+
+    private static void RequireKeyId(string keyId, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(keyId))] string? parameter = null)
+    {
+        if (!IsValidKeyId(keyId))
+        {
+            throw new ArgumentException($"A key id is {KeyIdLength} base62 characters.", parameter);
+        }
+    }
 
     private static void Append(Span<char> destination, ref int position, string value)
     {

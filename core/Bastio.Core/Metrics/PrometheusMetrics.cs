@@ -11,8 +11,17 @@ namespace Bastio.Core.Metrics;
 /// Prometheus exporter, which is not in the package source.
 /// </summary>
 /// <remarks>
-/// Naming: see <see cref="PrometheusText"/>. Name instruments as the Prometheus series without the
-/// counter suffix (counter <c>bastio_gateway_requests</c> is exposed as <c>bastio_gateway_requests_total</c>).
+/// Naming rule, so instruments can be named exactly as DESIGN.md §6 lists the series:
+/// <list type="number">
+/// <item>the instrument name, with characters outside <c>[a-zA-Z0-9_:]</c> replaced by <c>_</c>;</item>
+/// <item>plus <c>_seconds</c>, <c>_milliseconds</c> or <c>_bytes</c> when the unit is <c>s</c>, <c>ms</c> or
+/// <c>By</c> and the name does not already end with it (other units, like <c>1</c> or <c>{request}</c>, add nothing);</item>
+/// <item>plus <c>_total</c> for counters, unless the name already ends with it.</item>
+/// </list>
+/// So counter <c>bastio_gateway_requests</c> is <c>bastio_gateway_requests_total</c>, and histogram
+/// <c>bastio_gateway_request_duration_seconds</c> with unit <c>s</c> keeps its name. Up-down counters
+/// and gauges are Prometheus gauges; histograms use explicit buckets
+/// (<see cref="PrometheusMetricsOptions.LatencySecondsBoundaries"/> unless configured). Values are cumulative.
 /// </remarks>
 public sealed class PrometheusMetrics : IPrometheusScraper, IDisposable
 {

@@ -5,14 +5,7 @@ using OpenTelemetry.Metrics;
 
 namespace Bastio.Core.Metrics;
 
-/// <summary>
-/// The Prometheus text exposition format 0.0.4.
-/// Naming rule: the instrument name with characters outside <c>[a-zA-Z0-9_:]</c> replaced by
-/// <c>_</c>; then, when the instrument's unit is one Prometheus names (<c>s</c> → <c>seconds</c>,
-/// <c>ms</c> → <c>milliseconds</c>, <c>By</c> → <c>bytes</c>) and the name does not already end with
-/// it, <c>_&lt;unit&gt;</c>; then for monotonic counters <c>_total</c> unless already there. Other units
-/// (<c>1</c>, <c>{request}</c>) add nothing. Up-down counters are gauges.
-/// </summary>
+/// <summary>The Prometheus text exposition format 0.0.4, named by the rule documented on <see cref="PrometheusMetrics"/>.</summary>
 internal static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";

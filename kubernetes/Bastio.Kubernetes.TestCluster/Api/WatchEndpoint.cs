@@ -56,18 +56,19 @@ internal sealed class WatchEndpoint
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
         var ct = linked.Token;
 
+        // Subscribe before the response starts, so a too-old version is still answered as an HTTP 410.
+        using var subscription = expire ? null : _store.Watch(type, request.Namespace, from);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(ct);
         await context.Response.Body.FlushAsync(ct);
-        if (expire)
+        if (subscription is null)
         {
             var error = ApiException.Expired($"too old resource version: {from ?? 0} ({_store.CurrentVersion})");
             await WriteEventAsync(context, "ERROR", error.ToStatus(), ct);
             return;
         }
 
-        using var subscription = _store.Watch(type, request.Namespace, from);
         var lastVersion = subscription.StartVersion;
         var initialRemaining = subscription.InitialCount;
         var initialEndSent = !sendInitialEvents;

@@ -7,8 +7,8 @@ namespace Bastio.Chart.Tests.Infrastructure;
 /// </summary>
 internal static class SchemaValidator
 {
-    private static readonly string Script = Path.Combine(Repository.Root, "tests", "Bastio.Chart.Tests", "tools", "validate-manifests.mjs");
+    private static readonly string Script = Repository.At("tests", "Bastio.Chart.Tests", "tools", "validate-manifests.mjs");
 
     public static Task<ProcessResult> ValidateAsync(string yaml) =>
-        Processes.RunAsync(Tools.Node, [Script, Tools.SchemaModules], standardInput: yaml);
+        Processes.RunAsync(Tools.Node, [Script, Tools.NodeModules("kubernetes-models")], standardInput: yaml);
 }

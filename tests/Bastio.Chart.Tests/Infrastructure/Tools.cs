@@ -17,16 +17,13 @@ internal static class Tools
 
     public static string Bash => Find("bash");
 
-    /// <summary>node_modules holding the kubernetes-models and prometheus-operator schema packages.</summary>
-    public static string SchemaModules
+    /// <summary>The project-local node_modules, once it holds <paramref name="package"/> (installed by <c>make tools</c>).</summary>
+    public static string NodeModules(string package)
     {
-        get
-        {
-            var marker = Path.Combine(Repository.ToolsModules, "kubernetes-models", "package.json");
-            return File.Exists(marker)
-                ? Repository.ToolsModules
-                : throw new InvalidOperationException($"{marker} is missing: run `make tools` to install the manifest schemas.");
-        }
+        var marker = Path.Combine(Repository.ToolsModules, package, "package.json");
+        return File.Exists(marker)
+            ? Repository.ToolsModules
+            : throw new InvalidOperationException($"{marker} is missing: run `make tools` to install the npm package {package}.");
     }
 
     private static string Find(string name, string? preferred = null)

@@ -52,10 +52,13 @@ internal sealed class EventCollector<T> : IDisposable
 /// <summary>Polling with a deadline, for state that changes on another thread.</summary>
 internal static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null) =>
+        TrueAsync(() => Task.FromResult(condition()), because, timeout);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

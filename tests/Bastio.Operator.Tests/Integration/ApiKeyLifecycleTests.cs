@@ -24,7 +24,7 @@ public sealed class ApiKeyLifecycleTests
         key.Should().StartWith("bastio_sk_test_");
         ClientKey.TryParse(key, out var parts).Should().BeTrue();
         parts.KeyId.ToString().Should().Be(apiKey.Status!.KeyId);
-        apiKey.Status.KeyPrefix.Should().StartWith("bastio_sk_test_" + apiKey.Status.KeyId[..4]);
+        apiKey.Status.KeyPrefix.Should().StartWith("bastio_sk_test_" + apiKey.Status.KeyId![..4]);
         apiKey.Status.Version.Should().Be(1);
         apiKey.Status.SecretName.Should().Be("app-key");
         apiKey.Status.CreatedAt.Should().NotBeNull();

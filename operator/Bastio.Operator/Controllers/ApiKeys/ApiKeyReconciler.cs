@@ -159,7 +159,7 @@ internal sealed partial class ApiKeyReconciler(
                     // (3) promotion; status (4) follows in the caller.
                     verifierSecret = await WriteVerifierAsync(apiKey, verifierSecret, promoted, ring, cancellationToken).ConfigureAwait(false);
                     stored = promoted;
-                    await RecordPromotionAsync(apiKey, status, previous, promoted, request, now, cancellationToken).ConfigureAwait(false);
+                    await RecordPromotionAsync(apiKey, status, previous, promoted, request, cancellationToken).ConfigureAwait(false);
                     break;
 
                 case KeyAction.ExpirePrevious:
@@ -178,28 +178,20 @@ internal sealed partial class ApiKeyReconciler(
         return stored;
     }
 
-    private async Task RecordPromotionAsync(ApiKey apiKey, ApiKeyStatus status, StoredKey before, StoredKey after, string? request, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RecordPromotionAsync(ApiKey apiKey, ApiKeyStatus status, StoredKey before, StoredKey after, string? request, CancellationToken cancellationToken)
     {
-        var servesRequest = after.ServedRotationRequest is { } served && served == request && served != apiKey.Status?.LastRotationRequest;
-        if (servesRequest)
-        {
-            status.LastRotationRequest = request;
-        }
-
         if (before.Current is null)
         {
-            status.CreatedAt ??= Rfc3339.Truncate(now);
             await recorder.RecordAsync(apiKey, EventReasons.Created, $"Issued key {after.KeyId} version {after.Version} into Secret {status.SecretName}.", after.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        status.LastRotatedAt = Rfc3339.Truncate(now);
+        var servesRequest = after.ServedRotationRequest is { } served && served == request && served != apiKey.Status?.LastRotationRequest;
         var actor = servesRequest ? RequestActor(apiKey) : AuditEntry.OperatorActor;
         var grace = after.Previous is null
             ? "the previous key is no longer accepted"
             : $"the previous key is accepted until {Rfc3339.Format(after.PreviousExpiresAt!.Value)}";
         await recorder.RecordAsync(apiKey, EventReasons.Rotated, $"Rotated key {after.KeyId} to version {after.Version}; {grace}.", after.KeyId, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
-        ApiKeyStatusBuilder.SetRotated(status, apiKey, true, EventReasons.Rotated, $"Rotated to version {after.Version}.", now);
         metrics.RecordRotation(success: true);
     }
 
@@ -301,15 +293,8 @@ internal sealed partial class ApiKeyReconciler(
         secret.Metadata.Labels[WellKnown.Labels.Proxy] = apiKey.Spec.ProxyRef.Name;
         secret.Metadata.Labels[WellKnown.Labels.KeyId] = stored.KeyId;
         secret.Metadata.Annotations ??= [];
-        if (stored.ServedRotationRequest is { } served)
-        {
-            secret.Metadata.Annotations[VerifierSecretCodec.ServedRequestAnnotation] = served;
-        }
-        else
-        {
-            secret.Metadata.Annotations.Remove(VerifierSecretCodec.ServedRequestAnnotation);
-        }
-
+        SetOrRemove(secret.Metadata.Annotations, VerifierSecretCodec.ServedRequestAnnotation, stored.ServedRotationRequest);
+        SetOrRemove(secret.Metadata.Annotations, VerifierSecretCodec.RotatedAtAnnotation, stored.RotatedAt is { } rotatedAt ? Rfc3339.Format(rotatedAt) : null);
         secret.Data = VerifierSecretCodec.Encode(stored, apiKey, ring);
         return existing is null
             ? await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false)
@@ -355,7 +340,7 @@ internal sealed partial class ApiKeyReconciler(
     }
 
     private Task WriteStatusAsync(ApiKey apiKey, ApiKeyStatus status, CancellationToken cancellationToken) =>
-        StatusUpdater.UpdateAsync(clients.ApiKeys, BastioJsonContext.Default.ApiKey, apiKey, a => a.Status = status, cancellationToken);
+        StatusWriter.WriteAsync(clients.ApiKeys, BastioJsonContext.Default.ApiKey, apiKey, a => a.Status = status, cancellationToken);
 
     private async Task RecordPhaseChangeAsync(ApiKey apiKey, string? before, string after, string? keyId, CancellationToken cancellationToken)
     {
@@ -420,6 +405,18 @@ internal sealed partial class ApiKeyReconciler(
     /// <summary>Who asked for the rotation: the rotate command marks its requests, anything else was a person or tool.</summary>
     private static string RequestActor(ApiKey apiKey) =>
         apiKey.Metadata.Annotations?.GetValueOrDefault(RotateRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
+
+    private static void SetOrRemove(Dictionary<string, string> annotations, string name, string? value)
+    {
+        if (value is null)
+        {
+            annotations.Remove(name);
+        }
+        else
+        {
+            annotations[name] = value;
+        }
+    }
 
     private static Secret Copy(Secret secret) => new()
     {

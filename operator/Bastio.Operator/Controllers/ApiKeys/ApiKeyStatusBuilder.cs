@@ -1,6 +1,7 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Operator.Lifecycle;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Naming;
 using static Bastio.Operator.Controllers.ApiKeys.ApiKeyConditions;
@@ -61,6 +62,22 @@ internal static class ApiKeyStatusBuilder
     {
         if (stored is not null)
         {
+            // Derived from what is stored, so a status write lost to a crash is rebuilt by the next reconcile.
+            if (stored.ServedRotationRequest is { } served
+                && stored.Pending is null
+                && served == apiKey.Metadata.Annotations?.GetValueOrDefault(Bastio.Core.WellKnown.RotateRequestedAtAnnotation)
+                && served != status.LastRotationRequest)
+            {
+                status.LastRotationRequest = served;
+                SetRotated(status, apiKey, true, EventReasons.Rotated, $"Rotated to version {stored.Version} for the request of {served}.", now);
+            }
+
+            if (stored.Current is not null)
+            {
+                status.CreatedAt ??= Rfc3339.Truncate(now);
+            }
+
+            status.LastRotatedAt = stored.RotatedAt;
             status.KeyId = stored.KeyId;
             status.KeyPrefix = ClientKey.DisplayPrefix(environment, stored.KeyId);
             status.Version = stored.Version > 0 ? stored.Version : null;

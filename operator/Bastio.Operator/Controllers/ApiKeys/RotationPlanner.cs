@@ -105,6 +105,7 @@ internal static class RotationPlanner
             Pending = null,
             Previous = keepPrevious ? stored.Current : null,
             PreviousExpiresAt = keepPrevious ? Rfc3339.Truncate(now + gracePeriod) : null,
+            RotatedAt = stored.Current is null ? stored.RotatedAt : Rfc3339.Truncate(now),
         };
     }
 

@@ -11,4 +11,5 @@ internal sealed record StoredKey(
     byte[]? Pending,
     byte[]? Previous,
     DateTimeOffset? PreviousExpiresAt,
-    string? ServedRotationRequest);
+    string? ServedRotationRequest,
+    DateTimeOffset? RotatedAt = null);

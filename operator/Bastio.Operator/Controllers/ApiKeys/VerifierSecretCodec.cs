@@ -17,6 +17,9 @@ internal static class VerifierSecretCodec
     /// <summary>Slots holding an encrypted verifier (the re-encryption after a KEK rotation rewrites these).</summary>
     public static readonly string[] EncryptedSlots = [WellKnown.VerifierSecret.Current, WellKnown.VerifierSecret.Pending, WellKnown.VerifierSecret.Previous];
 
+    /// <summary>When the current key replaced an earlier one (status.lastRotatedAt survives a lost status write).</summary>
+    public const string RotatedAtAnnotation = "bastio.io/rotated-at";
+
     /// <summary>The rotation request the stored key serves; recorded with the pending verifier.</summary>
     public const string ServedRequestAnnotation = "bastio.io/served-rotation-request";
 
@@ -44,7 +47,9 @@ internal static class VerifierSecretCodec
             Open(WellKnown.VerifierSecret.Previous),
             data.TryGetValue(WellKnown.VerifierSecret.PreviousExpiresAt, out var expires)
                 && DateTimeOffset.TryParse(Encoding.UTF8.GetString(expires), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
-            secret.Metadata.Annotations?.GetValueOrDefault(ServedRequestAnnotation));
+            secret.Metadata.Annotations?.GetValueOrDefault(ServedRequestAnnotation),
+            secret.Metadata.Annotations?.GetValueOrDefault(RotatedAtAnnotation) is { } rotatedAt
+                && DateTimeOffset.TryParse(rotatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rotated) ? rotated : null);
     }
 
     /// <summary>The data of the Secret for <paramref name="stored"/>, with verifiers encrypted under the active KEK.</summary>

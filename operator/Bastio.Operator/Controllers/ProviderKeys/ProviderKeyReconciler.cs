@@ -289,7 +289,7 @@ internal sealed class ProviderKeyReconciler(
     }
 
     private Task WriteStatusAsync(ProviderKey providerKey, ProviderKeyStatus status, CancellationToken cancellationToken) =>
-        StatusUpdater.UpdateAsync(clients.ProviderKeys, BastioJsonContext.Default.ProviderKey, providerKey, p => p.Status = status, cancellationToken);
+        StatusWriter.WriteAsync(clients.ProviderKeys, BastioJsonContext.Default.ProviderKey, providerKey, p => p.Status = status, cancellationToken);
 
     private static bool Holds(Secret existing, string value, EncryptionKeyRing ring, CiphertextBinding binding)
     {

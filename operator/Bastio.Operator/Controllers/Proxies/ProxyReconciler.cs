@@ -38,7 +38,7 @@ internal sealed class ProxyReconciler(ResourceClients clients, OperatorCaches ca
                 ? (true, "Ready", "At least one ProviderKey is usable.")
                 : (false, "NoUsableProviderKey", "No ProviderKey of this proxy is ready; the gateway answers proxy_not_ready.");
         Conditions.Set(status, Ready, ready ? Conditions.True : Conditions.False, reason, message, proxy.Metadata.Generation, now);
-        await StatusUpdater.UpdateAsync(clients.Proxies, BastioJsonContext.Default.Proxy, proxy, p => p.Status = status, cancellationToken).ConfigureAwait(false);
+        await StatusWriter.WriteAsync(clients.Proxies, BastioJsonContext.Default.Proxy, proxy, p => p.Status = status, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.Done;
     }
 

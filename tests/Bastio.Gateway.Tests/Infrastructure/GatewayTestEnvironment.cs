@@ -1,0 +1,285 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Globalization;
+using System.Text;
+using Bastio.Core;
+using Bastio.Core.Encryption;
+using Bastio.Core.Keys;
+using Bastio.Crds;
+using Bastio.Gateway.Hosting;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime.Informers;
+using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Naming;
+using Bastio.StubUpstream;
+using OpenAI;
+
+namespace Bastio.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// A test cluster with the CRDs, a stub provider and a gateway watching the cluster, all on loopback.
+/// Objects are written the way the operator writes them (layout of <see cref="WellKnown"/>, encrypted
+/// with the KEK ring), so the gateway is tested against the operator contract.
+/// </summary>
+internal sealed class GatewayTestEnvironment : IAsyncDisposable
+{
+    public const string Namespace = "team-a";
+    public const string SystemNamespace = "bastio-system";
+    public const string ProviderSecret = "sk-provider-0123456789abcdefghij";
+
+    private GatewayTestEnvironment(TestClusterServer cluster, KubernetesClient client, StubUpstreamServer stub)
+    {
+        Cluster = cluster;
+        Client = client;
+        Stub = stub;
+        ApiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        Proxies = client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy);
+        ProviderKeys = client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey);
+        Secrets = client.Resource(ResourceType.Secrets, KubernetesJsonContext.Default.Secret, KubernetesJsonContext.Default.KubernetesListSecret);
+    }
+
+    public TestClusterServer Cluster { get; }
+
+    public KubernetesClient Client { get; }
+
+    public StubUpstreamServer Stub { get; }
+
+    public GatewayHost Gateway { get; private set; } = null!;
+
+    public IResourceClient<ApiKey> ApiKeys { get; }
+
+    public IResourceClient<Proxy> Proxies { get; }
+
+    public IResourceClient<ProviderKey> ProviderKeys { get; }
+
+    public IResourceClient<Secret> Secrets { get; }
+
+    public EncryptionKeyRing Ring { get; } = EncryptionKeyRing.CreateNew();
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public SynchronizedStringWriter AccessLog { get; } = new();
+
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Base URL for SDKs: the gateway's <c>/v1</c>.</summary>
+    public Uri BaseUrl => new(Gateway.Url, "v1");
+
+    public static async Task<GatewayTestEnvironment> StartAsync(Action<GatewayOptions>? configure = null)
+    {
+        var clusterOptions = new TestClusterOptions { CrdDirectory = Path.Combine(RepositoryRoot(), "crds"), BookmarkInterval = TimeSpan.FromSeconds(1) };
+        clusterOptions.Namespaces.Add(Namespace);
+        clusterOptions.Namespaces.Add(SystemNamespace);
+        var cluster = await TestClusterServer.StartAsync(clusterOptions);
+        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
+        var stub = await StubUpstreamServer.StartAsync(0, new StubUpstreamOptions { ValidApiKeys = new HashSet<string> { ProviderSecret } });
+        var environment = new GatewayTestEnvironment(cluster, client, stub);
+        await environment.Secrets.CreateAsync(new Secret
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = WellKnown.EncryptionKeySecret.Name,
+                Namespace = SystemNamespace,
+                Labels = new() { [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue, [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey },
+            },
+            Data = environment.Ring.ToSecretData(),
+        });
+
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-gateway-test-{Guid.NewGuid():N}.yaml");
+        await cluster.WriteKubeconfigAsync(kubeconfig);
+        var options = new GatewayOptions
+        {
+            Kubeconfig = kubeconfig,
+            SystemNamespace = SystemNamespace,
+            Address = "127.0.0.1",
+            Port = 0,
+            AdminPort = 0,
+            AccessLogOutput = environment.AccessLog,
+            LoggerProvider = environment.Logs,
+            MeterName = $"Bastio.Gateway.Tests.{Guid.NewGuid():N}",
+            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug,
+            Informers = new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(500), WatchdogTimeout = TimeSpan.FromSeconds(10) },
+        };
+        configure?.Invoke(options);
+        environment.Gateway = await GatewayHost.StartAsync(options);
+        environment.Http = new HttpClient { BaseAddress = environment.Gateway.Url };
+        await environment.Gateway.WaitUntilReadyAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        File.Delete(kubeconfig);
+        return environment;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        await Stub.DisposeAsync();
+        Client.Dispose();
+        await Cluster.DisposeAsync();
+    }
+
+    public OpenAIClient OpenAI(string apiKey) =>
+        new(new ApiKeyCredential(apiKey), new OpenAIClientOptions { Endpoint = BaseUrl, RetryPolicy = new ClientRetryPolicy(0) });
+
+    /// <summary>A Proxy to the stub with one usable provider key (its encrypted copy written as the operator does).</summary>
+    public async Task<Proxy> CreateProxyAsync(string name, Action<ProxySpec>? configure = null, string provider = "openai", bool withProviderKey = true)
+    {
+        var spec = new ProxySpec { Provider = provider, Upstream = Stub.BaseUrl.ToString() };
+        configure?.Invoke(spec);
+        var proxy = await Proxies.CreateAsync(new Proxy { Metadata = new ObjectMeta { Name = name, Namespace = Namespace }, Spec = spec });
+        if (withProviderKey)
+        {
+            await CreateProviderKeyAsync(name + "-pk", name, ProviderSecret);
+        }
+
+        return proxy;
+    }
+
+    public async Task<ProviderKey> CreateProviderKeyAsync(string name, string proxy, string secret, Action<ProviderKey>? configure = null)
+    {
+        var providerKey = new ProviderKey
+        {
+            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+            Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = proxy }, SecretRef = new SecretKeyReference { Name = name + "-source" } },
+        };
+        configure?.Invoke(providerKey);
+        var created = await ProviderKeys.CreateAsync(providerKey);
+        if (providerKey.Status is { } status)
+        {
+            created.Status = status;
+            created = await ProviderKeys.ReplaceStatusAsync(created);
+        }
+
+        var binding = new CiphertextBinding("ProviderKey", Namespace, name, created.Metadata.Uid!);
+        await Secrets.CreateAsync(new Secret
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = ManagedObjectNames.ProviderKeySecret(Namespace, name),
+                Namespace = SystemNamespace,
+                Labels = SourceLabels(WellKnown.Components.ProviderKeyCopy, "ProviderKey", created),
+            },
+            Data = new Dictionary<string, byte[]>
+            {
+                [WellKnown.ProviderKeySecret.ApiKey] = Encoding.UTF8.GetBytes(Ring.Encrypt(Encoding.UTF8.GetBytes(secret), binding)),
+                [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(ProviderKeyFingerprint.Compute(secret)),
+            },
+        });
+        return created;
+    }
+
+    /// <summary>An ApiKey with its verifier Secret; returns the client key and waits until the gateway accepts it.</summary>
+    public async Task<(ApiKey ApiKey, string Key)> CreateApiKeyAsync(string name, string proxy, Action<ApiKeySpec>? configure = null, KeyEnvironment environment = KeyEnvironment.Live, bool waitUntilServed = true)
+    {
+        var spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = proxy } };
+        configure?.Invoke(spec);
+        var apiKey = await ApiKeys.CreateAsync(new ApiKey { Metadata = new ObjectMeta { Name = name, Namespace = Namespace }, Spec = spec });
+        var keyId = ClientKey.NewKeyId();
+        var key = ClientKey.Generate(environment, keyId);
+        await WriteVerifiersAsync(apiKey, keyId, current: key);
+        if (waitUntilServed)
+        {
+            await Eventually.UntilAsync(() => Task.FromResult(Gateway.Snapshots.Current?.TryGetKey(keyId, out _) == true), $"the gateway serves {name}");
+        }
+
+        return (apiKey, key);
+    }
+
+    /// <summary>Writes (creates or replaces) the verifier Secret of <paramref name="apiKey"/>.</summary>
+    public async Task WriteVerifiersAsync(ApiKey apiKey, string keyId, string? current, string? pending = null, string? previous = null, DateTimeOffset? previousExpiresAt = null)
+    {
+        var binding = new CiphertextBinding("ApiKey", Namespace, apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
+        var data = new Dictionary<string, byte[]>
+        {
+            [WellKnown.VerifierSecret.KeyId] = Encoding.UTF8.GetBytes(keyId),
+            [WellKnown.VerifierSecret.Version] = "1"u8.ToArray(),
+        };
+        void Seal(string slot, string? key)
+        {
+            if (key is not null)
+            {
+                data[slot] = Encoding.UTF8.GetBytes(Ring.Encrypt(ClientKeyVerifier.Compute(key), binding));
+            }
+        }
+
+        Seal(WellKnown.VerifierSecret.Current, current);
+        Seal(WellKnown.VerifierSecret.Pending, pending);
+        Seal(WellKnown.VerifierSecret.Previous, previous);
+        if (previousExpiresAt is { } expires)
+        {
+            data[WellKnown.VerifierSecret.PreviousExpiresAt] = Encoding.UTF8.GetBytes(expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        }
+
+        var name = ManagedObjectNames.VerifierSecret(Namespace, apiKey.Metadata.Name!);
+        var labels = SourceLabels(WellKnown.Components.ApiKeyVerifier, "ApiKey", apiKey);
+        labels[WellKnown.Labels.KeyId] = keyId;
+        var existing = await Secrets.TryGetAsync(SystemNamespace, name);
+        if (existing is null)
+        {
+            await Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = name, Namespace = SystemNamespace, Labels = labels }, Data = data });
+        }
+        else
+        {
+            existing.Data = data;
+            await Secrets.ReplaceAsync(existing);
+        }
+    }
+
+    /// <summary>Merge-patches an ApiKey's spec (what <c>kubectl patch</c> does).</summary>
+    public Task<ApiKey> PatchApiKeyAsync(string name, string specJson) =>
+        ApiKeys.PatchAsync(Namespace, name, PatchType.Merge, $$"""{"spec": {{specJson}}}""");
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key = null, string? json = null, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        configure?.Invoke(request);
+        return await Http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> ChatAsync(string? key, string model = "gpt-4o-mini", Action<HttpRequestMessage>? configure = null) =>
+        SendAsync(HttpMethod.Post, "/v1/chat/completions", key, $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", configure);
+
+    /// <summary>The <c>error</c> object of a gateway error answer.</summary>
+    public static async Task<System.Text.Json.JsonElement> ErrorOf(HttpResponseMessage response)
+    {
+        var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("error");
+    }
+
+    private static Dictionary<string, string> SourceLabels(string component, string kind, IKubernetesObject source) => new()
+    {
+        [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
+        [WellKnown.Labels.Component] = component,
+        [WellKnown.Labels.SourceKind] = kind,
+        [WellKnown.Labels.SourceNamespace] = source.Metadata.Namespace!,
+        [WellKnown.Labels.SourceName] = source.Metadata.Name!,
+        [WellKnown.Labels.SourceUid] = source.Metadata.Uid!,
+    };
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bastio.K8s.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Bastio.K8s.sln not found above the test binaries.");
+    }
+}

@@ -1,0 +1,96 @@
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime.Events;
+using Bastio.Kubernetes.Tests.Client;
+
+namespace Bastio.Kubernetes.Tests.Runtime.Events;
+
+public sealed class EventRecorderTests : IAsyncLifetime
+{
+    private readonly ManualTimeProvider _time = new();
+    private ClusterHarness _cluster = null!;
+    private Widget _widget = null!;
+    private EventRecorder _recorder = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await ClusterHarness.StartAsync();
+        _widget = await _cluster.Widgets.CreateAsync(Widget.Create("default", "w"));
+        _recorder = new EventRecorder(
+            _cluster.Client.Events(),
+            new EventRecorderOptions { Component = "bastio-operator", Instance = "replica-1" },
+            timeProvider: _time);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _recorder.Dispose();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_event_names_its_object_reason_type_and_source()
+    {
+        await _recorder.RecordAsync(_widget, EventType.Warning, "ValidationFailed", "spec.size must be positive");
+
+        var e = (await EventsAsync()).Should().ContainSingle().Subject;
+        e.InvolvedObject.Kind.Should().Be("Widget");
+        e.InvolvedObject.ApiVersion.Should().Be("example.com/v1");
+        e.InvolvedObject.Name.Should().Be("w");
+        e.InvolvedObject.Uid.Should().Be(_widget.Metadata.Uid);
+        e.Reason.Should().Be("ValidationFailed");
+        e.Type.Should().Be("Warning");
+        e.Message.Should().Be("spec.size must be positive");
+        e.Count.Should().Be(1);
+        e.Source!.Component.Should().Be("bastio-operator");
+        e.ReportingComponent.Should().Be("bastio-operator");
+        e.ReportingInstance.Should().Be("replica-1");
+    }
+
+    [Fact]
+    public async Task Repeats_within_the_window_bump_count_and_lastTimestamp_of_one_event()
+    {
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "a different message");
+
+        var events = await EventsAsync();
+
+        events.Should().HaveCount(2);
+        var aggregated = events.Single(e => e.Message == "key rotated");
+        aggregated.Count.Should().Be(3);
+        aggregated.LastTimestamp.Should().Be(_time.GetUtcNow());
+        aggregated.FirstTimestamp.Should().Be(_time.GetUtcNow() - TimeSpan.FromMinutes(2));
+        events.Single(e => e.Message == "a different message").Count.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_repeat_after_the_window_starts_a_new_event()
+    {
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
+        _time.Advance(TimeSpan.FromMinutes(11));
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
+
+        (await EventsAsync()).Select(e => e.Count).Should().Equal(1, 1);
+    }
+
+    [Fact]
+    public async Task A_deleted_event_is_recreated_and_failures_never_reach_the_caller()
+    {
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
+        var first = (await EventsAsync()).Single();
+        await _cluster.Client.Events().DeleteAsync("default", first.Metadata.Name!);
+
+        await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
+        (await EventsAsync()).Should().ContainSingle().Which.Metadata.Name.Should().NotBe(first.Metadata.Name);
+
+        _cluster.Faults.FailNextWrites(10, 500);
+        await FluentActions.Awaiting(() => _recorder.RecordAsync(_widget, EventType.Warning, "Failed", "x")).Should().NotThrowAsync();
+        await FluentActions.Awaiting(() => _recorder.RecordAsync(new Widget(), EventType.Warning, "Failed", "nameless")).Should().NotThrowAsync();
+    }
+
+    private async Task<List<Event>> EventsAsync() => (await _cluster.Client.Events().ListAllAsync("default")).Items;
+}
