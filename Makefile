@@ -31,8 +31,9 @@ cluster: ## serve only the in-process test cluster with the CRDs installed (kube
 		--port $(BASTIO_CLUSTER_PORT) --kubeconfig .bastio/kubeconfig --crds crds --namespace default --namespace bastio-system
 
 .PHONY: crds
-crds: ## regenerate the CRD YAML in crds/ from the C# resource model
+crds: ## regenerate the CRD YAML in crds/ (and the chart's copy) from the C# resource model
 	$(DOTNET) run --project crds/Bastio.Crds.Generator -c $(CONFIGURATION) -- crds
+	$(MAKE) --no-print-directory chart-crds
 
 .PHONY: chart-crds
 chart-crds: ## copy crds/*.yaml into the Helm chart (a chart test fails when they differ)
