@@ -19,6 +19,7 @@ public sealed class CelProgramTests
     [InlineData("self.name.matches('^[a-z]+$')")]
     [InlineData("self.items.all(i, i.n > 0) && self.items.exists(i, i.n == 2) && self.items.exists_one(i, i.n == 1)")]
     [InlineData("self.size * 2 + 1 == 7 && self.size % 2 == 1 && self.size / 2 == 1")]
+    [InlineData("self.size / 2 == 1 && -self.size == -3")]
     [InlineData("self.size > 5 ? false : true")]
     [InlineData("self.tags[0] == 'a' && self.limits['cpu'] == 2")]
     [InlineData("int('4') == 4 && string(self.size) == '3'")]

@@ -27,18 +27,17 @@ public sealed class SchemaValidationTests : ClusterTestBase
         reply.Body["details"]!["kind"]!.GetValue<string>().Should().Be("Widget");
         reply.Body["details"]!["group"]!.GetValue<string>().Should().Be("example.com");
         reply.Body["message"]!.GetValue<string>().Should().Be(
-            "Widget.example.com \"bad\" is invalid: [spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\", spec.size: Required value]");
-        Causes(reply).Should().BeEquivalentTo(new[]
-        {
-            ("spec.color", "FieldValueNotSupported", "Unsupported value: \"green\": supported values: \"red\", \"blue\""),
+            "Widget.example.com \"bad\" is invalid: [spec.size: Required value, spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\", <nil>: Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation]");
+        Causes(reply).Should().Equal(
             ("spec.size", "FieldValueRequired", "Required value"),
-        });
+            ("spec.color", "FieldValueNotSupported", "Unsupported value: \"green\": supported values: \"red\", \"blue\""),
+            ("<nil>", "FieldValueInvalid", "Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
     }
 
     [Theory]
     [InlineData("""{"size":"3"}""", "spec.size", "Invalid value: \"string\": spec.size in body must be of type integer: \"string\"")]
     [InlineData("""{"size":1.5}""", "spec.size", "Invalid value: \"number\": spec.size in body must be of type integer: \"number\"")]
-    [InlineData("""{"size":2000}""", "spec.size", "Invalid value: 2000: spec.size in body should be less than or equal to 1000")]
+    [InlineData("""{"size":2000,"color":"blue"}""", "spec.size", "Invalid value: 2000: spec.size in body should be less than or equal to 1000")]
     [InlineData("""{"size":1,"code":"AB"}""", "spec.code", "Invalid value: \"AB\": spec.code in body should match '^[a-z]+$'")]
     [InlineData("""{"size":1,"code":"a"}""", "spec.code", "Invalid value: \"a\": spec.code in body should be at least 2 chars long")]
     [InlineData("""{"size":1,"code":"abcdef"}""", "spec.code", "Too long: may not be more than 5 bytes")]
@@ -50,7 +49,8 @@ public sealed class SchemaValidationTests : ClusterTestBase
     {
         var causes = Causes(await CreateAsync(spec));
 
-        causes.Should().ContainSingle().Which.Should().Match<(string Field, string Reason, string Message)>(c => c.Field == field && c.Message == message);
+        causes.Should().Contain(c => c.Field == field && c.Message == message);
+        causes.Where(c => c.Field != "<nil>").Should().ContainSingle();
     }
 
     [Fact]
@@ -110,6 +110,6 @@ public sealed class SchemaValidationTests : ClusterTestBase
 
         var reply = await Client.PatchAsync(Samples.WidgetsPath + "/st/status", JsonNode.Parse("""{"status":{"phase":7}}""")!);
 
-        Causes(reply).Should().ContainSingle().Which.Field.Should().Be("status.phase");
+        Causes(reply).Should().Contain(c => c.Field == "status.phase" && c.Reason == "FieldValueTypeInvalid");
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Bastio.Core.Time;
 
 /// <summary>
@@ -30,7 +32,7 @@ public static class GoDuration
     }
 
     /// <summary>Like <see cref="Parse"/> but with a description of the problem instead of an exception.</summary>
-    public static bool TryParse(ReadOnlySpan<char> text, out TimeSpan value, out string? error)
+    public static bool TryParse(ReadOnlySpan<char> text, out TimeSpan value, [NotNullWhen(false)] out string? error)
     {
         value = default;
         var original = text;

@@ -62,7 +62,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var providerKeysByProxy = objects.ProviderKeys.ToLookup(key => (key.Metadata.Namespace ?? "", key.Spec.ProxyRef.Name));
         foreach (var proxy in objects.Proxies)
         {
-            if (ToProxyEntry(proxy, providerKeysByProxy[(proxy.Metadata.Namespace ?? "", proxy.Metadata.Name ?? "")], providerKeySecrets, ring, previous) is { } entry)
+            if (Guarded(proxy, () => ToProxyEntry(proxy, providerKeysByProxy[(proxy.Metadata.Namespace ?? "", proxy.Metadata.Name ?? "")], providerKeySecrets, ring, previous)) is { } entry)
             {
                 proxies[(entry.Namespace, entry.Name)] = (proxy, entry);
             }
@@ -79,7 +79,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             }
 
             verifierSecrets.TryGetValue((ns, apiKey.Metadata.Name ?? ""), out var verifierSecret);
-            if (ToKeyEntry(apiKey, proxy.Spec, proxy.Entry, verifierSecret, ring, previous) is not { } key)
+            if (Guarded(apiKey, () => ToKeyEntry(apiKey, proxy.Spec, proxy.Entry, verifierSecret, ring, previous)) is not { } key)
             {
                 continue;
             }
@@ -98,6 +98,21 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
         buckets.RetainOnly(liveBuckets);
         return new GatewaySnapshot(keys.Values, proxies.Values.Select(proxy => proxy.Entry));
+    }
+
+    /// <summary>One object the builder cannot handle must cost that object, not the whole snapshot.</summary>
+    private T? Guarded<T>(IKubernetesObject source, Func<T?> build)
+        where T : class
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ObjectFailed(logger, source.Metadata.Namespace, source.Metadata.Name, ex.GetType().Name);
+            return null;
+        }
     }
 
     private EncryptionKeyRing? ReadKeyRing(IReadOnlyList<Secret> secrets)
@@ -253,12 +268,13 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var spec = apiKey.Spec;
         var revoked = spec.Revoked == true || apiKey.Status?.Phase == "Revoked";
         StoredVerifiers? verifiers = null;
-        if (!revoked && verifierSecret is not null && ring is not null && SourceUidMatches(verifierSecret, apiKey.Metadata.Uid))
+        if (verifierSecret is not null && ring is not null && SourceUidMatches(verifierSecret, apiKey.Metadata.Uid))
         {
             verifiers = Decrypt(verifierSecret, previous, () => StoredVerifiers.Decrypt(verifierSecret, ring, new CiphertextBinding("ApiKey", ns, name, apiKey.Metadata.Uid ?? ""))) as StoredVerifiers;
         }
 
-        // A revoked key stays known by its public id so it is refused as revoked, without any verifier.
+        // A revoked key stays known by its public id so it is refused as revoked even once the operator
+        // has destroyed its verifiers.
         var keyId = verifiers?.KeyId ?? (revoked ? apiKey.Status?.KeyId : null);
         if (keyId is null || !ClientKey.IsValidKeyId(keyId))
         {
@@ -379,6 +395,9 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
         [LoggerMessage(4, LogLevel.Error, "Secret {Secret} could not be decrypted: {Reason}")]
         public static partial void DecryptionFailed(ILogger logger, string? secret, string reason);
+
+        [LoggerMessage(6, LogLevel.Error, "{Namespace}/{Name} is not served: building its entry failed with {Error}.")]
+        public static partial void ObjectFailed(ILogger logger, string? @namespace, string? name, string error);
 
         [LoggerMessage(5, LogLevel.Error, "The encryption key Secret is invalid: {Reason}")]
         public static partial void InvalidKeyRing(ILogger logger, string reason);

@@ -68,7 +68,7 @@ public sealed class IpAllowList
         network = default;
         var slash = text.IndexOf('/');
         var addressText = slash < 0 ? text : text[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || address.ScopeId != 0)
+        if (!IPAddress.TryParse(addressText, out var address) || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0))
         {
             return false;
         }

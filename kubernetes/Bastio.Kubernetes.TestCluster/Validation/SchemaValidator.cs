@@ -78,10 +78,19 @@ internal sealed class SchemaValidator
                 continue;
             }
 
-            Check(value, propertySchema!.AsObject(), key, old?[key], old is not null);
+            Check(value, propertySchema!.AsObject(), key);
         }
 
-        Rules(obj, schema, "", old, old is not null);
+        if (_causes.Any(c => c.Reason is "FieldValueNotSupported" or "FieldValueRequired" or "FieldValueTypeInvalid"))
+        {
+            // As upstream: CEL rules assume a well-typed object, so they wait until these are fixed.
+            _causes.Add(new("FieldValueInvalid", "Invalid value: \"null\": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation", "<nil>"));
+        }
+        else
+        {
+            CheckRules(obj, schema, "", old, old is not null);
+        }
+
         if (_causes.Count > 0)
         {
             throw ApiException.Invalid(_type, (string?)obj["metadata"]?["name"] ?? "", _causes);
@@ -174,7 +183,7 @@ internal sealed class SchemaValidator
         return value;
     }
 
-    private void Check(JsonNode? value, JsonObject schema, string path, JsonNode? old, bool updating)
+    private void Check(JsonNode? value, JsonObject schema, string path)
     {
         if (value is null)
         {
@@ -210,10 +219,10 @@ internal sealed class SchemaValidator
                 CheckNumber(Number(value), value.ToJsonString(), schema, path);
                 break;
             case JsonArray array:
-                CheckArray(array, schema, path, old as JsonArray, updating);
+                CheckArray(array, schema, path);
                 break;
             case JsonObject obj:
-                CheckObject(obj, schema, path, old as JsonObject, updating);
+                CheckObject(obj, schema, path);
                 break;
         }
 
@@ -221,11 +230,40 @@ internal sealed class SchemaValidator
         {
             foreach (var part in allOf.OfType<JsonObject>())
             {
-                Check(value, part, path, old, updating);
+                Check(value, part, path);
             }
         }
+    }
 
-        Rules(value, schema, path, old, updating && old is not null);
+    /// <summary>Evaluates <c>x-kubernetes-validations</c> bottom-up over the (already well-typed) value.</summary>
+    private void CheckRules(JsonNode? value, JsonObject schema, string path, JsonNode? old, bool hasOld)
+    {
+        switch (value)
+        {
+            case JsonObject obj:
+                var properties = Properties(schema).ToList();
+                foreach (var (key, child) in obj)
+                {
+                    var childSchema = properties.FirstOrDefault(p => p.Key == key).Value as JsonObject ?? schema["additionalProperties"] as JsonObject;
+                    if (childSchema is not null && !(path.Length == 0 && key is "metadata" or "apiVersion" or "kind"))
+                    {
+                        var oldChild = (old as JsonObject)?[key];
+                        CheckRules(child, childSchema, Join(path, key), oldChild, hasOld && oldChild is not null);
+                    }
+                }
+
+                break;
+            case JsonArray array when schema["items"] is JsonObject items:
+                // Items of atomic lists see no oldSelf: correlating them needs list-map keys.
+                for (var i = 0; i < array.Count; i++)
+                {
+                    CheckRules(array[i], items, $"{path}[{i}]", null, false);
+                }
+
+                break;
+        }
+
+        Rules(value, schema, path.Length == 0 ? "<nil>" : path, old, hasOld);
     }
 
     private void CheckString(string text, JsonObject schema, string path)
@@ -280,7 +318,7 @@ internal sealed class SchemaValidator
         }
     }
 
-    private void CheckArray(JsonArray array, JsonObject schema, string path, JsonArray? old, bool updating)
+    private void CheckArray(JsonArray array, JsonObject schema, string path)
     {
         if ((int?)schema["maxItems"] is { } max && array.Count > max)
         {
@@ -308,15 +346,12 @@ internal sealed class SchemaValidator
         {
             for (var i = 0; i < array.Count; i++)
             {
-                // Transition rules on list items compare by index only for atomic lists; maps and sets
-                // would need key correlation, so items of those see no oldSelf.
-                var oldItem = listType is null or "atomic" ? null : old?.ElementAtOrDefault(i);
-                Check(array[i], items, $"{path}[{i}]", oldItem, updating && oldItem is not null);
+                Check(array[i], items, $"{path}[{i}]");
             }
         }
     }
 
-    private void CheckObject(JsonObject obj, JsonObject schema, string path, JsonObject? old, bool updating)
+    private void CheckObject(JsonObject obj, JsonObject schema, string path)
     {
         foreach (var required in Required(schema))
         {
@@ -341,7 +376,7 @@ internal sealed class SchemaValidator
         {
             if (obj.ContainsKey(key))
             {
-                Check(obj[key], propertySchema!.AsObject(), Join(path, key), old?[key], updating);
+                Check(obj[key], propertySchema!.AsObject(), Join(path, key));
             }
         }
 
@@ -351,7 +386,7 @@ internal sealed class SchemaValidator
             {
                 if (properties.All(p => p.Key != key))
                 {
-                    Check(value, additional, Join(path, key), old?[key], updating);
+                    Check(value, additional, Join(path, key));
                 }
             }
         }

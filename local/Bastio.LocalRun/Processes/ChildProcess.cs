@@ -35,7 +35,8 @@ internal sealed class ChildProcess
             RedirectStandardInput = true,
         };
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
-        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
+        // Per-request logs of the readiness probes would bury what matters in the logs.
+        startInfo.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         var process = await spawner.StartAsync(fileName, arguments, startInfo);
         var child = new ChildProcess(name, process);
         process.OutputDataReceived += (_, line) => child.Capture(logs, line.Data);

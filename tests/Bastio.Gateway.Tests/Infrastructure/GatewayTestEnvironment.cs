@@ -183,6 +183,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         var keyId = ClientKey.NewKeyId();
         var key = ClientKey.Generate(environment, keyId);
         await WriteVerifiersAsync(apiKey, keyId, current: key);
+        apiKey.Status = new ApiKeyStatus { Phase = "Active", KeyId = keyId, Version = 1 };
+        apiKey = await ApiKeys.ReplaceStatusAsync(apiKey);
         if (waitUntilServed)
         {
             await Eventually.UntilAsync(() => Task.FromResult(Gateway.Snapshots.Current?.TryGetKey(keyId, out _) == true), $"the gateway serves {name}");

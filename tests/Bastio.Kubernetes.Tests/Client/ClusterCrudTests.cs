@@ -231,6 +231,28 @@ public sealed class ClusterCrudTests(ClusterFixture cluster) : IClassFixture<Clu
     }
 
     [Fact]
+    public async Task A_CRD_created_from_YAML_becomes_Established()
+    {
+        var group = $"g{Guid.NewGuid():N}"[..12] + ".example.com";
+        var crd = System.Text.Json.JsonSerializer.Deserialize(
+            Bastio.Kubernetes.Serialization.KubernetesYaml.ToJson(KubernetesYamlTests.GadgetCrdYaml(group)),
+            Bastio.Kubernetes.Serialization.KubernetesJsonContext.Default.CustomResourceDefinition)!;
+
+        await _client.CustomResourceDefinitions().CreateAsync(crd);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        CustomResourceDefinition current;
+        do
+        {
+            current = await _client.CustomResourceDefinitions().GetAsync(null, $"gadgets.{group}");
+        }
+        while (current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") != true && DateTime.UtcNow < deadline);
+
+        current.Status!.Conditions.Should().Contain(c => c.Type == "Established" && c.Status == "True");
+        current.Status.AcceptedNames!.Kind.Should().Be("Gadget");
+    }
+
+    [Fact]
     public async Task A_wrong_token_is_Unauthorized()
     {
         using var stranger = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.Server.KubeconfigYaml) with { Token = "wrong" });

@@ -13,8 +13,9 @@ public sealed class TlsTests : IAsyncDisposable
 {
     private static readonly X509Certificate2 Authority = TestCertificates.CreateAuthority("pinned-ca");
     private static readonly X509Certificate2 OtherAuthority = TestCertificates.CreateAuthority("other-ca");
+    private static readonly X509Certificate2 ServerCertificate = TestCertificates.CreateServer(Authority);
 
-    private readonly LocalTlsServer _server = new(TestCertificates.CreateServer(Authority));
+    private readonly LocalTlsServer _server = new(ServerCertificate);
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
@@ -131,7 +132,6 @@ public sealed class TlsTests : IAsyncDisposable
             _listener.Stop();
             await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
             _stop.Dispose();
-            _certificate.Dispose();
         }
 
         private async Task AcceptAsync()

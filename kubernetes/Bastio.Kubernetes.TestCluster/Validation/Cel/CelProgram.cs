@@ -72,7 +72,7 @@ internal sealed class CelProgram
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Number => long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)
-                ? l
+                ? (object)l
                 : double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
             _ => null,
         },
@@ -190,17 +190,17 @@ internal sealed class CelProgram
                 },
                 "+" => (left, right) switch
                 {
-                    (long a, long b) => a + b,
+                    (long a, long b) => (object)(a + b),
                     (string a, string b) => a + b,
                     (List<object?> a, List<object?> b) => a.Concat(b).ToList(),
                     _ => Arithmetic(left, right, (a, b) => a + b),
                 },
-                "-" => (left, right) is (long a, long b) ? a - b : Arithmetic(left, right, (a, b) => a - b),
-                "*" => (left, right) is (long a, long b) ? a * b : Arithmetic(left, right, (a, b) => a * b),
+                "-" => (left, right) is (long a, long b) ? (object)(a - b) : Arithmetic(left, right, (a, b) => a - b),
+                "*" => (left, right) is (long a, long b) ? (object)(a * b) : Arithmetic(left, right, (a, b) => a * b),
                 "/" => (left, right) switch
                 {
                     (long _, 0L) => throw new CelEvaluationException("division by zero"),
-                    (long a, long b) => a / b,
+                    (long a, long b) => (object)(a / b),
                     _ => Arithmetic(left, right, (a, b) => a / b),
                 },
                 "%" => (left, right) switch

@@ -101,6 +101,7 @@ public sealed class InformerOptions
     /// <summary>
     /// A watch that delivers nothing (not even a bookmark) for this long is assumed dead and restarted
     /// from the last seen version. Keep it above the server's bookmark interval.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> disables the watchdog.
     /// </summary>
     public TimeSpan WatchdogTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -251,6 +251,7 @@ public sealed partial class Informer<T> : IInformer<T>
         private readonly string _scope = $"{informer._client.Type.QualifiedName} in {ns ?? "all namespaces"}";
         private string? _resourceVersion;
         private bool _listedOnce;
+        private bool _goneWithoutProgress;
         private int _failures;
 
         public async Task RunAsync(CancellationToken cancellationToken)
@@ -272,25 +273,25 @@ public sealed partial class Informer<T> : IInformer<T>
                 }
                 catch (GoneException)
                 {
-                    // Our version fell out of the server's history: only a relist can resynchronise.
+                    // Our version fell out of the server's history: only a relist can resynchronise. Relist at
+                    // once, unless the watch after the previous relist expired too: then back off, not spin.
                     Log.Gone(_logger, _scope);
                     _resourceVersion = null;
                     Interlocked.Increment(ref informer._relists);
                     Interlocked.Increment(ref informer._watchRestarts);
+                    if (_goneWithoutProgress)
+                    {
+                        await DelayAsync(NextBackoff(), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    _goneWithoutProgress = true;
                 }
                 catch (Exception ex)
                 {
                     var delay = NextBackoff();
                     Log.WatchFailed(_logger, _scope, delay, ex);
                     Interlocked.Increment(ref informer._watchRestarts);
-                    try
-                    {
-                        await Task.Delay(delay, informer._timeProvider, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
+                    await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -326,7 +327,14 @@ public sealed partial class Informer<T> : IInformer<T>
                 _ =>
                 {
                     watchdogFired = true;
-                    watchCts.Cancel();
+                    try
+                    {
+                        watchCts.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The watch ended while the timer fired; an exception on a timer thread would end the process.
+                    }
                 },
                 null,
                 _options.WatchdogTimeout,
@@ -347,6 +355,7 @@ public sealed partial class Informer<T> : IInformer<T>
                 await foreach (var e in informer._client.WatchAsync(ns, options, watchCts.Token).ConfigureAwait(false))
                 {
                     received = true;
+                    _goneWithoutProgress = false;
                     watchdog.Change(_options.WatchdogTimeout, Timeout.InfiniteTimeSpan);
                     informer.MarkContact();
                     _failures = 0;
@@ -377,7 +386,19 @@ public sealed partial class Informer<T> : IInformer<T>
             // A server that ends every watch at once would otherwise be hammered in a tight loop.
             if (!received)
             {
-                await Task.Delay(NextBackoff(), informer._timeProvider, cancellationToken).ConfigureAwait(false);
+                await DelayAsync(NextBackoff(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // Cancellation during a delay just ends the loop's current iteration; the loop condition stops it.
+        private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await Task.Delay(delay, informer._timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
             }
         }
 

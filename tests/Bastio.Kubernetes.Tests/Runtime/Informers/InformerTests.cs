@@ -108,6 +108,24 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_watch_that_expires_again_right_after_a_relist_backs_off_instead_of_spinning()
+    {
+        var time = new ManualTimeProvider();
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10");
+        Start(new InformerOptions { WatchdogTimeout = Timeout.InfiniteTimeSpan }, time);
+        var gone = new GoneException(new Status { Code = 410 });
+
+        (await _client.NextWatchAsync()).Events.Writer.Complete(gone);
+        (await _client.NextWatchAsync()).Events.Writer.Complete(gone);
+        await Eventually.TrueAsync(() => time.ActiveTimers == 1, "the informer waits on its backoff");
+
+        _client.Lists.Should().Be(2, "the first 410 relists at once, the second waits");
+        time.Advance(TimeSpan.FromMinutes(1));
+        await _client.NextWatchAsync();
+        _client.Lists.Should().Be(3);
+    }
+
+    [Fact]
     public async Task A_silent_watch_is_restarted_by_the_watchdog_from_the_last_version()
     {
         var time = new ManualTimeProvider();
