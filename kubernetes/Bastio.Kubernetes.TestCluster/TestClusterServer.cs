@@ -77,7 +77,7 @@ public sealed class TestClusterServer : IAsyncDisposable
         var certificates = ClusterCertificates.Create(time);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddConsole().AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -66,7 +66,7 @@ internal sealed partial class ApiHandler
         {
             // The client hung up.
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or NullReferenceException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // A request that trips a bug must not take the server down; say so like the real server would.
             Log.RequestFailed(_logger, context.Request.Method, context.Request.Path, e);

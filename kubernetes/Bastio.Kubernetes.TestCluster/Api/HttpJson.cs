@@ -81,6 +81,22 @@ internal static class HttpJson
             throw CannotHandle(type, "the body is not a JSON object");
         }
 
+        if (obj["metadata"] is { } meta)
+        {
+            if (meta is not JsonObject metaObject)
+            {
+                throw CannotHandle(type, "metadata must be an object");
+            }
+
+            foreach (var field in new[] { "name", "generateName", "namespace", "resourceVersion", "uid" })
+            {
+                if (metaObject[field] is { } value && JsonTree.GetString(value) is null)
+                {
+                    throw CannotHandle(type, $"metadata.{field} must be a string");
+                }
+            }
+        }
+
         if (JsonTree.GetString(obj["kind"]) is { Length: > 0 } kind && kind != type.Kind)
         {
             throw ApiException.BadRequest($"the kind of the provided object ({kind}) does not match the resource ({type.Kind})");

@@ -44,8 +44,6 @@ internal sealed partial class ApiConnection : IDisposable
 
     public Uri Server { get; }
 
-    public TimeProvider Time => _time;
-
     /// <summary>
     /// Sends <paramref name="request"/>. With <paramref name="streaming"/> the body is left unread for
     /// the caller and the deadline covers only the response headers; otherwise the whole answer is

@@ -49,7 +49,10 @@ public interface IResourceClient<T>
     /// <summary>PATCH with a JSON body (merge patch or JSON patch) to the object or its status subresource.</summary>
     Task<T> PatchAsync(string? ns, string name, PatchType patchType, string patchJson, bool status = false, WriteOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>DELETE. Returns the object while finalizers hold it, or null once it is gone.</summary>
+    /// <summary>
+    /// DELETE. Returns the object while finalizers hold it, or null once it is gone. Deleting an object
+    /// that does not exist throws <see cref="NotFoundException"/>, as on a real cluster.
+    /// </summary>
     Task<T?> DeleteAsync(string? ns, string name, DeleteOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -38,7 +39,7 @@ internal sealed class ResourceClient<T>(ApiConnection connection, ResourceType t
         var query = new QueryBuilder()
             .Add("labelSelector", options?.LabelSelector)
             .Add("fieldSelector", options?.FieldSelector)
-            .Add("limit", options?.Limit?.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("limit", options?.Limit?.ToString(CultureInfo.InvariantCulture))
             .Add("continue", options?.Continue)
             .Add("resourceVersion", options?.ResourceVersion);
         var path = CollectionPath(ns) + query;
@@ -137,7 +138,7 @@ internal sealed class ResourceClient<T>(ApiConnection connection, ResourceType t
             .Add("labelSelector", options.LabelSelector)
             .Add("fieldSelector", options.FieldSelector)
             .Add("allowWatchBookmarks", options.AllowWatchBookmarks ? "true" : null)
-            .Add("timeoutSeconds", ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            .Add("timeoutSeconds", ((long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         var path = CollectionPath(ns) + query;
         using var response = await connection.SendAsync(new ApiRequest(HttpMethod.Get, path), streaming: true, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);

@@ -16,12 +16,21 @@ internal static class TestCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    public static X509Certificate2 CreateServer(X509Certificate2 authority)
+    /// <summary>A server certificate for 127.0.0.1, or for <paramref name="dnsName"/> only when one is given.</summary>
+    public static X509Certificate2 CreateServer(X509Certificate2 authority, string? dnsName = null)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={dnsName ?? "127.0.0.1"}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
+        if (dnsName is null)
+        {
+            names.AddIpAddress(IPAddress.Loopback);
+        }
+        else
+        {
+            names.AddDnsName(dnsName);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         return Issue(request, authority).CopyWithPrivateKey(key);

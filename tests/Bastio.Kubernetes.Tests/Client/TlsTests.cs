@@ -14,6 +14,7 @@ public sealed class TlsTests : IAsyncDisposable
     private static readonly X509Certificate2 Authority = TestCertificates.CreateAuthority("pinned-ca");
     private static readonly X509Certificate2 OtherAuthority = TestCertificates.CreateAuthority("other-ca");
     private static readonly X509Certificate2 ServerCertificate = TestCertificates.CreateServer(Authority);
+    private static readonly X509Certificate2 NamedServerCertificate = TestCertificates.CreateServer(Authority, "api.example.com");
 
     private readonly LocalTlsServer _server = new(ServerCertificate);
 
@@ -54,10 +55,13 @@ public sealed class TlsTests : IAsyncDisposable
     [Fact]
     public async Task Tls_server_name_replaces_the_host_in_the_name_check()
     {
-        // The server certificate names only 127.0.0.1; asking for that name explicitly still works.
-        using var client = Client(Pinned(Authority) with { TlsServerName = "127.0.0.1" });
+        // This server's certificate names only api.example.com, never the 127.0.0.1 the client dials.
+        await using var named = new LocalTlsServer(NamedServerCertificate);
+        using var withName = new KubernetesClient(Pinned(Authority) with { Server = named.Url, TlsServerName = "api.example.com" });
+        using var withoutName = new KubernetesClient(Pinned(Authority) with { Server = named.Url });
 
-        (await client.ConfigMaps().GetAsync("default", "m")).Metadata.Name.Should().Be("anonymous");
+        (await withName.ConfigMaps().GetAsync("default", "m")).Metadata.Name.Should().Be("anonymous");
+        await withoutName.Invoking(c => c.ConfigMaps().GetAsync("default", "m")).Should().ThrowAsync<HttpRequestException>();
     }
 
     [Fact]
