@@ -64,3 +64,9 @@ plugin: ## publish the kubectl plugin and install kubectl-bastio into $(PREFIX)/
 	@install -m 0755 .bastio/plugin/kubectl-bastio "$(PREFIX)/bin/kubectl-bastio"
 	@echo "installed $(PREFIX)/bin/kubectl-bastio; try: kubectl bastio --help"
 	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on your PATH; add it: export PATH=\"$(PREFIX)/bin:\$$PATH\"";; esac
+
+.PHONY: bench
+bench: ## build Release and run every benchmark, printing one results table (BENCH_KEYS=10000, BENCH_DURATION=10 scale it)
+	@tests/Bastio.Benchmarks/scripts/install-bench-tools.sh
+	$(DOTNET) build tests/Bastio.Benchmarks/Bastio.Benchmarks.csproj -c Release
+	$(DOTNET) tests/Bastio.Benchmarks/bin/Release/net10.0/Bastio.Benchmarks.dll $(BENCH_SCENARIOS)

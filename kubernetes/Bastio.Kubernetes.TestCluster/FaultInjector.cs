@@ -15,6 +15,7 @@ public sealed class FaultInjector
     private TaskCompletionSource _resumed = CompletedSource();
     private long _latencyTicks;
     private volatile bool _unavailable;
+    private CancellationTokenSource _outage = new();
 
     internal FaultInjector(ResourceStore store) => _store = store;
 
@@ -25,11 +26,35 @@ public sealed class FaultInjector
         set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
     }
 
-    /// <summary>While set, every connection is aborted without an answer (the API server is gone).</summary>
+    /// <summary>While set, every connection is aborted without an answer (the API server is gone), open watches included.</summary>
     public bool Unavailable
     {
         get => _unavailable;
-        set => _unavailable = value;
+        set
+        {
+            lock (_gate)
+            {
+                _unavailable = value;
+                if (value)
+                {
+                    // Not disposed: a stream may still be registering on the old token.
+                    _outage.Cancel();
+                    _outage = new CancellationTokenSource();
+                }
+            }
+        }
+    }
+
+    /// <summary>Cancelled when the server becomes unavailable, so open streams can abort their connections.</summary>
+    internal CancellationToken OutageToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outage.Token;
+            }
+        }
     }
 
     /// <summary>Ends every open watch stream now.</summary>

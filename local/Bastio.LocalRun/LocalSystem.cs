@@ -104,71 +104,41 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         var stubKey = "sk-local-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var stubUrl = new Uri($"http://127.0.0.1:{options.StubPort.Port}/v1");
 
-        await StepAsync("test cluster", $"https://127.0.0.1:{options.ClusterPort.Port}", async () =>
-        {
-            await LaunchAsync(logs, Cluster, "--port", $"{options.ClusterPort.Port}", "--kubeconfig", options.KubeconfigPath,
-                "--namespace", options.Namespace, "--namespace", options.SystemNamespace);
-            await LaunchAsync(logs, Stub, "--port", $"{options.StubPort.Port}", "--valid-key", stubKey);
-        });
-        var client = await waiter.UntilAsync("the test cluster to answer", Cluster.Name, async token =>
-        {
-            if (!File.Exists(options.KubeconfigPath))
-            {
-                return null;
-            }
+        // Both start at once; neither needs the other.
+        await LaunchAsync(logs, Cluster, "--port", $"{options.ClusterPort.Port}", "--kubeconfig", options.KubeconfigPath,
+            "--namespace", options.Namespace, "--namespace", options.SystemNamespace);
+        await LaunchAsync(logs, Stub, "--port", $"{options.StubPort.Port}", "--valid-key", stubKey);
 
-            var candidate = new KubernetesClient(KubernetesClientConfiguration.Load(options.KubeconfigPath), new KubernetesClientOptions { MaxReadRetries = 0 });
-            await candidate.Namespaces().ListAsync(null, new ListOptions { Limit = 1 }, token);
-            return candidate;
-        }, stop);
-
+        using var client = await StepAsync("test cluster", $"https://127.0.0.1:{options.ClusterPort.Port}", () =>
+            waiter.UntilAsync("the test cluster to answer", Cluster.Name, ConnectAsync, stop));
         var applier = new ManifestApplier(client);
-        await StepAsync("CRDs", "crds/", async () =>
+        var apiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        await StepAsync("CRDs", "applied crds/", async () =>
         {
-            foreach (var manifest in ReadManifests("crds"))
-            {
-                await applier.ApplyAsync(manifest, options.Namespace, stop);
-            }
-
-            await waiter.UntilAsync("the bastio.io CRDs to be served", Cluster.Name, async token =>
-            {
-                await client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey)
-                    .ListAsync(options.Namespace, new ListOptions { Limit = 1 }, token);
-                return "served";
-            }, stop);
+            await ApplyAsync(applier, ReadManifests("crds"), stop);
+            return await waiter.UntilAsync("the bastio.io CRDs to be served", Cluster.Name, async token =>
+                await apiKeys.ListAsync(options.Namespace, new ListOptions { Limit = 1 }, token), stop);
         });
 
         await StepAsync("stub upstream", stubUrl.ToString(), () =>
             waiter.UntilAsync("the stub upstream", Stub.Name, token => ProbeAsync(new Uri(stubUrl + "/models"), stubKey, token), stop));
 
-        await StepAsync("operator and gateway", options.GatewayUrl.ToString(), async () =>
-        {
-            var kubeconfig = options.KubeconfigPath;
-            await LaunchAsync(logs, Operator, "--kubeconfig", kubeconfig, "--system-namespace", options.SystemNamespace,
-                "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'));
-            await LaunchAsync(logs, Gateway, "--kubeconfig", kubeconfig, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
-                "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m");
-        });
-
-        await StepAsync("examples", "examples/", async () =>
+        await LaunchAsync(logs, Operator, "--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace,
+            "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'));
+        await LaunchAsync(logs, Gateway, "--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
+            "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m");
+        await StepAsync("examples", "applied examples/, proxies pointed at the stub", async () =>
         {
             var examples = ReadManifests("examples");
             LocalExamples.Rewrite(examples, stubUrl, stubKey);
-            foreach (var manifest in examples)
-            {
-                await applier.ApplyAsync(manifest, options.Namespace, stop);
-            }
+            return await ApplyAsync(applier, examples, stop);
         });
 
-        await StepAsync("gateway synced", $"http://127.0.0.1:{options.GatewayAdminPort.Port}/readyz", () =>
+        await StepAsync("gateway", options.GatewayUrl.ToString(), () =>
             waiter.UntilAsync("the gateway to sync (/readyz)", Gateway.Name,
                 token => ProbeAsync(new Uri($"http://127.0.0.1:{options.GatewayAdminPort.Port}/readyz"), null, token), stop));
 
-        var apiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
-        var secrets = client.Secrets();
-        string apiKey = "";
-        string secretName = "";
-        await StepAsync("example key", $"apikey/{options.ExampleKey}", async () =>
+        return await StepAsync("operator", $"ApiKey {options.Namespace}/{options.ExampleKey} is Ready", async () =>
         {
             var key = await waiter.UntilAsync($"ApiKey {options.Namespace}/{options.ExampleKey} to be Ready", Operator.Name, async token =>
             {
@@ -179,24 +149,63 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
                     ? current
                     : null;
             }, stop);
-            secretName = key.Status?.SecretName ?? key.Spec.SecretName ?? $"{options.ExampleKey}-key";
+            var secretName = key.Status?.SecretName ?? key.Spec.SecretName ?? $"{options.ExampleKey}-key";
             var delivered = await waiter.UntilAsync($"Secret {options.Namespace}/{secretName}", Operator.Name, async token =>
-                (await secrets.TryGetAsync(options.Namespace, secretName, token))?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey), stop);
-            apiKey = Encoding.UTF8.GetString(delivered);
+                (await client.Secrets().TryGetAsync(options.Namespace, secretName, token))?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey), stop);
+            var apiKey = Encoding.UTF8.GetString(delivered);
 
             // Ready in the cluster is not yet "works": wait until the gateway itself accepts the key.
             await waiter.UntilAsync("the gateway to accept the example key", Gateway.Name,
                 token => ProbeAsync(new Uri(options.GatewayUrl + "/models"), apiKey, token), stop);
+            return (apiKey, secretName);
         });
-        return (apiKey, secretName);
     }
 
-    private async Task StepAsync(string name, string detail, Func<Task> step)
+    /// <summary>A client once the kubeconfig is written and the API server answers with it.</summary>
+    private async Task<KubernetesClient?> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(options.KubeconfigPath))
+        {
+            return null;
+        }
+
+        var client = new KubernetesClient(KubernetesClientConfiguration.Load(options.KubeconfigPath), new KubernetesClientOptions { MaxReadRetries = 0 });
+        try
+        {
+            await client.Namespaces().ListAsync(null, new ListOptions { Limit = 1 }, cancellationToken);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<string> ApplyAsync(ManifestApplier applier, List<System.Text.Json.Nodes.JsonObject> manifests, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var manifest in manifests)
+            {
+                await applier.ApplyAsync(manifest, options.Namespace, cancellationToken);
+            }
+
+            return "applied";
+        }
+        catch (Exception exception) when (exception is KubernetesApiException or NotSupportedException or FormatException)
+        {
+            throw new StartupException($"applying manifests failed: {exception.Message}", Cluster.Name, exception);
+        }
+    }
+
+    private async Task<T> StepAsync<T>(string name, string detail, Func<Task<T>> step)
     {
         var started = timeProvider.GetTimestamp();
-        await console.WriteAsync($"  starting {name}... ");
-        await step();
-        await console.WriteLineAsync($"ok ({timeProvider.GetElapsedTime(started).TotalSeconds:0.0}s, {detail})");
+        await console.WriteAsync($"  {name,-14} ");
+        var result = await step();
+        await console.WriteLineAsync($"ready in {timeProvider.GetElapsedTime(started).TotalSeconds:0.0}s  {detail}");
+        return result;
     }
 
     private async Task LaunchAsync(LogSink logs, Component component, params string[] arguments)

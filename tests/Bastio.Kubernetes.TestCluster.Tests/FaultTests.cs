@@ -92,7 +92,10 @@ public sealed class FaultTests : ClusterTestBase
     [Fact]
     public async Task Unavailable_aborts_connections_until_cleared()
     {
+        await using var watch = await Client.WatchAsync(Samples.WidgetsPath + "?watch=true&resourceVersion=1");
         Server.Faults.Unavailable = true;
+        var read = () => watch.NextAsync();
+        await read.Should().ThrowAsync<Exception>("the open stream is aborted, not ended");
         var act = () => Client.GetAsync("/version");
         await act.Should().ThrowAsync<HttpRequestException>();
 

@@ -58,6 +58,7 @@ internal sealed class WatchEndpoint
 
         // Subscribe before the response starts, so a too-old version is still answered as an HTTP 410.
         using var subscription = expire ? null : _store.Watch(type, request.Namespace, from);
+        using var outage = _faults.OutageToken.Register(context.Abort);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(ct);

@@ -29,19 +29,6 @@ internal sealed class ResourceRegistry
         return null;
     }
 
-    public ResourceType? FindByKind(string apiVersion, string kind)
-    {
-        foreach (var type in Types)
-        {
-            if (type.ApiVersion == apiVersion && type.Kind == kind)
-            {
-                return type;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Replaces every version served for <paramref name="group"/>/<paramref name="plural"/>.</summary>
     public void SetCustomTypes(string group, string plural, IReadOnlyList<ResourceType> served)
     {

@@ -275,9 +275,8 @@ internal sealed class ResourceStore
             var nsObj = Find(BuiltInResources.Namespaces, null, ns!) ?? throw ApiException.NamespaceNotFound(ns!);
             if (nsObj["metadata"]!["deletionTimestamp"] is not null)
             {
-                throw new ApiException(403, "Forbidden",
-                    $"{type.QualifiedName} \"{(string?)meta["name"] ?? (string?)meta["generateName"]}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                    new JsonObject { ["name"] = (string?)meta["name"], ["kind"] = type.Plural });
+                throw ApiException.Forbidden(type, (string?)meta["name"] ?? (string?)meta["generateName"] ?? "",
+                    $"unable to create new content in namespace {ns} because it is being terminated");
             }
         }
         else
@@ -788,5 +787,11 @@ internal sealed class ResourceStore
         }
 
         _registry.SetCustomTypes(group, plural, []);
+
+        // The kind is gone: its watches end, as the real server closes them.
+        foreach (var watcher in _watchers.Where(w => w.StorageKey == storageKey))
+        {
+            watcher.Complete();
+        }
     }
 }

@@ -42,6 +42,8 @@ internal sealed class OperatorHost : IAsyncDisposable
     private readonly HttpClient _validationClient;
     private readonly ReadinessTracker _readiness = new();
     private WebApplication? _admin;
+    private long _reconciles;
+    private int _inFlight;
 
     public OperatorHost(IKubernetesClient client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null, HttpMessageHandler? validationHandler = null)
     {
@@ -148,6 +150,12 @@ internal sealed class OperatorHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Reconciles started by this replica (a standby starts none).</summary>
+    public long ReconcileCount => Interlocked.Read(ref _reconciles);
+
+    /// <summary>Reconciles running right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>Keys waiting in every controller's queue (0 when idle).</summary>
     public int QueueDepth => _controllers.Sum(c => c.QueueDepth);
 
@@ -175,7 +183,7 @@ internal sealed class OperatorHost : IAsyncDisposable
     }
 
     private Controller NewController(string name, IReconciler reconciler, TimeProvider timeProvider) =>
-        new(name, reconciler, new ControllerOptions { Workers = _options.Workers }, Metrics.Controllers, _loggerFactory.CreateLogger<Controller>(), timeProvider);
+        new(name, new Tracked(reconciler, this), new ControllerOptions { Workers = _options.Workers }, Metrics.Controllers, _loggerFactory.CreateLogger<Controller>(), timeProvider);
 
     /// <summary>Delivery Secrets map to their ApiKey by the controller owner reference, labels or not.</summary>
     private static IEnumerable<ObjectKey> OwnerApiKey(Secret secret) =>
@@ -199,5 +207,23 @@ internal sealed class OperatorHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         AdminUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         _admin = app;
+    }
+
+    /// <summary>Counts reconciles, so tests and benchmarks can tell a busy operator from an idle one.</summary>
+    private sealed class Tracked(IReconciler inner, OperatorHost host) : IReconciler
+    {
+        public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref host._reconciles);
+            Interlocked.Increment(ref host._inFlight);
+            try
+            {
+                return await inner.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref host._inFlight);
+            }
+        }
     }
 }

@@ -105,7 +105,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         };
         configure?.Invoke(options);
         environment.Gateway = await GatewayHost.StartAsync(options);
-        environment.Http = new HttpClient { BaseAddress = environment.Gateway.Url };
+        // UTF-8 header encoding lets tests send the non-ASCII credentials a hostile client would.
+        environment.Http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 }) { BaseAddress = environment.Gateway.Url };
         await environment.Gateway.WaitUntilReadyAsync().WaitAsync(TimeSpan.FromSeconds(30));
         File.Delete(kubeconfig);
         return environment;

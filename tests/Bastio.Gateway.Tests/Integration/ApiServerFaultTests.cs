@@ -70,7 +70,9 @@ public sealed class ApiServerFaultTests
                 && (await GatewayTestEnvironment.ErrorOf(response)).GetProperty("code").GetString() == "gateway_not_ready";
         }, "the gateway refuses traffic once its configuration is too stale");
         (await env.Http.GetAsync(readyz)).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
-        env.Stub.Requests.Should().HaveCountLessThanOrEqualTo(0);
+        env.Stub.ClearRequests();
+        (await env.ChatAsync(key)).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        env.Stub.Requests.Should().BeEmpty("a stale gateway forwards nothing");
 
         env.Cluster.Faults.Unavailable = false;
         await Eventually.UntilAsync(async () => (await env.ChatAsync(key)).StatusCode == HttpStatusCode.OK, "the gateway serves again after resyncing");

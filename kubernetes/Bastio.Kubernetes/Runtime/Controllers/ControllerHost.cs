@@ -54,7 +54,12 @@ public sealed partial class ControllerHost : IHostedService, IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // Stopping twice (StopAsync, then DisposeAsync) is normal for hosted services.
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -69,7 +74,8 @@ public sealed partial class ControllerHost : IHostedService, IAsyncDisposable
         try
         {
             await Task.WhenAll(_informers.Select(i => i.WaitForSyncAsync(stopping))).ConfigureAwait(false);
-            if (_leaderElector is null)
+            // A host of caches only (the gateway) has nothing to lead.
+            if (_leaderElector is null || _controllers.Count == 0)
             {
                 await RunAllAsync(stopping).ConfigureAwait(false);
                 return;

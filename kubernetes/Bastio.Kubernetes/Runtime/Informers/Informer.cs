@@ -402,14 +402,8 @@ public sealed partial class Informer<T> : IInformer<T>
             }
         }
 
-        private TimeSpan NextBackoff()
-        {
-            var exponent = Math.Min(_failures++, 30);
-            var baseTicks = Math.Min(_options.MaxBackoff.Ticks, _options.MinBackoff.Ticks * Math.Pow(2, exponent));
-
-            // Jitter up to 100% spreads reconnects of many replicas after an API-server outage.
-            return TimeSpan.FromTicks((long)(baseTicks * (1 + Random.Shared.NextDouble())));
-        }
+        private TimeSpan NextBackoff() =>
+            Backoff.Exponential(_failures++, _options.MinBackoff, _options.MaxBackoff, jitter: 1.0, Random.Shared);
     }
 
     private static partial class Log

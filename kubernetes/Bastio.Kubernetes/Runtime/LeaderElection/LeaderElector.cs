@@ -102,7 +102,7 @@ public sealed partial class LeaderElector : ILeaderElector
             }
 
             // client-go's JitterUntil with factor 1.2 keeps replicas from retrying in lockstep.
-            var delay = _options.RetryPeriod * (1 + (Random.Shared.NextDouble() * 1.2));
+            var delay = Backoff.Exponential(0, _options.RetryPeriod, _options.RetryPeriod, jitter: 1.2, Random.Shared);
             await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -178,10 +178,11 @@ internal sealed class ProviderKeyReconciler(
         var interval = providerKey.Spec.Validation?.Interval is { Length: > 0 } text && GoDuration.TryParse(text, out var parsed) && parsed > TimeSpan.Zero
             ? parsed
             : DefaultValidationInterval;
-        var previous = Conditions.Find(status.Conditions, Validated);
+        // Copied out: Conditions.Set updates the entry in place.
+        var (previousStatus, previousReason) = Conditions.Find(status.Conditions, Validated) is { } previous ? (previous.Status, previous.Reason) : (null, null);
         var due = keyChanged
             || status.LastValidatedAt is null
-            || previous is null or { Reason: "ValidationDisabled" }
+            || previousReason is null or "ValidationDisabled"
             || now >= status.LastValidatedAt.Value + interval;
         if (!due)
         {
@@ -199,7 +200,7 @@ internal sealed class ProviderKeyReconciler(
             _ => (Conditions.Unknown, "ProviderUnreachable"),
         };
         Conditions.Set(status, Validated, conditionStatus, reason, result.Detail, generation, now);
-        if (previous?.Status == conditionStatus && previous.Reason == reason)
+        if (previousStatus == conditionStatus && previousReason == reason)
         {
             return;
         }

@@ -57,6 +57,22 @@ public sealed class ControllerHostTests : IAsyncLifetime
         await host.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_host_of_caches_only_runs_its_informers_without_campaigning()
+    {
+        var informer = new Informer<ConfigMap>(_cluster.ConfigMaps);
+        var (_, leases) = Replica("unused");
+        var elector = new LeaderElector(leases, new LeaderElectionOptions { LeaseName = "gateway", LeaseNamespace = "bastio-system" });
+        await using var host = new ControllerHost([], [informer], elector);
+
+        await host.StartAsync(CancellationToken.None);
+        await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        await _cluster.CreateConfigMapAsync("seen");
+        await Eventually.TrueAsync(() => informer.Store.Get("default", "seen") is not null, "the cache follows the cluster");
+
+        (await _cluster.Client.Leases().TryGetAsync("bastio-system", "gateway")).Should().BeNull();
+    }
+
     private (ControllerHost Host, PartitionableResourceClient<Lease> Leases) Replica(string name)
     {
         var client = _cluster.NewClient();

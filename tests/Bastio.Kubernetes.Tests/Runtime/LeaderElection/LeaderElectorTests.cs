@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.LeaderElection;
+using Bastio.Kubernetes.Tests.Client;
 
 namespace Bastio.Kubernetes.Tests.Runtime.LeaderElection;
 
@@ -88,6 +89,54 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         released.Spec.LeaseTransitions.Should().Be(acquired.Spec.LeaseTransitions);
         acquired.Spec.HolderIdentity.Should().Be("a");
         acquired.Spec.AcquireTime.Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task Expiry_is_judged_by_when_this_replica_last_saw_the_lease_change_not_by_its_timestamps()
+    {
+        // The holder's clock is an hour behind: by timestamps the lease looks long expired.
+        var time = new ManualTimeProvider();
+        var start = time.GetUtcNow();
+        await _cluster.Client.Leases().CreateAsync(new Lease
+        {
+            Metadata = new ObjectMeta { Name = "bastio-operator", Namespace = "bastio-system" },
+            Spec = new LeaseSpec
+            {
+                HolderIdentity = "x",
+                LeaseDurationSeconds = 15,
+                AcquireTime = start - TimeSpan.FromHours(1),
+                RenewTime = start - TimeSpan.FromHours(1),
+                LeaseTransitions = 4,
+            },
+        });
+        var b = new LeaderElector(
+            _cluster.NewClient().Leases(),
+            new LeaderElectionOptions { LeaseName = "bastio-operator", LeaseNamespace = "bastio-system", Identity = "b" },
+            timeProvider: time);
+        DateTimeOffset? acquiredAt = null;
+        var run = b.RunAsync(
+            ct =>
+            {
+                acquiredAt = time.GetUtcNow();
+                return Task.Delay(Timeout.Infinite, ct);
+            },
+            _stopB.Token);
+
+        while (acquiredAt is null)
+        {
+            await Eventually.TrueAsync(() => time.ActiveTimers > 0 || acquiredAt is not null, "the elector waits for its next attempt");
+            if (acquiredAt is null)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        (acquiredAt.Value - start).Should().BeGreaterThan(TimeSpan.FromSeconds(15), "the lease was first seen unchanged at the start");
+        var lease = await LeaseAsync();
+        lease.Spec.HolderIdentity.Should().Be("b");
+        lease.Spec.LeaseTransitions.Should().Be(5);
+        await _stopB.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -1,0 +1,170 @@
+using System.Text;
+using Bastio.Core;
+using Bastio.Core.Encryption;
+using Bastio.Core.Keys;
+using Bastio.Crds;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Naming;
+
+namespace Bastio.Benchmarks.Infrastructure;
+
+/// <summary>
+/// An in-process test cluster with the product's CRDs, and writers that lay objects out exactly as the
+/// operator does (<see cref="WellKnown"/> names and labels, verifiers sealed with the KEK ring), so
+/// gateway scenarios do not depend on the operator's reconcile speed.
+/// </summary>
+internal sealed class BenchCluster : IAsyncDisposable
+{
+    public const string Namespace = "bench";
+    public const string SystemNamespace = "bastio-system";
+
+    /// <summary>Concurrent API requests while loading keys: enough to keep both cores busy, few enough not to starve the rest.</summary>
+    private const int LoadParallelism = 16;
+
+    private BenchCluster(TestClusterServer server, KubernetesClient client)
+    {
+        Server = server;
+        Client = client;
+        ApiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        Proxies = client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy);
+        ProviderKeys = client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey);
+        Secrets = client.Resource(ResourceType.Secrets, KubernetesJsonContext.Default.Secret, KubernetesJsonContext.Default.KubernetesListSecret);
+    }
+
+    public TestClusterServer Server { get; }
+
+    public KubernetesClient Client { get; }
+
+    public IResourceClient<ApiKey> ApiKeys { get; }
+
+    public IResourceClient<Proxy> Proxies { get; }
+
+    public IResourceClient<ProviderKey> ProviderKeys { get; }
+
+    public IResourceClient<Secret> Secrets { get; }
+
+    public EncryptionKeyRing Ring { get; } = EncryptionKeyRing.CreateNew();
+
+    public static async Task<BenchCluster> StartAsync(string repositoryRoot)
+    {
+        var options = new TestClusterOptions { CrdDirectory = Path.Combine(repositoryRoot, "crds") };
+        options.Namespaces.Add(Namespace);
+        options.Namespaces.Add(SystemNamespace);
+        var server = await TestClusterServer.StartAsync(options).ConfigureAwait(false);
+        return new BenchCluster(server, new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(server.KubeconfigYaml)));
+    }
+
+    /// <summary>The KEK Secret, a Proxy to <paramref name="upstream"/> and its provider key's encrypted copy.</summary>
+    public async Task CreateProxyAsync(string name, Uri upstream, string providerSecret)
+    {
+        await Secrets.CreateAsync(new Secret
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = WellKnown.EncryptionKeySecret.Name,
+                Namespace = SystemNamespace,
+                Labels = new() { [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue, [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey },
+            },
+            Data = Ring.ToSecretData(),
+        }).ConfigureAwait(false);
+        await Proxies.CreateAsync(new Proxy
+        {
+            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+            Spec = new ProxySpec { Provider = "openai", Upstream = upstream.ToString().TrimEnd('/') },
+        }).ConfigureAwait(false);
+
+        var providerKeyName = name + "-pk";
+        var providerKey = await ProviderKeys.CreateAsync(new ProviderKey
+        {
+            Metadata = new ObjectMeta { Name = providerKeyName, Namespace = Namespace },
+            Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = name }, SecretRef = new SecretKeyReference { Name = providerKeyName + "-source" } },
+        }).ConfigureAwait(false);
+        var binding = new CiphertextBinding("ProviderKey", Namespace, providerKeyName, providerKey.Metadata.Uid!);
+        await Secrets.CreateAsync(new Secret
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = ManagedObjectNames.ProviderKeySecret(Namespace, providerKeyName),
+                Namespace = SystemNamespace,
+                Labels = SourceLabels(WellKnown.Components.ProviderKeyCopy, "ProviderKey", providerKey),
+            },
+            Data = new Dictionary<string, byte[]>
+            {
+                [WellKnown.ProviderKeySecret.ApiKey] = Encoding.UTF8.GetBytes(Ring.Encrypt(Encoding.UTF8.GetBytes(providerSecret), binding)),
+                [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(ProviderKeyFingerprint.Compute(providerSecret)),
+            },
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> ApiKeys on <paramref name="proxy"/>, each with its verifier Secret and an
+    /// Active status, as the operator leaves them. Returns the plaintext client keys in name order
+    /// (key-00000, key-00001, ...): the benchmark plays the application holding them.
+    /// </summary>
+    public async Task<IReadOnlyList<IssuedKey>> CreateApiKeysAsync(string proxy, int count, CancellationToken cancellationToken = default)
+    {
+        var issued = new IssuedKey[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var name = $"key-{i:D5}";
+            var apiKey = await ApiKeys.CreateAsync(new ApiKey
+            {
+                Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+                Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = proxy } },
+            }, cancellationToken: ct).ConfigureAwait(false);
+            var keyId = ClientKey.NewKeyId();
+            var key = ClientKey.Generate(KeyEnvironment.Live, keyId);
+            var binding = new CiphertextBinding("ApiKey", Namespace, name, apiKey.Metadata.Uid!);
+            var labels = SourceLabels(WellKnown.Components.ApiKeyVerifier, "ApiKey", apiKey);
+            labels[WellKnown.Labels.KeyId] = keyId;
+            await Secrets.CreateAsync(new Secret
+            {
+                Metadata = new ObjectMeta { Name = ManagedObjectNames.VerifierSecret(Namespace, name), Namespace = SystemNamespace, Labels = labels },
+                Data = new Dictionary<string, byte[]>
+                {
+                    [WellKnown.VerifierSecret.KeyId] = Encoding.UTF8.GetBytes(keyId),
+                    [WellKnown.VerifierSecret.Version] = "1"u8.ToArray(),
+                    [WellKnown.VerifierSecret.Current] = Encoding.UTF8.GetBytes(Ring.Encrypt(ClientKeyVerifier.Compute(key), binding)),
+                },
+            }, cancellationToken: ct).ConfigureAwait(false);
+            apiKey.Status = new ApiKeyStatus { Phase = "Active", KeyId = keyId, Version = 1 };
+            await ApiKeys.ReplaceStatusAsync(apiKey, cancellationToken: ct).ConfigureAwait(false);
+            issued[i] = new IssuedKey(name, keyId, key);
+        }).ConfigureAwait(false);
+        return issued;
+    }
+
+    /// <summary>A kubeconfig file for a gateway or operator process.</summary>
+    public async Task<string> WriteKubeconfigAsync(string directory)
+    {
+        var path = Path.Combine(directory, $"kubeconfig-{Guid.NewGuid():N}.yaml");
+        await Server.WriteKubeconfigAsync(path).ConfigureAwait(false);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static Dictionary<string, string> SourceLabels(string component, string kind, IKubernetesObject source) => new()
+    {
+        [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
+        [WellKnown.Labels.Component] = component,
+        [WellKnown.Labels.SourceKind] = kind,
+        [WellKnown.Labels.SourceNamespace] = source.Metadata.Namespace!,
+        [WellKnown.Labels.SourceName] = source.Metadata.Name!,
+        [WellKnown.Labels.SourceUid] = source.Metadata.Uid!,
+    };
+}
+
+/// <summary>A client key as an application holds it. <see cref="ToString"/> never shows the key.</summary>
+internal sealed record IssuedKey(string Name, string KeyId, string Key)
+{
+    public override string ToString() => $"{Name} ({KeyId})";
+}

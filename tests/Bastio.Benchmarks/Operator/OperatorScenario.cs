@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bastio.Benchmarks.Infrastructure;
+using Bastio.Benchmarks.Reporting;
+using Bastio.Crds;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime.Objects;
+using Bastio.Operator.Configuration;
+using Bastio.Operator.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Bastio.Benchmarks.Operator;
+
+/// <summary>
+/// The operator at scale, in this process against the test cluster: <c>BENCH_KEYS</c> ApiKeys created while
+/// it runs, time until every one is Ready; then a full resync (every cached object reconciled again) and
+/// the API writes it caused, which should be none; then the live managed heap the operator held, per key.
+/// </summary>
+internal sealed class OperatorScenario(BenchSettings settings, ResultsTable results, string work)
+{
+    private const string Scenario = "operator";
+    private const string ProxyName = "openai";
+    private const int CreateParallelism = 16;
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(8);
+
+    /// <summary>No write and an empty queue for this long means reconciling has finished.</summary>
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(2);
+
+    public async Task RunAsync()
+    {
+        await using var cluster = await BenchCluster.StartAsync(settings.RepositoryRoot).ConfigureAwait(false);
+        using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        await using var audit = new StreamWriter(Path.Combine(work, "operator-audit.log"));
+        var options = new OperatorOptions
+        {
+            SystemNamespace = BenchCluster.SystemNamespace,
+            AdminAddress = "127.0.0.1",
+            AdminPort = 0,
+            RotatorImage = "bastio/operator:bench",
+            RotatorServiceAccount = "bastio-rotator",
+        };
+        var operatorClient = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.Server.KubeconfigYaml));
+        var host = new OperatorHost(operatorClient, options, loggerFactory, audit);
+        var running = true;
+        try
+        {
+            await host.StartAsync(CancellationToken.None).ConfigureAwait(false);
+            await host.Readiness.WaitUntilReadyAsync().ConfigureAwait(false);
+            await cluster.Proxies.CreateAsync(new Proxy
+            {
+                Metadata = new ObjectMeta { Name = ProxyName, Namespace = BenchCluster.Namespace },
+                Spec = new ProxySpec { Provider = "openai", Upstream = "https://api.openai.com/v1" },
+            }).ConfigureAwait(false);
+
+            var keys = settings.Keys;
+            var clock = Stopwatch.StartNew();
+            await Parallel.ForAsync(0, keys, new ParallelOptions { MaxDegreeOfParallelism = CreateParallelism }, async (i, ct) =>
+                await cluster.ApiKeys.CreateAsync(new ApiKey
+                {
+                    Metadata = new ObjectMeta { Name = $"key-{i:D5}", Namespace = BenchCluster.Namespace },
+                    Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = ProxyName }, Permissions = ["chat"] },
+                }, cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
+            var created = clock.Elapsed;
+            Console.WriteLine($"created {keys:N0} ApiKeys in {created.TotalSeconds:0.0}s; waiting until all are Ready");
+            await WaitUntilAllReadyAsync(cluster, keys, clock).ConfigureAwait(false);
+            var allReady = clock.Elapsed;
+            results.Add(new Figure(Scenario, $"{keys:N0} ApiKeys created → all Ready", allReady.TotalMilliseconds, "ms")
+            {
+                Note = string.Create(CultureInfo.InvariantCulture, $"creates issued {CreateParallelism} at a time took {created.TotalSeconds:0.0}s of it; {options.Workers} workers per controller; {(allReady.TotalSeconds > 0 ? keys / allReady.TotalSeconds : 0):0} keys/s"),
+            });
+
+            await WaitUntilQuietAsync(host, cluster).ConfigureAwait(false);
+            var writesBefore = cluster.Server.WriteCount;
+            host.ResyncAll();
+            await WaitUntilQuietAsync(host, cluster).ConfigureAwait(false);
+            var writes = cluster.Server.WriteCount - writesBefore;
+            results.Add(new Figure(Scenario, "API writes caused by a full resync", writes, "count")
+            {
+                Goal = "0",
+                MeetsGoal = writes == 0,
+                Note = "every cached ApiKey, ProviderKey and Proxy enqueued again once all were Ready and nothing was being written; test cluster WriteCount delta (Events count as writes)",
+            });
+
+            var withOperator = ManagedHeap.LiveBytes();
+            running = false;
+            await StopAsync(host, operatorClient).ConfigureAwait(false);
+            var perKey = (double)(withOperator - ManagedHeap.LiveBytes()) / keys;
+            results.Add(new Figure(Scenario, "managed heap per cached key", perKey, "B")
+            {
+                Goal = "< 5 KB",
+                MeetsGoal = perKey < 5 * 1024,
+                Note = "live heap after full GC with the operator running minus after it stopped, per ApiKey; covers its caches of ApiKeys, delivery and verifier Secrets and everything else it holds",
+            });
+        }
+        finally
+        {
+            if (running)
+            {
+                await StopAsync(host, operatorClient).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task StopAsync(OperatorHost host, KubernetesClient client)
+    {
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await host.DisposeAsync().ConfigureAwait(false);
+        client.Dispose();
+    }
+
+    /// <summary>Lists the ApiKeys once a second (a watch would add its own cost to the operator's) until all have Ready=True.</summary>
+    private static async Task WaitUntilAllReadyAsync(BenchCluster cluster, int keys, Stopwatch clock)
+    {
+        var lastReported = TimeSpan.Zero;
+        while (true)
+        {
+            var list = await cluster.ApiKeys.ListAllAsync(BenchCluster.Namespace).ConfigureAwait(false);
+            var ready = list.Items.Count(k => Conditions.IsTrue(k.Status?.Conditions, "Ready"));
+            if (ready == keys)
+            {
+                return;
+            }
+
+            if (clock.Elapsed - lastReported > TimeSpan.FromSeconds(15))
+            {
+                lastReported = clock.Elapsed;
+                Console.WriteLine($"{ready:N0} of {keys:N0} ApiKeys Ready after {clock.Elapsed.TotalSeconds:0}s");
+            }
+
+            if (clock.Elapsed > ReadyTimeout)
+            {
+                throw new TimeoutException($"Only {ready:N0} of {keys:N0} ApiKeys were Ready after {ReadyTimeout.TotalMinutes:0} minutes.");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Until the operator's queues are empty and the cluster saw no write for <see cref="QuietPeriod"/>.</summary>
+    private static async Task WaitUntilQuietAsync(OperatorHost host, BenchCluster cluster)
+    {
+        var deadline = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        var writes = cluster.Server.WriteCount;
+        while (quiet.Elapsed < QuietPeriod)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+            var now = cluster.Server.WriteCount;
+            if (now != writes || host.QueueDepth > 0)
+            {
+                writes = now;
+                quiet.Restart();
+            }
+
+            if (deadline.Elapsed > ReadyTimeout)
+            {
+                throw new TimeoutException($"The operator was still working after {ReadyTimeout.TotalMinutes:0} minutes (queue depth {host.QueueDepth}).");
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using Bastio.Core;
+using Bastio.Core.Encryption;
+using Bastio.Crds;
+using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime;
+using Bastio.Operator.Controllers;
+using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Controllers.Encryption;
+using Bastio.Operator.Lifecycle;
+using Bastio.Operator.Metrics;
+using Bastio.Operator.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bastio.Operator.Tests.Integration;
+
+/// <summary>
+/// Kills reconciliation before each write of key issuance and of rotation, then shows that the next
+/// reconcile finishes the job: the delivery Secret never holds a key the gateway refuses, and no key
+/// that was delivered is lost.
+/// </summary>
+public sealed class CrashSafetyTests
+{
+    private const string Ns = OperatorTestEnvironment.Namespace;
+
+    // Issuance: finalizer, pending verifier, delivery Secret, promotion, status. Rotation: the last four.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Issuance_killed_before_write_n_is_completed_by_the_next_reconcile(int writesBeforeCrash)
+    {
+        await using var rig = await Rig.StartAsync();
+        var name = "issue-" + writesBeforeCrash;
+        await rig.Env.CreateApiKeyAsync(name);
+
+        await rig.ReconcileWithCrashAsync(name, writesBeforeCrash);
+        await rig.AssertDeliveredKeyIsAcceptedAsync(name);
+
+        await rig.ConvergeAsync(name);
+        var apiKey = await rig.Env.Api.ApiKeys.GetAsync(Ns, name);
+        apiKey.Status!.Phase.Should().Be("Active");
+        var delivered = await rig.Env.DeliveredKeyAsync(name + "-key");
+        (await rig.Env.GatewayAcceptsAsync(apiKey, delivered!)).Should().BeTrue();
+        (await rig.Env.StoredKeyAsync(apiKey))!.Pending.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Rotation_killed_before_write_n_is_completed_by_the_next_reconcile(int writesBeforeCrash)
+    {
+        await using var rig = await Rig.StartAsync();
+        var name = "rotate-" + writesBeforeCrash;
+        await rig.Env.CreateApiKeyAsync(name);
+        await rig.ConvergeAsync(name);
+        var original = await rig.Env.DeliveredKeyAsync(name + "-key");
+
+        await rig.Env.UpdateApiKeyAsync(name, a => (a.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T07:00:00Z");
+        await rig.ReconcileWithCrashAsync(name, writesBeforeCrash);
+
+        var atCrash = await rig.AssertDeliveredKeyIsAcceptedAsync(name);
+        var apiKey = await rig.Env.Api.ApiKeys.GetAsync(Ns, name);
+        (await rig.Env.GatewayAcceptsAsync(apiKey, original!)).Should().BeTrue("the key in use keeps working while a rotation is under way");
+
+        await rig.ConvergeAsync(name);
+        apiKey = await rig.Env.Api.ApiKeys.GetAsync(Ns, name);
+        var final = await rig.Env.DeliveredKeyAsync(name + "-key");
+        apiKey.Status!.LastRotationRequest.Should().Be("2026-11-22T07:00:00Z");
+        apiKey.Status.Version.Should().Be(2, "the request is served exactly once");
+        final.Should().NotBe(original);
+        (await rig.Env.GatewayAcceptsAsync(apiKey, final!)).Should().BeTrue();
+        (await rig.Env.GatewayAcceptsAsync(apiKey, original!)).Should().BeTrue("the previous key is in its grace period");
+        if (atCrash != original)
+        {
+            final.Should().Be(atCrash, "a key that reached the delivery Secret is never thrown away");
+        }
+    }
+
+    /// <summary>An ApiKey reconciler on a client that can be made to die, fed by its own caches.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly KubernetesClient _client;
+        private readonly List<Task> _informers = [];
+        private OperatorCaches _caches = null!;
+        private ApiKeyReconciler _reconciler = null!;
+
+        private Rig(OperatorTestEnvironment env)
+        {
+            Env = env;
+            _client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(env.Cluster.KubeconfigYaml));
+            Crashing = new CrashingKubernetesClient(_client);
+        }
+
+        public OperatorTestEnvironment Env { get; }
+
+        public CrashingKubernetesClient Crashing { get; }
+
+        public static async Task<Rig> StartAsync()
+        {
+            var env = await OperatorTestEnvironment.StartAsync(startOperator: false);
+            var rig = new Rig(env);
+            await env.Api.Secrets.CreateAsync(new Secret
+            {
+                ApiVersion = "v1",
+                Kind = "Secret",
+                Metadata = new ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, Namespace = OperatorTestEnvironment.SystemNamespace },
+                Data = EncryptionKeyRing.CreateNew().ToSecretData(),
+            });
+            await env.CreateProxyAsync();
+
+            var options = env.NewOptions();
+            var clients = new ResourceClients(rig.Crashing);
+            rig._caches = new OperatorCaches(clients, options, NullLoggerFactory.Instance, TimeProvider.System);
+            foreach (var informer in rig._caches.All)
+            {
+                rig._informers.Add(informer.RunAsync(rig._stop.Token));
+            }
+
+            foreach (var informer in rig._caches.All)
+            {
+                await informer.WaitForSyncAsync();
+            }
+
+            var metrics = new OperatorMetrics();
+            rig._reconciler = new ApiKeyReconciler(
+                clients,
+                rig._caches,
+                new CachedEncryptionKeys(rig._caches.EncryptionKey, options),
+                new RotationCronJobs(clients, rig._caches, options),
+                new NoEvents(),
+                metrics,
+                options,
+                TimeProvider.System,
+                NullLogger<ApiKeyReconciler>.Instance);
+            return rig;
+        }
+
+        public async Task ReconcileWithCrashAsync(string name, int writesBeforeCrash)
+        {
+            await WaitForCacheAsync(name);
+            Crashing.WriteBudget = writesBeforeCrash;
+            try
+            {
+                await _reconciler.ReconcileAsync(new ObjectKey(Ns, name), CancellationToken.None);
+            }
+            catch (SimulatedCrashException)
+            {
+            }
+            finally
+            {
+                Crashing.WriteBudget = int.MaxValue;
+            }
+        }
+
+        /// <summary>Reconciles on fresh caches until a reconcile writes nothing.</summary>
+        public async Task ConvergeAsync(string name)
+        {
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                await WaitForCacheAsync(name);
+                var before = Env.Cluster.WriteCount;
+                try
+                {
+                    await _reconciler.ReconcileAsync(new ObjectKey(Ns, name), CancellationToken.None);
+                }
+                catch (ConflictException)
+                {
+                    continue;
+                }
+
+                if (Env.Cluster.WriteCount == before)
+                {
+                    return;
+                }
+            }
+
+            throw new InvalidOperationException($"ApiKey {name} did not converge.");
+        }
+
+        /// <summary>Whatever the delivery Secret holds at this moment must pass the gateway's check.</summary>
+        public async Task<string?> AssertDeliveredKeyIsAcceptedAsync(string name)
+        {
+            var delivered = await Env.DeliveredKeyAsync(name + "-key");
+            if (delivered is not null)
+            {
+                var apiKey = await Env.Api.ApiKeys.GetAsync(Ns, name);
+                (await Env.GatewayAcceptsAsync(apiKey, delivered)).Should().BeTrue("the delivery Secret never holds a key the gateway refuses");
+            }
+
+            return delivered;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            try
+            {
+                await Task.WhenAll(_informers);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            _client.Dispose();
+            await Env.DisposeAsync();
+            _stop.Dispose();
+        }
+
+        // The caches must show the server's current state before a reconcile, as after a real restart.
+        private async Task WaitForCacheAsync(string name)
+        {
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    var apiKey = await Env.Api.ApiKeys.GetAsync(Ns, name);
+                    var delivery = await Env.Api.Secrets.TryGetAsync(Ns, name + "-key");
+                    return _caches.ApiKeys.Store.Get(Ns, name)?.Metadata.ResourceVersion == apiKey.Metadata.ResourceVersion
+                        && _caches.TenantSecrets.Store.Get(Ns, name + "-key")?.Metadata.ResourceVersion == delivery?.Metadata.ResourceVersion;
+                },
+                "the caches caught up");
+        }
+    }
+
+    private sealed class NoEvents : ILifecycleRecorder
+    {
+        public Task RecordAsync(IKubernetesObject subject, string reason, string message, string? keyId, string actor, bool warning = false, CancellationToken cancellationToken = default) =>
+            Task.CompletedTask;
+    }
+}
