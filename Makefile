@@ -70,3 +70,8 @@ bench: ## build Release and run every benchmark, printing one results table (BEN
 	@tests/Bastio.Benchmarks/scripts/install-bench-tools.sh
 	$(DOTNET) build tests/Bastio.Benchmarks/Bastio.Benchmarks.csproj -c Release
 	$(DOTNET) tests/Bastio.Benchmarks/bin/Release/net10.0/Bastio.Benchmarks.dll $(BENCH_SCENARIOS)
+
+.PHONY: bench-operator
+bench-operator: ## run only the operator benchmark: ApiKeys → all Ready, resync writes, heap per key (BENCH_KEYS=10000 scales it)
+	$(DOTNET) build tests/Bastio.Benchmarks/Bastio.Benchmarks.csproj -c Release
+	$(DOTNET) tests/Bastio.Benchmarks/bin/Release/net10.0/Bastio.Benchmarks.dll operator

@@ -104,11 +104,16 @@ public sealed class FaultTests : ClusterTestBase
     }
 
     [Fact]
-    public async Task Latency_delays_requests_but_they_still_succeed()
+    public async Task Latency_is_added_to_every_request()
     {
-        Server.Faults.Latency = TimeSpan.FromMilliseconds(50);
+        Server.Faults.Latency = TimeSpan.FromMinutes(5);
+        using var impatient = new ClusterClient(Server);
+        impatient.Http.Timeout = TimeSpan.FromSeconds(1);
 
+        var slow = () => impatient.GetAsync("/version");
+        await slow.Should().ThrowAsync<TaskCanceledException>("the request waits out the injected latency");
+
+        Server.Faults.Latency = TimeSpan.Zero;
         (await Client.GetAsync("/version")).Status.Should().Be(HttpStatusCode.OK);
-        Server.Faults.Latency.Should().Be(TimeSpan.FromMilliseconds(50));
     }
 }

@@ -87,19 +87,17 @@ internal sealed class ResourceEndpoints
             return;
         }
 
-        var name = request.Name ?? "";
-        var error = failure.StatusCode switch
+        var (reason, message) = failure.StatusCode switch
         {
-            409 => ApiException.Conflict(request.Type, name),
-            429 => new ApiException(429, "TooManyRequests", "Too many requests, please try again later.", RetryDetails(failure.RetryAfter)),
-            500 => new ApiException(500, "InternalError", "Internal error occurred: injected fault", new JsonObject()),
-            503 => new ApiException(503, "ServiceUnavailable", "The server is currently unable to handle the request", RetryDetails(failure.RetryAfter)),
-            var code => new ApiException(code, "InternalError", $"Internal error occurred: injected fault {code}", new JsonObject()),
+            409 => ("Conflict", $"Operation cannot be fulfilled on {request.Type.QualifiedName} \"{request.Name}\": the object has been modified; please apply your changes to the latest version and try again"),
+            429 => ("TooManyRequests", "Too many requests, please try again later."),
+            503 => ("ServiceUnavailable", "The server is currently unable to handle the request"),
+            var code => ("InternalError", $"Internal error occurred: injected fault {code}"),
         };
-        throw new ApiException(error.Code, error.Reason, error.Message, error.Details) { RetryAfter = failure.RetryAfter };
-
-        static JsonObject RetryDetails(TimeSpan? retryAfter) =>
-            retryAfter is { } after ? new JsonObject { ["retryAfterSeconds"] = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) } : [];
+        var details = failure.RetryAfter is { } after
+            ? new JsonObject { ["retryAfterSeconds"] = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) }
+            : [];
+        throw new ApiException(failure.StatusCode, reason, message, details) { RetryAfter = failure.RetryAfter };
     }
 
     private async Task ListAsync(HttpContext context, ResourceRequest request)

@@ -52,7 +52,7 @@ internal sealed class EndToEndScenario(BenchSettings settings, ResultsTable resu
                 MeetsGoal = isGateway ? run.RequestsPerSecond >= 0.9 * baseline.RequestsPerSecond : null,
                 BaselineName = isBaseline ? null : "bare YARP",
                 Baseline = isBaseline ? null : baseline.RequestsPerSecond,
-                Note = $"wrk -c{settings.WrkConnections} -t{Math.Min(Environment.ProcessorCount, settings.WrkConnections)} for {settings.WrkDuration.TotalSeconds:0}s after a {Warmup.TotalSeconds:0}s warm-up, POST /v1/chat/completions; every .NET server runs in the benchmark process, wrk and nginx beside it on the same cores",
+                Note = isBaseline ? $"wrk -c{settings.WrkConnections} -t{Math.Min(Environment.ProcessorCount, settings.WrkConnections)} for {settings.WrkDuration.TotalSeconds:0}s after a {Warmup.TotalSeconds:0}s warm-up, POST /v1/chat/completions; every .NET server runs in the benchmark process, wrk and nginx beside it on the same cores" : null,
             });
             results.Add(new Figure(Scenario, $"{name}: p50 latency", run.P50Milliseconds, "ms") { BaselineName = isBaseline ? null : "bare YARP", Baseline = isBaseline ? null : baseline.P50Milliseconds });
             results.Add(new Figure(Scenario, $"{name}: p99 latency", run.P99Milliseconds, "ms") { BaselineName = isBaseline ? null : "bare YARP", Baseline = isBaseline ? null : baseline.P99Milliseconds });

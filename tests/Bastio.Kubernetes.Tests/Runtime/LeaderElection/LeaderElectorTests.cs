@@ -29,8 +29,9 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     public async Task A_leader_cut_off_from_the_api_server_stops_before_the_other_takes_over()
     {
         var leasesA = new PartitionableResourceClient<Lease>(_cluster.NewClient().Leases());
-        var a = new LeaderElector(leasesA, Options("a", leaseDuration: TimeSpan.FromSeconds(4)));
-        var b = new LeaderElector(_cluster.NewClient().Leases(), Options("b", leaseDuration: TimeSpan.FromSeconds(4)));
+        // Lease 6s, renew deadline 2s: the old leader must stop well before the lease can expire for others.
+        var a = new LeaderElector(leasesA, Options("a", leaseDuration: TimeSpan.FromSeconds(6)));
+        var b = new LeaderElector(_cluster.NewClient().Leases(), Options("b", leaseDuration: TimeSpan.FromSeconds(6)));
         var (aLeading, aStopped) = Replica(a, "a", _stopA.Token);
         await aLeading.WaitAsync(TimeSpan.FromSeconds(10));
         var (bLeading, _) = Replica(b, "b", _stopB.Token);
