@@ -77,6 +77,11 @@ public sealed class CrudTests : ClusterTestBase
         conflict.Body["message"]!.GetValue<string>().Should().Be(
             "Operation cannot be fulfilled on widgets.example.com \"w\": the object has been modified; please apply your changes to the latest version and try again");
 
+        var unconditional = updated.Body.DeepClone();
+        unconditional["metadata"]!.AsObject().Remove("resourceVersion");
+        var refused = await Client.PutAsync(Samples.WidgetsPath + "/w", unconditional);
+        refused.Status.Should().Be(HttpStatusCode.UnprocessableEntity, "custom resources need a resourceVersion to update");
+
         var noop = await Client.PutAsync(Samples.WidgetsPath + "/w", updated.Body);
         noop.Rv.Should().Be(updated.Rv);
         var patchNoop = await Client.PatchAsync(Samples.WidgetsPath + "/w", new JsonObject { ["spec"] = new JsonObject { ["size"] = 4 } });

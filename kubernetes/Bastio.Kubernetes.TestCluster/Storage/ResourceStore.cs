@@ -92,6 +92,12 @@ internal sealed class ResourceStore
         lock (_gate)
         {
             var current = Find(type, ns, name) ?? throw ApiException.NotFound(type, name);
+            if (type.IsCustom && string.IsNullOrEmpty(JsonTree.GetString(body["metadata"]?["resourceVersion"])))
+            {
+                // Custom resources do not allow unconditional updates.
+                throw ApiException.Invalid(type, name, [new("FieldValueInvalid", "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion")]);
+            }
+
             var updated = UpdateCore(type, current, body, status, context);
             CollectGarbage();
             return updated;

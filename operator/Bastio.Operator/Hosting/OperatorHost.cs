@@ -41,6 +41,9 @@ internal sealed class OperatorHost : IAsyncDisposable
     private readonly EventRecorder _eventRecorder;
     private readonly HttpClient _validationClient;
     private readonly ReadinessTracker _readiness = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _timeProvider;
+    private Task _resync = Task.CompletedTask;
     private WebApplication? _admin;
     private long _reconciles;
     private int _inFlight;
@@ -51,6 +54,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         _options = options;
         _loggerFactory = loggerFactory;
         timeProvider ??= TimeProvider.System;
+        _timeProvider = timeProvider;
 
         Clients = new ResourceClients(client);
         Caches = new OperatorCaches(Clients, options, loggerFactory, timeProvider);
@@ -129,6 +133,23 @@ internal sealed class OperatorHost : IAsyncDisposable
     {
         await _controllerHost.StartAsync(cancellationToken).ConfigureAwait(false);
         await StartAdminAsync(cancellationToken).ConfigureAwait(false);
+        _resync = ResyncPeriodicallyAsync(_stopping.Token);
+    }
+
+    // Requeue-driven deadlines (expiry, grace periods) survive missed events this way too, as with client-go's resync.
+    private async Task ResyncPeriodicallyAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ResyncAll();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>Reconciles every cached object again (a full resync).</summary>
@@ -161,6 +182,8 @@ internal sealed class OperatorHost : IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _resync.ConfigureAwait(false);
         if (_admin is not null)
         {
             await _admin.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -178,6 +201,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         }
 
         _eventRecorder.Dispose();
+        _stopping.Dispose();
         _validationClient.Dispose();
         Metrics.Dispose();
     }

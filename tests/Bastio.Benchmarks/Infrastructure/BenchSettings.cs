@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Bastio.Benchmarks.Infrastructure;
 
 /// <summary>What to run and how big; from the command line, else the <c>BENCH_*</c> environment variables.</summary>
-public sealed record BenchSettings
+internal sealed record BenchSettings
 {
     public static readonly IReadOnlyList<string> AllScenarios = ["auth", "e2e", "revocation", "gateway-memory", "operator"];
 
@@ -23,7 +23,7 @@ public sealed record BenchSettings
 
     public required string RepositoryRoot { get; init; }
 
-    /// <summary>Accepts scenario names as arguments; <c>--list</c> is handled by the caller.</summary>
+    /// <summary>Scenario names come from the arguments (all when none); sizes from <c>BENCH_*</c> variables.</summary>
     public static BenchSettings Load(string[] args)
     {
         var unknown = args.Where(a => !AllScenarios.Contains(a)).ToList();

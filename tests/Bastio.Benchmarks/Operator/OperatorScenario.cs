@@ -31,7 +31,8 @@ internal sealed class OperatorScenario(BenchSettings settings, ResultsTable resu
     public async Task RunAsync()
     {
         await using var cluster = await BenchCluster.StartAsync(settings.RepositoryRoot).ConfigureAwait(false);
-        using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole());
+        // Errors only: with ten thousand keys, retried conflicts logged as warnings would bury the results.
+        using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Error).AddSimpleConsole());
         await using var audit = new StreamWriter(Path.Combine(work, "operator-audit.log"));
         var options = new OperatorOptions
         {
@@ -64,7 +65,18 @@ internal sealed class OperatorScenario(BenchSettings settings, ResultsTable resu
                 }, cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
             var created = clock.Elapsed;
             Console.WriteLine($"created {keys:N0} ApiKeys in {created.TotalSeconds:0.0}s; waiting until all are Ready");
-            await WaitUntilAllReadyAsync(cluster, keys, clock).ConfigureAwait(false);
+            var ready = await WaitUntilAllReadyAsync(cluster, keys, clock).ConfigureAwait(false);
+            if (ready < keys)
+            {
+                results.Add(new Figure(Scenario, $"ApiKeys Ready {ReadyTimeout.TotalMinutes:0} min after creating {keys:N0}", ready, "count")
+                {
+                    Goal = $"{keys:N0}",
+                    MeetsGoal = false,
+                    Note = "the remaining figures need every key Ready and were not measured; BENCH_KEYS scales the scenario down",
+                });
+                throw new TimeoutException($"Only {ready:N0} of {keys:N0} ApiKeys were Ready after {ReadyTimeout.TotalMinutes:0} minutes.");
+            }
+
             var allReady = clock.Elapsed;
             results.Add(new Figure(Scenario, $"{keys:N0} ApiKeys created → all Ready", allReady.TotalMilliseconds, "ms")
             {
@@ -110,28 +122,26 @@ internal sealed class OperatorScenario(BenchSettings settings, ResultsTable resu
         client.Dispose();
     }
 
-    /// <summary>Lists the ApiKeys once a second (a watch would add its own cost to the operator's) until all have Ready=True.</summary>
-    private static async Task WaitUntilAllReadyAsync(BenchCluster cluster, int keys, Stopwatch clock)
+    /// <summary>
+    /// Lists the ApiKeys once a second (a watch would add its own cost to the operator's) until all have
+    /// Ready=True or <see cref="ReadyTimeout"/> passes; returns how many were Ready.
+    /// </summary>
+    private static async Task<int> WaitUntilAllReadyAsync(BenchCluster cluster, int keys, Stopwatch clock)
     {
         var lastReported = TimeSpan.Zero;
         while (true)
         {
             var list = await cluster.ApiKeys.ListAllAsync(BenchCluster.Namespace).ConfigureAwait(false);
             var ready = list.Items.Count(k => Conditions.IsTrue(k.Status?.Conditions, "Ready"));
-            if (ready == keys)
+            if (ready == keys || clock.Elapsed > ReadyTimeout)
             {
-                return;
+                return ready;
             }
 
             if (clock.Elapsed - lastReported > TimeSpan.FromSeconds(15))
             {
                 lastReported = clock.Elapsed;
                 Console.WriteLine($"{ready:N0} of {keys:N0} ApiKeys Ready after {clock.Elapsed.TotalSeconds:0}s");
-            }
-
-            if (clock.Elapsed > ReadyTimeout)
-            {
-                throw new TimeoutException($"Only {ready:N0} of {keys:N0} ApiKeys were Ready after {ReadyTimeout.TotalMinutes:0} minutes.");
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);

@@ -4,7 +4,7 @@ namespace Bastio.Benchmarks.Reporting;
 /// One printed measurement. <see cref="Goal"/> is shown, never asserted; <see cref="Baseline"/> is a
 /// figure measured in the same run so the ratio compares like with like on this machine.
 /// </summary>
-public sealed record Figure(string Scenario, string Metric, double Value, string Unit)
+internal sealed record Figure(string Scenario, string Metric, double Value, string Unit)
 {
     /// <summary>The goal as text, e.g. "≤ 1 µs".</summary>
     public string Goal { get; init; } = "";

@@ -4,7 +4,7 @@ using System.Text;
 namespace Bastio.Benchmarks.Reporting;
 
 /// <summary>Collects every scenario's figures and prints them as one table.</summary>
-public sealed class ResultsTable
+internal sealed class ResultsTable
 {
     private readonly List<Figure> _figures = [];
     private readonly List<string> _failures = [];

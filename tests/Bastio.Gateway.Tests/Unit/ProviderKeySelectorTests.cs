@@ -49,7 +49,7 @@ public sealed class ProviderKeySelectorTests
             new ProviderKeyEntry("new", "k2", 100, new ProviderKeyMigration("old", Start, TimeSpan.FromMinutes(10))));
 
         Share(proxy, "new", Start).Should().BeApproximately(0, 0.001);
-        Share(proxy, "new", Start.AddMinutes(2.5)).Should().BeApproximately(0.1, 0.001, "weights 75 (old) and 25 (new) at a quarter... normalised: 25/(75+25)");
+        Share(proxy, "new", Start.AddMinutes(2.5)).Should().BeApproximately(0.25, 0.001, "a quarter of the way the weights are 75 (old) and 25 (new)");
         Share(proxy, "new", Start.AddMinutes(5)).Should().BeApproximately(0.5, 0.001);
         Share(proxy, "new", Start.AddMinutes(20)).Should().BeApproximately(1, 0.001);
     }

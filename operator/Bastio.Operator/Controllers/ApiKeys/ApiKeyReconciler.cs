@@ -322,7 +322,7 @@ internal sealed partial class ApiKeyReconciler(
         secret.Data[WellKnown.DeliverySecret.KeyId] = Encoding.UTF8.GetBytes(keyId);
         if (options.GatewayUrl is { } gatewayUrl)
         {
-            secret.Data[WellKnown.DeliverySecret.BaseUrl] = Encoding.UTF8.GetBytes(gatewayUrl.ToString().TrimEnd('/') + "/v1");
+            secret.Data[WellKnown.DeliverySecret.BaseUrl] = Encoding.UTF8.GetBytes(BaseUrl(gatewayUrl));
         }
         else
         {
@@ -377,6 +377,13 @@ internal sealed partial class ApiKeyReconciler(
         }
 
         return next is { } at ? ReconcileResult.Requeue(at > now ? at - now : TimeSpan.Zero) : ReconcileResult.Done;
+    }
+
+    /// <summary>What OpenAI and Anthropic SDKs take as base URL: the gateway's <c>/v1</c>.</summary>
+    internal static string BaseUrl(Uri gatewayUrl)
+    {
+        var url = gatewayUrl.ToString().TrimEnd('/');
+        return url.EndsWith("/v1", StringComparison.Ordinal) ? url : url + "/v1";
     }
 
     private static ApiKeySpecProblem? CheckDeliverySecretOwner(ApiKey apiKey, Secret? delivery) =>
