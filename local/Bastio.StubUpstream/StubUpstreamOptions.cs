@@ -12,6 +12,9 @@ public sealed class StubUpstreamOptions
     /// </summary>
     public IReadOnlyCollection<string> ValidApiKeys { get; set; } = [];
 
+    /// <summary>At most this many requests are kept (oldest dropped) so long benchmark runs stay bounded.</summary>
+    public int MaxRecordedRequests { get; set; } = 10_000;
+
     /// <summary>Model ids listed by <c>GET /models</c>.</summary>
     public IReadOnlyList<string> Models { get; set; } = ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "claude-3-5-haiku-latest"];
 

@@ -40,9 +40,6 @@ public sealed class StubUpstreamServer : IAsyncDisposable
     /// <summary>The address to use as a Proxy's <c>spec.upstream</c>: <see cref="Url"/> + <c>/v1</c>.</summary>
     public Uri BaseUrl => new(Url, "v1");
 
-    /// <summary>At most this many requests are kept (oldest dropped) so long benchmark runs stay bounded.</summary>
-    public int MaxRecordedRequests { get; init; } = 10_000;
-
     /// <summary>Requests received so far, oldest first.</summary>
     public IReadOnlyList<RecordedRequest> Requests
     {
@@ -184,7 +181,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
         lock (_gate)
         {
             _requests.Enqueue(recorded);
-            while (_requests.Count > MaxRecordedRequests)
+            while (_requests.Count > Options.MaxRecordedRequests)
             {
                 _requests.Dequeue();
             }

@@ -43,7 +43,7 @@ public sealed class ReadmeTests(SystemUnderTest system)
         }
     }
 
-    [Fact]
+    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
     public async Task Kubectl_curl_and_plugin_commands_work_as_written()
     {
         var environment = await EnvironmentAsync();
@@ -75,7 +75,7 @@ public sealed class ReadmeTests(SystemUnderTest system)
         try
         {
             var result = await CommandRunner.RunAsync(
-                "make", ["plugin", $"PREFIX={prefix}", $"CONFIGURATION={Repository.Configuration}"], timeout: TimeSpan.FromMinutes(5));
+                "make", ["plugin", $"PREFIX={prefix}", $"CONFIGURATION={Repository.Configuration}"], timeout: TimeSpan.FromMinutes(10));
 
             result.ExitCode.Should().Be(0, result.ToString());
             var installed = Path.Combine(prefix, "bin", "kubectl-bastio");

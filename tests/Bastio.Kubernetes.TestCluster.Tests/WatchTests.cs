@@ -111,6 +111,20 @@ public sealed class WatchTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task Deleting_the_CRD_deletes_its_objects_and_ends_their_watches()
+    {
+        await Client.PostAsync(Samples.WidgetsPath, Samples.Widget("doomed"));
+        var list = await Client.GetAsync(Samples.WidgetsPath);
+        await using var watch = await Client.WatchAsync(Samples.WidgetsPath + "?watch=true&resourceVersion=" + list.Rv);
+
+        await Client.DeleteAsync(Samples.CrdsPath + "/widgets.example.com");
+
+        var deleted = await watch.NextAsync();
+        (Type(deleted), Name(deleted)).Should().Be(("DELETED", "doomed"));
+        (await watch.NextAsync()).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Watch_events_can_be_one_row_tables()
     {
         var list = await Client.GetAsync(Samples.WidgetsPath);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
@@ -20,10 +21,15 @@ internal static class OperatorProgram
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
         using var client = CreateClient(options.Kubeconfig, options.Context, loggerFactory);
         await using var host = new OperatorHost(client, options, loggerFactory, Console.Out);
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        // SIGTERM is how Kubernetes stops a pod: stop reconciling and release the lease so a standby takes over at once.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
+        await host.StartAsync(stop.Token).ConfigureAwait(false);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
