@@ -1,0 +1,36 @@
+using Bastio.Kubernetes.Runtime;
+using Bastio.Kubernetes.Runtime.Controllers;
+using Microsoft.Extensions.Logging;
+
+namespace Bastio.Operator.Controllers.Encryption;
+
+/// <summary>
+/// Makes "the encryption key does not exist yet" an expected state rather than a failure: at
+/// start-up the encryption controller is creating the Secret while the key controllers already run.
+/// The Secret's arrival enqueues every key again (the controllers watch it); the requeue is only a
+/// safety net, so no backoff warnings with stack traces flood the log meanwhile.
+/// </summary>
+internal sealed partial class EncryptionKeyWait(IReconciler inner, string controller, ILogger<EncryptionKeyWait> logger) : IReconciler
+{
+    /// <summary>How long a key waits before it is tried again should the Secret's watch event be missed.</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inner.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EncryptionKeyUnavailableException exception)
+        {
+            Log.WaitingForEncryptionKey(logger, controller, key.ToString(), exception.Message);
+            return ReconcileResult.Requeue(RetryAfter);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Controller {Controller}: {Key} waits for the encryption key ({Reason})")]
+        public static partial void WaitingForEncryptionKey(ILogger logger, string controller, string key, string reason);
+    }
+}
