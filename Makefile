@@ -75,3 +75,7 @@ bench: ## build Release and run every benchmark, printing one results table (BEN
 bench-operator: ## run only the operator benchmark: ApiKeys → all Ready, resync writes, heap per key (BENCH_KEYS=10000 scales it)
 	$(DOTNET) build tests/Bastio.Benchmarks/Bastio.Benchmarks.csproj -c Release
 	$(DOTNET) tests/Bastio.Benchmarks/bin/Release/net10.0/Bastio.Benchmarks.dll operator
+
+.PHONY: bench-gateway
+bench-gateway: ## gateway benchmarks: auth decision (BenchmarkDotNet) and cluster scenarios with 10,000 keys
+	tests/Bastio.Gateway.Benchmarks/run.sh

@@ -9,15 +9,18 @@ namespace Bastio.Gateway.Authentication;
 /// </summary>
 public readonly struct Credential
 {
-    private Credential(string? key, string? publicId, GatewayError? error)
+    private Credential(ReadOnlyMemory<char> key, string? publicId, GatewayError? error)
     {
         Key = key;
         PublicId = publicId;
         Error = error;
     }
 
-    /// <summary>The client key (<c>bastio_sk_...</c>), or whatever the client sent in its place.</summary>
-    public string? Key { get; }
+    /// <summary>
+    /// The client key (<c>bastio_sk_...</c>), or whatever the client sent in its place: a view into the
+    /// header value, so reading a credential allocates nothing.
+    /// </summary>
+    public ReadOnlyMemory<char> Key { get; }
 
     /// <summary>The <c>bastio_pk_...</c> id of the <c>X-Api-Key</c> + <c>X-Api-Secret</c> form, which must name the same key.</summary>
     public string? PublicId { get; }
@@ -43,27 +46,27 @@ public readonly struct Credential
 
         if (headers.TryGetValue("X-Bastio-API-Key", out var bastio) && Single(bastio) is { } bastioKey)
         {
-            return Found(bastioKey);
+            return Found(bastioKey.AsMemory());
         }
 
         var apiKey = headers.TryGetValue("x-api-key", out var apiKeyValues) ? Single(apiKeyValues) : null;
         var apiSecret = headers.TryGetValue("X-Api-Secret", out var secretValues) ? Single(secretValues) : null;
         if (apiKey is not null && !apiKey.StartsWith(Bastio.Core.Keys.ClientKey.PublicIdPrefix, StringComparison.Ordinal))
         {
-            return Found(apiKey);
+            return Found(apiKey.AsMemory());
         }
 
         if (apiKey is not null || apiSecret is not null)
         {
             return apiKey is not null && apiSecret is not null
-                ? new Credential(apiSecret, apiKey, null)
-                : new Credential(null, null, GatewayErrors.MissingKeyPair);
+                ? new Credential(apiSecret.AsMemory(), apiKey, null)
+                : new Credential(default, null, GatewayErrors.MissingKeyPair);
         }
 
-        return new Credential(null, null, GatewayErrors.MissingApiKey);
+        return new Credential(default, null, GatewayErrors.MissingApiKey);
     }
 
-    private static Credential Found(string key) => new(key, null, null);
+    private static Credential Found(ReadOnlyMemory<char> key) => new(key, null, null);
 
     /// <summary>
     /// A repeated header is kept as a (malformed) credential rather than treated as absent, so it
@@ -73,20 +76,20 @@ public readonly struct Credential
         values.Count switch
         {
             0 => null,
-            1 => string.IsNullOrWhiteSpace(values[0]) ? null : values[0]!.Trim(),
+            1 => string.IsNullOrWhiteSpace(values[0]) ? null : values[0],
             _ => "",
         };
 
-    private static bool TryBearer(StringValues values, out string key)
+    private static bool TryBearer(StringValues values, out ReadOnlyMemory<char> key)
     {
-        key = "";
+        key = default;
         if (Single(values) is not { } value)
         {
             return false;
         }
 
         // Another scheme (Basic...) or a bare token is a credential we cannot accept, not an absent one.
-        key = value.Length > 7 && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : "";
+        key = value.Length > 7 && value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value.AsMemory(7).Trim() : default;
         return true;
     }
 }

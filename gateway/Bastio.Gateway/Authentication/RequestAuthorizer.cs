@@ -36,7 +36,7 @@ public sealed class RequestAuthorizer(TimeProvider time)
         }
 
         Span<byte> verifier = stackalloc byte[ClientKeyVerifier.Length];
-        if (!ClientKeyVerifier.TryCompute(credential.Key, verifier) || !key.Verify(verifier, now))
+        if (!ClientKeyVerifier.TryCompute(credential.Key.Span.Trim(), verifier) || !key.Verify(verifier, now))
         {
             return new AuthorizationResult(GatewayErrors.InvalidApiKey, null);
         }
@@ -65,7 +65,7 @@ public sealed class RequestAuthorizer(TimeProvider time)
     /// <summary>Parses the key (and the public id of the pair form) and finds its entry; null for any mismatch.</summary>
     private static KeyEntry? Identify(GatewaySnapshot snapshot, in Credential credential, out ClientKeyParts parts)
     {
-        if (!ClientKey.TryParse(credential.Key, out parts))
+        if (!ClientKey.TryParse(credential.Key.Span.Trim(), out parts))
         {
             return null;
         }

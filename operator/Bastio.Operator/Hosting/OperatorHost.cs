@@ -60,6 +60,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         Caches = new OperatorCaches(Clients, options, loggerFactory, timeProvider);
         Metrics = new OperatorMetrics();
         Metrics.ObserveApiKeys(Caches.ApiKeys);
+        Metrics.ObserveProviderKeys(Caches.ProviderKeys);
         foreach (var informer in Caches.All)
         {
             _readiness.Register(informer);
@@ -70,7 +71,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         var encryptionKeys = new CachedEncryptionKeys(Caches.EncryptionKey, options);
         _validationClient = validationHandler is null ? new HttpClient() : new HttpClient(validationHandler, disposeHandler: false);
 
-        var apiKeys = NewController("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>()), timeProvider);
+        var apiKeys = NewController("apikey", WaitsForEncryptionKey("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>())), timeProvider);
         apiKeys.Watch(Caches.ApiKeys);
         apiKeys.Watch(Caches.Proxies, p => Caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
         apiKeys.Watch(Caches.TenantSecrets, s => OwnerApiKey(s));
@@ -78,7 +79,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         apiKeys.Watch(Caches.CronJobs, c => OperatorCaches.SourceOf(c, "ApiKey"));
         apiKeys.Watch(Caches.EncryptionKey, _ => Caches.ApiKeys.Store.List().Select(ObjectKey.From));
 
-        var providerKeys = NewController("providerkey", new ProviderKeyReconciler(Clients, Caches, encryptionKeys, new HttpProviderValidator(_validationClient, options), recorder, options, timeProvider), timeProvider);
+        var providerKeys = NewController("providerkey", WaitsForEncryptionKey("providerkey", new ProviderKeyReconciler(Clients, Caches, encryptionKeys, new HttpProviderValidator(_validationClient, options), recorder, options, timeProvider)), timeProvider);
         providerKeys.Watch(Caches.ProviderKeys);
 
         // A key that is replaced follows the migration of the key replacing it.
@@ -205,6 +206,9 @@ internal sealed class OperatorHost : IAsyncDisposable
         _validationClient.Dispose();
         Metrics.Dispose();
     }
+
+    private EncryptionKeyWait WaitsForEncryptionKey(string controller, IReconciler reconciler) =>
+        new(reconciler, controller, _loggerFactory.CreateLogger<EncryptionKeyWait>());
 
     private Controller NewController(string name, IReconciler reconciler, TimeProvider timeProvider) =>
         new(name, new Tracked(reconciler, this), new ControllerOptions { Workers = _options.Workers }, Metrics.Controllers, _loggerFactory.CreateLogger<Controller>(), timeProvider);

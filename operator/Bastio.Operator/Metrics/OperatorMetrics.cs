@@ -2,13 +2,17 @@ using System.Diagnostics.Metrics;
 using Bastio.Crds;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Informers;
+using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Controllers.ProviderKeys;
 
 namespace Bastio.Operator.Metrics;
 
 /// <summary>
 /// The operator's metrics (DESIGN.md §6), on one <see cref="Meter"/> per process. Labels carry
-/// controller names, results and phases only: never a key, a hash or a fingerprint.
+/// controller names, results, phases and public key identities (namespace, name, <c>key_id</c>) only:
+/// never a key, a hash or a fingerprint. Gauges are computed from the informer caches at scrape time:
+/// a scrape makes no API call and never disagrees with the cached status.
 /// </summary>
 internal sealed class OperatorMetrics : IDisposable
 {
@@ -23,6 +27,7 @@ internal sealed class OperatorMetrics : IDisposable
 
     private readonly Counter<long> _rotations;
     private IInformer<ApiKey>? _apiKeys;
+    private IInformer<ProviderKey>? _providerKeys;
 
     public OperatorMetrics()
     {
@@ -30,6 +35,8 @@ internal sealed class OperatorMetrics : IDisposable
         Controllers = new ControllerMetrics(Meter, ControllerNames);
         _rotations = Meter.CreateCounter<long>("bastio_operator_rotations_total", description: "ApiKey rotations by result (success, failure).");
         Meter.CreateObservableGauge("bastio_operator_keys", ObserveKeys, description: "ApiKeys by phase.");
+        Meter.CreateObservableGauge("bastio_operator_apikey_expiry_timestamp_seconds", ObserveExpiries, unit: "s", description: "When each Active ApiKey with spec.expiresAt expires (Unix time).");
+        Meter.CreateObservableGauge("bastio_operator_provider_keys", ObserveProviderKeys, description: "ProviderKeys by phase and Validated condition status.");
     }
 
     public Meter Meter { get; }
@@ -39,10 +46,60 @@ internal sealed class OperatorMetrics : IDisposable
     /// <summary>Counts phases from the ApiKey cache at scrape time, so the gauge is never out of step with status.</summary>
     public void ObserveApiKeys(IInformer<ApiKey> apiKeys) => _apiKeys = apiKeys;
 
+    public void ObserveProviderKeys(IInformer<ProviderKey> providerKeys) => _providerKeys = providerKeys;
+
     public void RecordRotation(bool success) =>
         _rotations.Add(1, new KeyValuePair<string, object?>("result", success ? "success" : "failure"));
 
     public void Dispose() => Meter.Dispose();
+
+    // Keys that are not Active are refused already (or not issued yet); only a working key about to stop working is news.
+    private IEnumerable<Measurement<double>> ObserveExpiries()
+    {
+        if (_apiKeys is not { HasSynced: true } apiKeys)
+        {
+            yield break;
+        }
+
+        foreach (var apiKey in apiKeys.Store.List())
+        {
+            if (apiKey.Spec.ExpiresAt is { } expiresAt && apiKey.Status is { Phase: ApiKeyConditions.Phases.Active, KeyId: { } keyId })
+            {
+                yield return new Measurement<double>(
+                    expiresAt.ToUnixTimeMilliseconds() / 1000.0,
+                    new KeyValuePair<string, object?>("namespace", apiKey.Metadata.Namespace),
+                    new KeyValuePair<string, object?>("name", apiKey.Metadata.Name),
+                    new KeyValuePair<string, object?>("key_id", keyId));
+            }
+        }
+    }
+
+    // The phase alone does not say a provider refused the key: that is the Validated condition, so it is a label too.
+    private IEnumerable<Measurement<long>> ObserveProviderKeys()
+    {
+        if (_providerKeys is not { HasSynced: true } providerKeys)
+        {
+            yield break;
+        }
+
+        var counts = new Dictionary<(string Phase, string Validated), long>();
+        foreach (var providerKey in providerKeys.Store.List())
+        {
+            // Not reconciled yet: it has no phase to count under.
+            if (providerKey.Status?.Phase is not { } phase)
+            {
+                continue;
+            }
+
+            var validated = Conditions.Find(providerKey.Status?.Conditions, ProviderKeyReconciler.Validated)?.Status ?? Conditions.Unknown;
+            counts[(phase, validated)] = counts.GetValueOrDefault((phase, validated)) + 1;
+        }
+
+        foreach (var ((phase, validated), count) in counts)
+        {
+            yield return new Measurement<long>(count, new KeyValuePair<string, object?>("phase", phase), new KeyValuePair<string, object?>("validated", validated));
+        }
+    }
 
     private IEnumerable<Measurement<long>> ObserveKeys()
     {

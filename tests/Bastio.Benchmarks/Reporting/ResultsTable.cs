@@ -3,51 +3,20 @@ using System.Text;
 
 namespace Bastio.Benchmarks.Reporting;
 
-/// <summary>Collects every scenario's figures and prints them as one table.</summary>
+/// <summary>Collects every scenario's figures and prints them as one table. Scenarios run one at a time, so it is not thread-safe.</summary>
 internal sealed class ResultsTable
 {
     private readonly List<Figure> _figures = [];
     private readonly List<string> _failures = [];
-    private readonly Lock _lock = new();
 
-    public IReadOnlyList<Figure> Figures
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _figures];
-            }
-        }
-    }
+    public IReadOnlyList<Figure> Figures => _figures;
 
-    public IReadOnlyList<string> Failures
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _failures];
-            }
-        }
-    }
+    public IReadOnlyList<string> Failures => _failures;
 
-    public void Add(Figure figure)
-    {
-        lock (_lock)
-        {
-            _figures.Add(figure);
-        }
-    }
+    public void Add(Figure figure) => _figures.Add(figure);
 
     /// <summary>A scenario that could not run is reported, not hidden: the table says so.</summary>
-    public void Fail(string scenario, string reason)
-    {
-        lock (_lock)
-        {
-            _failures.Add($"{scenario}: {reason}");
-        }
-    }
+    public void Fail(string scenario, string reason) => _failures.Add($"{scenario}: {reason}");
 
     public string Render()
     {

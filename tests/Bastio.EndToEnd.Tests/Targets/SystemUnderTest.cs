@@ -61,6 +61,11 @@ public sealed class SystemUnderTest : IAsyncLifetime
         {
             Directory.Delete(_stateDirectory, recursive: true);
         }
+
+        if (Directory.Exists(Kubectl.CacheDirectory["KUBECACHEDIR"]))
+        {
+            Directory.Delete(Kubectl.CacheDirectory["KUBECACHEDIR"]!, recursive: true);
+        }
     }
 }
 

@@ -33,7 +33,8 @@ internal sealed class CrashingKubernetesClient(IKubernetesClient inner) : IKuber
         where T : class, IKubernetesObject =>
         new Crashing<T>(inner.Resource(type, typeInfo, listTypeInfo), this);
 
-    private void SpendWrite()
+    /// <summary>Counts one write (an API call the operator makes outside this client, e.g. posting an Event) against the budget.</summary>
+    public void SpendWrite()
     {
         if (Interlocked.Decrement(ref _budget) < 0)
         {

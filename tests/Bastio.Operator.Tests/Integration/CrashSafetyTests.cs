@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Crds;
@@ -5,6 +7,7 @@ using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
+using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
@@ -16,21 +19,23 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bastio.Operator.Tests.Integration;
 
 /// <summary>
-/// Kills reconciliation before each write of key issuance and of rotation, then shows that the next
-/// reconcile finishes the job: the delivery Secret never holds a key the gateway refuses, and no key
-/// that was delivered is lost.
+/// Kills reconciliation before each write of key issuance and of rotation (posting an Event counts
+/// as a write, as it is one on a real cluster), then shows that the next reconcile finishes the job:
+/// the delivery Secret never holds a key the gateway refuses, no key that was delivered is lost, and
+/// the new version is reported (Event, metric, condition) even when the reconcile that made it died.
 /// </summary>
 public sealed class CrashSafetyTests
 {
     private const string Ns = OperatorTestEnvironment.Namespace;
 
-    // Issuance: finalizer, pending verifier, delivery Secret, promotion, status. Rotation: the last four.
+    // Issuance: finalizer, pending verifier, delivery Secret, promotion, Created Event, status. Rotation: the last five.
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    [InlineData(5)]
     public async Task Issuance_killed_before_write_n_is_completed_by_the_next_reconcile(int writesBeforeCrash)
     {
         await using var rig = await Rig.StartAsync();
@@ -46,6 +51,9 @@ public sealed class CrashSafetyTests
         var delivered = await rig.Env.DeliveredKeyAsync(name + "-key");
         (await rig.Env.GatewayAcceptsAsync(apiKey, delivered!)).Should().BeTrue();
         (await rig.Env.StoredKeyAsync(apiKey))!.Pending.Should().BeNull();
+        rig.Events.Count(r => r == EventReasons.Created).Should().Be(
+            writesBeforeCrash == 5 ? 2 : 1,
+            "the issuance is reported even when the reconcile that promoted the key died; only a lost status write repeats the report");
     }
 
     [Theory]
@@ -53,6 +61,7 @@ public sealed class CrashSafetyTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
     public async Task Rotation_killed_before_write_n_is_completed_by_the_next_reconcile(int writesBeforeCrash)
     {
         await using var rig = await Rig.StartAsync();
@@ -60,6 +69,7 @@ public sealed class CrashSafetyTests
         await rig.Env.CreateApiKeyAsync(name);
         await rig.ConvergeAsync(name);
         var original = await rig.Env.DeliveredKeyAsync(name + "-key");
+        rig.Events.Clear();
 
         await rig.Env.UpdateApiKeyAsync(name, a => (a.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T07:00:00Z");
         await rig.ReconcileWithCrashAsync(name, writesBeforeCrash);
@@ -80,6 +90,15 @@ public sealed class CrashSafetyTests
         {
             final.Should().Be(atCrash, "a key that reached the delivery Secret is never thrown away");
         }
+
+        // Killed after the promotion (3) the reconcile never reported it; killed before the status write (4) it did, and the report repeats.
+        var reports = writesBeforeCrash == 4 ? 2 : 1;
+        rig.Events.Count(r => r == EventReasons.Rotated).Should().Be(reports, "the rotation is reported even when the reconcile that promoted the key died");
+        rig.SuccessfulRotations.Should().Be(reports);
+        var rotated = Conditions.Find(apiKey.Status.Conditions, ApiKeyConditions.Rotated);
+        rotated.Should().NotBeNull();
+        rotated!.Status.Should().Be(Conditions.True);
+        rotated.Reason.Should().Be(EventReasons.Rotated);
     }
 
     /// <summary>An ApiKey reconciler on a client that can be made to die, fed by its own caches.</summary>
@@ -88,8 +107,11 @@ public sealed class CrashSafetyTests
         private readonly CancellationTokenSource _stop = new();
         private readonly KubernetesClient _client;
         private readonly List<Task> _informers = [];
+        private readonly MeterListener _rotations = new();
         private OperatorCaches _caches = null!;
+        private OperatorMetrics _metrics = null!;
         private ApiKeyReconciler _reconciler = null!;
+        private long _successfulRotations;
 
         private Rig(OperatorTestEnvironment env)
         {
@@ -101,6 +123,11 @@ public sealed class CrashSafetyTests
         public OperatorTestEnvironment Env { get; }
 
         public CrashingKubernetesClient Crashing { get; }
+
+        /// <summary>Reasons of the lifecycle Events the reconciler posted, in order.</summary>
+        public ConcurrentQueue<string> Events { get; } = new();
+
+        public long SuccessfulRotations => Interlocked.Read(ref _successfulRotations);
 
         public static async Task<Rig> StartAsync()
         {
@@ -128,14 +155,15 @@ public sealed class CrashSafetyTests
                 await informer.WaitForSyncAsync();
             }
 
-            var metrics = new OperatorMetrics();
+            rig._metrics = new OperatorMetrics();
+            rig.ListenToRotations();
             rig._reconciler = new ApiKeyReconciler(
                 clients,
                 rig._caches,
                 new CachedEncryptionKeys(rig._caches.EncryptionKey, options),
                 new RotationCronJobs(clients, rig._caches, options),
-                new NoEvents(),
-                metrics,
+                new CrashingEvents(rig),
+                rig._metrics,
                 options,
                 TimeProvider.System,
                 NullLogger<ApiKeyReconciler>.Instance);
@@ -208,9 +236,33 @@ public sealed class CrashSafetyTests
             {
             }
 
+            _rotations.Dispose();
+            _metrics.Dispose();
             _client.Dispose();
             await Env.DisposeAsync();
             _stop.Dispose();
+        }
+
+        private void ListenToRotations()
+        {
+            _rotations.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter == _metrics.Meter && instrument.Name == "bastio_operator_rotations_total")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _rotations.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "result", Value: "success" })
+                    {
+                        Interlocked.Add(ref _successfulRotations, value);
+                    }
+                }
+            });
+            _rotations.Start();
         }
 
         // The caches must show the server's current state before a reconcile, as after a real restart.
@@ -228,9 +280,14 @@ public sealed class CrashSafetyTests
         }
     }
 
-    private sealed class NoEvents : ILifecycleRecorder
+    /// <summary>Posting an Event is an API write: it dies with the rest when the budget is spent.</summary>
+    private sealed class CrashingEvents(Rig rig) : ILifecycleRecorder
     {
-        public Task RecordAsync(IKubernetesObject subject, string reason, string message, string? keyId, string actor, bool warning = false, CancellationToken cancellationToken = default) =>
-            Task.CompletedTask;
+        public Task RecordAsync(IKubernetesObject subject, string reason, string message, string? keyId, string actor, bool warning = false, CancellationToken cancellationToken = default)
+        {
+            rig.Crashing.SpendWrite();
+            rig.Events.Enqueue(reason);
+            return Task.CompletedTask;
+        }
     }
 }

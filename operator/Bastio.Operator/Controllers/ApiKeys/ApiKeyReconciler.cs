@@ -100,6 +100,7 @@ internal sealed partial class ApiKeyReconciler(
             await cronJobs.EnsureAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
 
+        await ReportNewVersionAsync(apiKey, status, stored, now, cancellationToken).ConfigureAwait(false);
         ApiKeyStatusBuilder.Complete(status, apiKey, stored, environment, expired, now);
         await RecordPhaseChangeAsync(apiKey, oldStatus.Phase, status.Phase!, stored?.KeyId, cancellationToken).ConfigureAwait(false);
         await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
@@ -153,13 +154,11 @@ internal sealed partial class ApiKeyReconciler(
                     break;
 
                 case KeyAction.Promote:
-                    var previous = stored!;
-                    var promoted = RotationPlanner.Promote(previous, GracePeriod(apiKey), now);
+                    var promoted = RotationPlanner.Promote(stored!, GracePeriod(apiKey), now);
 
-                    // (3) promotion; status (4) follows in the caller.
+                    // (3) promotion; the caller reports it and writes status (4).
                     verifierSecret = await WriteVerifierAsync(apiKey, verifierSecret, promoted, ring, cancellationToken).ConfigureAwait(false);
                     stored = promoted;
-                    await RecordPromotionAsync(apiKey, status, previous, promoted, request, cancellationToken).ConfigureAwait(false);
                     break;
 
                 case KeyAction.ExpirePrevious:
@@ -173,25 +172,49 @@ internal sealed partial class ApiKeyReconciler(
             plan = RotationPlanner.Plan(stored, DeliveredVerifier(deliverySecret), request, status.LastRotationRequest, now);
         }
 
-        // Drift on the delivery Secret that does not touch the key itself (baseUrl, labels, owner).
+        // Drift that does not touch the key itself: the verifier's annotations, the delivery Secret's baseUrl, labels, owner.
+        await ManagedAnnotations.EnsureAsync(clients.Secrets, verifierSecret!, cancellationToken).ConfigureAwait(false);
         await WriteDeliveryAsync(apiKey, deliverySecret, status.SecretName!, plaintext: null, stored!.KeyId, cancellationToken).ConfigureAwait(false);
         return stored;
     }
 
-    private async Task RecordPromotionAsync(ApiKey apiKey, ApiKeyStatus status, StoredKey before, StoredKey after, string? request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reports a key version the last written status does not show yet: the Created or Rotated Event,
+    /// the rotation metric and the Rotated condition. Derived from the stored verifier's version
+    /// against status.version rather than from this reconcile's own writes, so a reconcile that died
+    /// after promotion but before its status write is reported by the next one. A status write that
+    /// fails after the report repeats it: reporting is at least once, never lost.
+    /// </summary>
+    private async Task ReportNewVersionAsync(ApiKey apiKey, ApiKeyStatus status, StoredKey? stored, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (before.Current is null)
+        if (stored?.Current is null || stored.Version <= (apiKey.Status?.Version ?? 0))
         {
-            await recorder.RecordAsync(apiKey, EventReasons.Created, $"Issued key {after.KeyId} version {after.Version} into Secret {status.SecretName}.", after.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var servesRequest = after.ServedRotationRequest is { } served && served == request && served != apiKey.Status?.LastRotationRequest;
+        // The cache may not show this operator's last status write yet: decide on a live read, or one rotation is reported twice.
+        var live = await clients.ApiKeys.TryGetAsync(apiKey.Metadata.Namespace, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+        var reported = live?.Status?.Version;
+        if (live is null || live.Metadata.Uid != apiKey.Metadata.Uid || stored.Version <= (reported ?? 0))
+        {
+            return;
+        }
+
+        if (reported is null)
+        {
+            await recorder.RecordAsync(apiKey, EventReasons.Created, $"Issued key {stored.KeyId} version {stored.Version} into Secret {status.SecretName}.", stored.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var request = apiKey.Metadata.Annotations?.GetValueOrDefault(WellKnown.RotateRequestedAtAnnotation);
+        var servesRequest = stored.ServedRotationRequest is { } served && served == request && served != live.Status?.LastRotationRequest;
         var actor = servesRequest ? RequestActor(apiKey) : AuditEntry.OperatorActor;
-        var grace = after.Previous is null
+        var grace = stored.Previous is null
             ? "the previous key is no longer accepted"
-            : $"the previous key is accepted until {Rfc3339.Format(after.PreviousExpiresAt!.Value)}";
-        await recorder.RecordAsync(apiKey, EventReasons.Rotated, $"Rotated key {after.KeyId} to version {after.Version}; {grace}.", after.KeyId, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
+            : $"the previous key is accepted until {Rfc3339.Format(stored.PreviousExpiresAt!.Value)}";
+        var message = $"Rotated key {stored.KeyId} to version {stored.Version}; {grace}.";
+        ApiKeyStatusBuilder.SetRotated(status, apiKey, true, EventReasons.Rotated, message, now);
+        await recorder.RecordAsync(apiKey, EventReasons.Rotated, message, stored.KeyId, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
         metrics.RecordRotation(success: true);
     }
 
@@ -292,7 +315,7 @@ internal sealed partial class ApiKeyReconciler(
         secret.Metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.ApiKeyVerifier, secret.Metadata.Labels);
         secret.Metadata.Labels[WellKnown.Labels.Proxy] = apiKey.Spec.ProxyRef.Name;
         secret.Metadata.Labels[WellKnown.Labels.KeyId] = stored.KeyId;
-        secret.Metadata.Annotations ??= [];
+        secret.Metadata.Annotations = ManagedAnnotations.With(secret.Metadata.Annotations);
         SetOrRemove(secret.Metadata.Annotations, VerifierSecretCodec.ServedRequestAnnotation, stored.ServedRotationRequest);
         SetOrRemove(secret.Metadata.Annotations, VerifierSecretCodec.RotatedAtAnnotation, stored.RotatedAt is { } rotatedAt ? Rfc3339.Format(rotatedAt) : null);
         secret.Data = VerifierSecretCodec.Encode(stored, apiKey, ring);
@@ -312,6 +335,7 @@ internal sealed partial class ApiKeyReconciler(
         secret.Metadata.Namespace = apiKey.Metadata.Namespace;
         secret.Metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.DeliverySecret, secret.Metadata.Labels);
         secret.Metadata.Labels[WellKnown.Labels.KeyId] = keyId;
+        secret.Metadata.Annotations = ManagedAnnotations.With(secret.Metadata.Annotations);
         secret.Metadata.OwnerReferences = [ManagedLabels.ControllerReference(apiKey)];
         secret.Data ??= [];
         if (plaintext is not null)

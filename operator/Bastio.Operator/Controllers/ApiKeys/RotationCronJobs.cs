@@ -36,7 +36,8 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
         var existing = caches.CronJobs.Store.Get(options.SystemNamespace, desired.Metadata.Name!);
         if (existing is not null
             && existing.Metadata.Annotations?.GetValueOrDefault(SpecHashAnnotation) == desired.Metadata.Annotations![SpecHashAnnotation]
-            && existing.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceUid) == apiKey.Metadata.Uid)
+            && existing.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceUid) == apiKey.Metadata.Uid
+            && ManagedAnnotations.Present(existing.Metadata))
         {
             return;
         }
@@ -145,10 +146,8 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
             },
         };
         var spec = JsonSerializer.SerializeToUtf8Bytes(cronJob.Spec, KubernetesJsonContext.Default.CronJobSpec);
-        cronJob.Metadata.Annotations = new(StringComparer.Ordinal)
-        {
-            [SpecHashAnnotation] = Convert.ToHexStringLower(SHA256.HashData(spec))[..16],
-        };
+        cronJob.Metadata.Annotations = ManagedAnnotations.With(null);
+        cronJob.Metadata.Annotations[SpecHashAnnotation] = Convert.ToHexStringLower(SHA256.HashData(spec))[..16];
         return cronJob;
     }
 }

@@ -17,7 +17,7 @@ internal sealed class CachedEncryptionKeys(IInformer<Secret> encryptionKeySecret
         get
         {
             var secret = encryptionKeySecret.Store.Get(options.SystemNamespace, WellKnown.EncryptionKeySecret.Name)
-                ?? throw new EncryptionKeyUnavailableException($"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} does not exist yet.");
+                ?? throw new EncryptionKeyUnavailableException($"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} does not exist yet.", missing: true);
             var parsed = Volatile.Read(ref _parsed);
             if (parsed is not null && parsed.ResourceVersion == secret.Metadata.ResourceVersion)
             {
@@ -32,7 +32,7 @@ internal sealed class CachedEncryptionKeys(IInformer<Secret> encryptionKeySecret
             }
             catch (InvalidKeyRingException exception)
             {
-                throw new EncryptionKeyUnavailableException($"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} is invalid: {exception.Message}");
+                throw new EncryptionKeyUnavailableException($"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} is invalid: {exception.Message}", missing: false);
             }
         }
     }

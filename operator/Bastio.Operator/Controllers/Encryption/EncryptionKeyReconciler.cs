@@ -29,6 +29,10 @@ internal sealed partial class EncryptionKeyReconciler(
         var secret = caches.EncryptionKey.Store.Get(key)
             ?? await clients.Secrets.TryGetAsync(options.SystemNamespace, WellKnown.EncryptionKeySecret.Name, cancellationToken).ConfigureAwait(false)
             ?? await CreateAsync(cancellationToken).ConfigureAwait(false);
+        if (IsOurs(secret))
+        {
+            secret = await ManagedAnnotations.EnsureAsync(clients.Secrets, secret, cancellationToken).ConfigureAwait(false);
+        }
 
         EncryptionKeyRing ring;
         try
@@ -49,6 +53,10 @@ internal sealed partial class EncryptionKeyReconciler(
         return ReconcileResult.Done;
     }
 
+    // A Secret a person or a restore created stays as they wrote it; only the one this operator generated is marked for Argo CD.
+    private static bool IsOurs(Secret secret) =>
+        secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue;
+
     private async Task<Secret> CreateAsync(CancellationToken cancellationToken)
     {
         var secret = new Secret
@@ -65,6 +73,7 @@ internal sealed partial class EncryptionKeyReconciler(
                     [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
                     [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey,
                 },
+                Annotations = ManagedAnnotations.With(null),
             },
             Data = EncryptionKeyRing.CreateNew().ToSecretData(),
         };

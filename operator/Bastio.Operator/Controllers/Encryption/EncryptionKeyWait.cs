@@ -23,14 +23,26 @@ internal sealed partial class EncryptionKeyWait(IReconciler inner, string contro
         }
         catch (EncryptionKeyUnavailableException exception)
         {
-            Log.WaitingForEncryptionKey(logger, controller, key.ToString(), exception.Message);
+            if (exception.Missing)
+            {
+                Log.WaitingForEncryptionKey(logger, controller, key.ToString());
+            }
+            else
+            {
+                // A person must repair the Secret; the encryption controller reports the parse error itself.
+                Log.EncryptionKeyInvalid(logger, controller, key.ToString(), exception.Message);
+            }
+
             return ReconcileResult.Requeue(RetryAfter);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Controller {Controller}: {Key} waits for the encryption key ({Reason})")]
-        public static partial void WaitingForEncryptionKey(ILogger logger, string controller, string key, string reason);
+        [LoggerMessage(1, LogLevel.Debug, "Controller {Controller}: {Key} waits for the encryption key Secret to be created")]
+        public static partial void WaitingForEncryptionKey(ILogger logger, string controller, string key);
+
+        [LoggerMessage(2, LogLevel.Warning, "Controller {Controller}: {Key} cannot be reconciled: {Reason}")]
+        public static partial void EncryptionKeyInvalid(ILogger logger, string controller, string key, string reason);
     }
 }

@@ -10,5 +10,9 @@ internal interface IEncryptionKeys
     EncryptionKeyRing Ring { get; }
 }
 
-/// <summary>Keys cannot be written before the encryption key exists: a transient failure, retried with backoff.</summary>
-internal sealed class EncryptionKeyUnavailableException(string message) : Exception(message);
+/// <summary>Keys cannot be written before the encryption key exists or while it is invalid; reconciled again when the Secret changes.</summary>
+internal sealed class EncryptionKeyUnavailableException(string message, bool missing) : Exception(message)
+{
+    /// <summary>True while the Secret does not exist yet (start-up); false when it exists but cannot be parsed.</summary>
+    public bool Missing { get; } = missing;
+}

@@ -140,6 +140,7 @@ internal sealed class ProviderKeyReconciler(
         labels[WellKnown.Labels.Proxy] = providerKey.Spec.ProxyRef.Name;
         if (existing is not null && Holds(existing, value, ring, binding) && SecretContent.SameLabels(existing.Metadata.Labels, labels))
         {
+            await ManagedAnnotations.EnsureAsync(clients.Secrets, existing, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -156,6 +157,7 @@ internal sealed class ProviderKeyReconciler(
             },
         };
         secret.Metadata.Labels = labels;
+        secret.Metadata.Annotations = ManagedAnnotations.With(secret.Metadata.Annotations);
         if (existing is null)
         {
             await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
