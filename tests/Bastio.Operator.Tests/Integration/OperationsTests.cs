@@ -154,7 +154,7 @@ public sealed class OperationsTests
     private static long ReconcileCount(Bastio.Operator.Hosting.OperatorHost host) => host.ReconcileCount;
 
     /// <summary>Idle: every queue empty and the cluster's write count stable for a moment.</summary>
-    private static async Task WaitForQuietAsync(OperatorTestEnvironment env)
+    internal static async Task WaitForQuietAsync(OperatorTestEnvironment env)
     {
         var last = -1L;
         var stableSince = DateTimeOffset.UtcNow;

@@ -147,6 +147,13 @@ public sealed partial class Controller
             {
                 await ProcessAsync(queue, key, cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A bug around the reconciler (metrics, queue bookkeeping) must not stop the worker:
+                // a stopped worker silently leaves every later object unreconciled.
+                Log.WorkerFault(_logger, Name, key.ToString(), ex);
+                queue.AddRateLimited(key);
+            }
             finally
             {
                 queue.Done(key);
@@ -211,5 +218,8 @@ public sealed partial class Controller
 
         [LoggerMessage(4, LogLevel.Error, "Controller {Controller} cannot reconcile {Key}; not retrying until it changes")]
         public static partial void ReconcileFailedTerminally(ILogger logger, string controller, string key, Exception? exception);
+
+        [LoggerMessage(5, LogLevel.Error, "Controller {Controller} hit an internal error handling {Key}; retrying with backoff")]
+        public static partial void WorkerFault(ILogger logger, string controller, string key, Exception exception);
     }
 }

@@ -204,6 +204,8 @@ public sealed class WorkQueue<TItem> : IWorkQueue<TItem>, IDisposable
         }
     }
 
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+
     private void ScheduleTimerLocked()
     {
         if (_shuttingDown)
@@ -219,7 +221,10 @@ public sealed class WorkQueue<TItem> : IWorkQueue<TItem>, IDisposable
 
         if (_waitingHeap.TryPeek(out _, out var next))
         {
-            var wait = next - _timeProvider.GetUtcNow();
+            // Timers refuse due times beyond ~49 days, and reconcilers do ask for that (a key expiring in
+            // 90 days); waking up early is harmless because PromoteDueItems re-arms for the real due time.
+            var untilDue = next - _timeProvider.GetUtcNow();
+            var wait = untilDue < MaxTimerWait ? untilDue : MaxTimerWait;
             _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
         else

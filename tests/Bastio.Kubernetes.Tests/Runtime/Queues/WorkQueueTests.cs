@@ -101,6 +101,29 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public void AddAfter_accepts_delays_longer_than_a_timer_can_wait()
+    {
+        // A real timer refuses due times beyond ~49 days; an ApiKey expiring in 90 days asks for one.
+        using var queue = new WorkQueue<string>();
+
+        queue.AddAfter("a", TimeSpan.FromDays(90));
+
+        queue.Length.Should().Be(0);
+    }
+
+    [Fact]
+    public void An_item_delayed_beyond_the_timer_limit_still_arrives_when_due()
+    {
+        using var queue = new WorkQueue<string>(timeProvider: _time);
+        queue.AddAfter("a", TimeSpan.FromDays(90));
+
+        _time.Advance(TimeSpan.FromDays(89));
+        queue.Length.Should().Be(0);
+        _time.Advance(TimeSpan.FromDays(1));
+        queue.Length.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_later_AddAfter_does_not_bring_the_item_back_a_second_time()
     {
         using var queue = new WorkQueue<string>(timeProvider: _time);
