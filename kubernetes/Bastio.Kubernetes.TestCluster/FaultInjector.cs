@@ -57,6 +57,9 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>Watch streams open right now, so a test can wait for a client's watch before dropping it.</summary>
+    public int OpenWatches => _store.OpenWatchCount;
+
     /// <summary>Ends every open watch stream now.</summary>
     public void DropWatches() => _store.DropWatches();
 

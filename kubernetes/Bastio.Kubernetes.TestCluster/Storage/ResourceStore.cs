@@ -208,6 +208,17 @@ internal sealed class ResourceStore
         }
     }
 
+    public int OpenWatchCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watchers.Count;
+            }
+        }
+    }
+
     /// <summary>Ends every open watch (their clients relist or resume).</summary>
     public void DropWatches()
     {

@@ -62,6 +62,8 @@ public sealed class InformerClusterTests : IAsyncLifetime
     {
         var (informer, events) = await StartAsync();
 
+        // Synced means listed; the watch request may still be on its way, and dropping nothing proves nothing.
+        await Eventually.TrueAsync(() => _cluster.Faults.OpenWatches >= 1, "the informer's watch is open");
         _cluster.Faults.DropWatches();
         await _cluster.ConfigMaps.DeleteAsync("default", "doomed");
         await Eventually.TrueAsync(() => informer.WatchRestarts >= 1, "the informer noticed the dropped stream");
