@@ -13,6 +13,13 @@ public static class WellKnown
 
     public const string RotateRequestedAtAnnotation = "bastio.io/rotate-requested-at";
 
+    /// <summary>
+    /// Optional Go duration overriding <c>spec.rotation.gracePeriod</c> for the rotation requested alongside
+    /// it; <c>0s</c> regenerates the key with no grace (`kubectl bastio keys regenerate`). Metadata, like the
+    /// request itself, so GitOps sees no drift; the rotate command clears it with every request it makes.
+    /// </summary>
+    public const string RotateGraceAnnotation = "bastio.io/rotate-grace";
+
     public static class Labels
     {
         public const string ManagedBy = "app.kubernetes.io/managed-by";

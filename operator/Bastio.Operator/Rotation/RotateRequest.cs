@@ -125,6 +125,9 @@ public sealed class RotateRequest(IResourceClient<ApiKey> apiKeys, TimeProvider 
             json.WriteStartObject("annotations");
             json.WriteString(WellKnown.RotateRequestedAtAnnotation, request);
             json.WriteString(RequestedByAnnotation, actor);
+
+            // A scheduled rotation keeps the spec's grace period, whatever an earlier regenerate asked for.
+            json.WriteNull(WellKnown.RotateGraceAnnotation);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndObject();

@@ -19,7 +19,7 @@ public static class KeysCommand
     /// Grace period for the rotation requested together with it; <c>0s</c> drops the previous key at once.
     /// Set by <c>keys regenerate</c>; the operator reads it when it serves the rotation request.
     /// </summary>
-    public const string RotateGraceAnnotation = "bastio.io/rotate-grace";
+    public const string RotateGraceAnnotation = Bastio.Core.WellKnown.RotateGraceAnnotation;
 
     private const string FieldManager = "kubectl-bastio";
 

@@ -79,6 +79,34 @@ public sealed class ApiKeyLifecycleTests
     }
 
     [Fact]
+    public async Task Rotate_grace_annotation_regenerates_with_no_grace_and_the_rotate_command_clears_it()
+    {
+        await using var env = await OperatorTestEnvironment.StartAsync();
+        await env.CreateProxyAsync();
+        await env.CreateApiKeyAsync("app", s => s.Rotation = new() { Schedule = "0 3 * * 1", GracePeriod = "1h" });
+        await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
+        var oldKey = await env.DeliveredKeyAsync("app-key");
+
+        await env.UpdateApiKeyAsync("app", a =>
+        {
+            a.Metadata.Annotations ??= [];
+            a.Metadata.Annotations[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T07:00:00Z";
+            a.Metadata.Annotations[WellKnown.RotateGraceAnnotation] = "0s";
+        });
+        var regenerated = await env.WaitForApiKeyAsync("app", a => a.Status?.LastRotationRequest == "2026-11-22T07:00:00Z", "served the request");
+
+        (await env.GatewayAcceptsAsync(regenerated, oldKey!)).Should().BeFalse("regenerate leaves the old key no grace, whatever the spec says");
+        (await env.GatewayAcceptsAsync(regenerated, (await env.DeliveredKeyAsync("app-key"))!)).Should().BeTrue();
+
+        var (outcome, _) = await new RotateRequest(env.Api.ApiKeys, TimeProvider.System)
+            .RunAsync(OperatorTestEnvironment.Namespace, "app", TimeSpan.FromSeconds(30), "schedule", CancellationToken.None);
+        outcome.Should().Be(RotateOutcome.Completed);
+        var scheduled = await env.Api.ApiKeys.GetAsync(OperatorTestEnvironment.Namespace, "app");
+        scheduled.Metadata.Annotations.Should().NotContainKey(WellKnown.RotateGraceAnnotation, "a scheduled rotation uses the spec's grace period");
+        scheduled.Status!.PreviousKeyExpiresAt.Should().NotBeNull("the spec's 1h grace applies again");
+    }
+
+    [Fact]
     public async Task Rotate_command_waits_until_the_operator_rotated_and_the_cron_job_runs_it()
     {
         await using var env = await OperatorTestEnvironment.StartAsync();

@@ -430,8 +430,16 @@ internal sealed partial class ApiKeyReconciler(
     private string VerifierName(ApiKey apiKey) =>
         ManagedObjectNames.VerifierSecret(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!);
 
-    internal static TimeSpan GracePeriod(ApiKey apiKey) =>
-        apiKey.Spec.Rotation?.GracePeriod is { Length: > 0 } grace && GoDuration.TryParse(grace, out var parsed) ? parsed : TimeSpan.FromHours(24);
+    internal static TimeSpan GracePeriod(ApiKey apiKey)
+    {
+        if (apiKey.Metadata.Annotations?.GetValueOrDefault(WellKnown.RotateGraceAnnotation) is { Length: > 0 } requested
+            && GoDuration.TryParse(requested, out var requestedGrace) && requestedGrace >= TimeSpan.Zero)
+        {
+            return requestedGrace;
+        }
+
+        return apiKey.Spec.Rotation?.GracePeriod is { Length: > 0 } grace && GoDuration.TryParse(grace, out var parsed) ? parsed : TimeSpan.FromHours(24);
+    }
 
     /// <summary>Who asked for the rotation: the rotate command marks its requests, anything else was a person or tool.</summary>
     private static string RequestActor(ApiKey apiKey) =>
