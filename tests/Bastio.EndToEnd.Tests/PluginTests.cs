@@ -11,7 +11,7 @@ public sealed class PluginTests(SystemUnderTest system)
 {
     private const string RotateGraceAnnotation = "bastio.io/rotate-grace";
 
-    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
+    [Fact]
     public async Task Create_prints_a_working_key_once_and_list_and_show_describe_it()
     {
         var name = UniqueName("create");
@@ -45,7 +45,7 @@ public sealed class PluginTests(SystemUnderTest system)
         all.Output.Should().StartWith("NAMESPACE").And.Contain(name);
     }
 
-    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
+    [Fact]
     public async Task Rotate_with_wait_serves_the_request_and_keeps_the_previous_key_in_its_grace_period()
     {
         var name = UniqueName("rotate");
@@ -61,7 +61,7 @@ public sealed class PluginTests(SystemUnderTest system)
         (await Gateway.ListModelsAsync(system.GatewayUrl, created.ApiKey)).Status.Should().Be(HttpStatusCode.OK, "the previous key works during the grace period");
     }
 
-    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
+    [Fact]
     public async Task Regenerate_prints_a_new_working_key_with_the_same_key_id()
     {
         var name = UniqueName("regen");
@@ -79,7 +79,7 @@ public sealed class PluginTests(SystemUnderTest system)
         annotations.GetProperty(RotateGraceAnnotation).GetString().Should().Be("0s");
     }
 
-    [Fact(Skip = Pending.OperatorHonoursRotateGrace)]
+    [Fact]
     public async Task After_regenerate_the_old_key_stops_working_at_once()
     {
         var name = UniqueName("regen-old");
@@ -91,7 +91,7 @@ public sealed class PluginTests(SystemUnderTest system)
             .Should().Be(HttpStatusCode.Unauthorized, "regenerate leaves no grace period");
     }
 
-    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
+    [Fact]
     public async Task Disable_and_enable_switch_the_key_off_and_on()
     {
         var name = UniqueName("toggle");
@@ -104,7 +104,7 @@ public sealed class PluginTests(SystemUnderTest system)
         (await Gateway.WaitForAsync(system.GatewayUrl, created.ApiKey, HttpStatusCode.OK)).Status.Should().Be(HttpStatusCode.OK);
     }
 
-    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
+    [Fact]
     public async Task Revoke_asks_for_confirmation_and_then_revokes_for_good()
     {
         var name = UniqueName("revoke");
@@ -158,7 +158,7 @@ public sealed class PluginTests(SystemUnderTest system)
         list.Output.Split('\n').Should().Contain(line => line.StartsWith(system.Proxy + " ", StringComparison.Ordinal) && line.Contains("True"));
     }
 
-    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
+    [Fact]
     public async Task Audit_shows_the_keys_events_in_time_order()
     {
         var name = UniqueName("audit");

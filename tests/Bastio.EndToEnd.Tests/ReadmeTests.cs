@@ -43,7 +43,7 @@ public sealed class ReadmeTests(SystemUnderTest system)
         }
     }
 
-    [Fact(Skip = Pending.OperatorReconcilesNewApiKeys)]
+    [Fact]
     public async Task Kubectl_curl_and_plugin_commands_work_as_written()
     {
         var environment = await EnvironmentAsync();
