@@ -72,10 +72,10 @@ bench: ## build Release and run every benchmark, printing one results table (BEN
 	$(DOTNET) tests/Bastio.Benchmarks/bin/Release/net10.0/Bastio.Benchmarks.dll $(BENCH_SCENARIOS)
 
 .PHONY: bench-operator
-bench-operator: ## run only the operator benchmark: ApiKeys → all Ready, resync writes, heap per key (BENCH_KEYS=10000 scales it)
-	$(DOTNET) build tests/Bastio.Benchmarks/Bastio.Benchmarks.csproj -c Release
-	$(DOTNET) tests/Bastio.Benchmarks/bin/Release/net10.0/Bastio.Benchmarks.dll operator
+bench-operator: ## only the operator scenario: ApiKeys → all Ready, resync writes, heap per key
+	$(MAKE) --no-print-directory bench BENCH_SCENARIOS=operator
 
 .PHONY: bench-gateway
-bench-gateway: ## gateway benchmarks: auth decision (BenchmarkDotNet) and cluster scenarios with 10,000 keys
-	tests/Bastio.Gateway.Benchmarks/run.sh
+bench-gateway: ## only the gateway scenarios: auth decision, wrk comparison, revocation, memory and cold start
+	$(MAKE) --no-print-directory bench BENCH_SCENARIOS="auth e2e revocation gateway-memory"
+

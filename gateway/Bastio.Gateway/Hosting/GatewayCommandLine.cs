@@ -58,22 +58,25 @@ public static class GatewayCommandLine
 
     private static void Validate(CommandResult result)
     {
-        if (!GoDuration.TryParse(result.GetValue(MaxStaleness), out var staleness, out var error) || staleness <= TimeSpan.Zero)
+        // A command-level validator sees no value for an option left out, not its default; defaults are
+        // valid by construction, so only what the user typed is checked here.
+        if (Given(result, MaxStaleness) is { } staleness
+            && (!GoDuration.TryParse(staleness, out var parsed, out var error) || parsed <= TimeSpan.Zero))
         {
             result.AddError($"--max-staleness: {error ?? "must be positive"}.");
         }
 
         foreach (var option in new[] { Port, AdminPort })
         {
-            if (result.GetValue(option) is < 0 or > 65535)
+            if (result.GetResult(option) is not null && result.GetValue(option) is < 0 or > 65535)
             {
                 result.AddError($"{option.Name} must be between 0 and 65535.");
             }
         }
 
-        if (!System.Net.IPAddress.TryParse(result.GetValue(Address), out _))
+        if (Given(result, Address) is { } address && !System.Net.IPAddress.TryParse(address, out _))
         {
-            result.AddError($"--address '{result.GetValue(Address)}' is not an IP address.");
+            result.AddError($"--address '{address}' is not an IP address.");
         }
 
         if (!IpAllowList.TryParse(Split(result.GetValue(TrustedProxies)), out _, out var invalid))
@@ -90,6 +93,9 @@ public static class GatewayCommandLine
             result.AddError(ex.Message.Split(" (Parameter", 2)[0]);
         }
     }
+
+    private static string? Given(CommandResult result, Option<string> option) =>
+        result.GetResult(option) is null ? null : result.GetValue(option);
 
     private static string[] Split(string? list) =>
         list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
