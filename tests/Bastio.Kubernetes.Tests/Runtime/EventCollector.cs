@@ -48,24 +48,3 @@ internal sealed class EventCollector<T> : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 }
-
-/// <summary>Polling with a deadline, for state that changes on another thread.</summary>
-internal static class Eventually
-{
-    public static Task TrueAsync(Func<bool> condition, string because, TimeSpan? timeout = null) =>
-        TrueAsync(() => Task.FromResult(condition()), because, timeout);
-
-    public static async Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting until {because}.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
-}

@@ -68,7 +68,7 @@ public sealed class ControllerHostTests : IAsyncLifetime
         await host.StartAsync(CancellationToken.None);
         await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(20));
         await _cluster.CreateConfigMapAsync("seen");
-        await Eventually.TrueAsync(() => informer.Store.Get("default", "seen") is not null, "the cache follows the cluster");
+        await Eventually.UntilAsync(() => informer.Store.Get("default", "seen") is not null, "the cache follows the cluster");
 
         (await _cluster.Client.Leases().TryGetAsync("bastio-system", "gateway")).Should().BeNull();
     }
@@ -93,7 +93,7 @@ public sealed class ControllerHostTests : IAsyncLifetime
     }
 
     private Task WaitForReconcileAsync(string replica, string key) =>
-        Eventually.TrueAsync(() => _reconciles.Contains((replica, key)), $"{replica} reconciled {key}");
+        Eventually.UntilAsync(() => _reconciles.Contains((replica, key)), $"{replica} reconciled {key}");
 
     private sealed class RecordingReconciler(string replica, ConcurrentQueue<(string, string)> log) : IReconciler
     {

@@ -59,7 +59,7 @@ public sealed class ControllerTests : IAsyncLifetime
         var controller = Run(reconciler);
 
         await reconciler.WaitForCallsAsync("ns/a", 3);
-        await Eventually.TrueAsync(() => controller.QueueDepth == 0, "the queue is empty");
+        await Eventually.UntilAsync(() => controller.QueueDepth == 0, "the queue is empty");
         _watch.Send(WatchEventType.Modified, Widget.Create("ns", "a", "11"));
         await reconciler.WaitForCallsAsync("ns/a", 4);
     }
@@ -188,7 +188,7 @@ public sealed class ControllerTests : IAsyncLifetime
 
         Run(reconciler, metrics: metrics);
         await reconciler.WaitForCallsAsync("ns/a", 2);
-        await Eventually.TrueAsync(() => counts.GetValueOrDefault(("apikey", "success")) == 2, "both successes are counted");
+        await Eventually.UntilAsync(() => counts.GetValueOrDefault(("apikey", "success")) == 2, "both successes are counted");
 
         counts.GetValueOrDefault(("apikey", "error")).Should().Be(1);
         durations.Should().BeGreaterThanOrEqualTo(3);
@@ -234,7 +234,7 @@ public sealed class ControllerTests : IAsyncLifetime
         public int Calls(string key) => _calls.GetValueOrDefault(ObjectKey.Parse(key));
 
         public Task WaitForCallsAsync(string key, int count) =>
-            Eventually.TrueAsync(() => Calls(key) >= count, $"{key} was reconciled {count} times");
+            Eventually.UntilAsync(() => Calls(key) >= count, $"{key} was reconciled {count} times");
 
         public Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken) =>
             reconcile(key, _calls.AddOrUpdate(key, 1, (_, n) => n + 1), cancellationToken);

@@ -63,10 +63,10 @@ public sealed class InformerClusterTests : IAsyncLifetime
         var (informer, events) = await StartAsync();
 
         // Synced means listed; the watch request may still be on its way, and dropping nothing proves nothing.
-        await Eventually.TrueAsync(() => _cluster.Faults.OpenWatches >= 1, "the informer's watch is open");
+        await Eventually.UntilAsync(() => _cluster.Faults.OpenWatches >= 1, "the informer's watch is open");
         _cluster.Faults.DropWatches();
         await _cluster.ConfigMaps.DeleteAsync("default", "doomed");
-        await Eventually.TrueAsync(() => informer.WatchRestarts >= 1, "the informer noticed the dropped stream");
+        await Eventually.UntilAsync(() => informer.WatchRestarts >= 1, "the informer noticed the dropped stream");
         await _cluster.CreateConfigMapAsync("born");
 
         await events.WaitForAsync(InformerEventType.Deleted, "doomed");
@@ -120,7 +120,7 @@ public sealed class InformerClusterTests : IAsyncLifetime
         _cluster.Faults.StallWatches();
         var contactBeforeStall = informer.LastSyncTime;
         await _cluster.ConfigMaps.DeleteAsync("default", "doomed");
-        await Eventually.TrueAsync(() => informer.WatchRestarts >= 1, "the watchdog restarted the silent watch");
+        await Eventually.UntilAsync(() => informer.WatchRestarts >= 1, "the watchdog restarted the silent watch");
         informer.LastSyncTime.Should().Be(contactBeforeStall, "a silent stream is no confirmed contact");
         _cluster.Faults.ResumeWatches();
 
@@ -136,7 +136,7 @@ public sealed class InformerClusterTests : IAsyncLifetime
 
         _cluster.Faults.Unavailable = true;
         _cluster.Faults.DropWatches();
-        await Eventually.TrueAsync(() => informer.WatchRestarts >= 3, "reconnects were attempted while the server was gone");
+        await Eventually.UntilAsync(() => informer.WatchRestarts >= 3, "reconnects were attempted while the server was gone");
         _cluster.Faults.Unavailable = false;
         await _cluster.ConfigMaps.DeleteAsync("default", "doomed");
 

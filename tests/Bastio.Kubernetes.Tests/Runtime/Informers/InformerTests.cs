@@ -117,7 +117,7 @@ public sealed class InformerTests : IAsyncLifetime
 
         (await _client.NextWatchAsync()).Events.Writer.Complete(gone);
         (await _client.NextWatchAsync()).Events.Writer.Complete(gone);
-        await Eventually.TrueAsync(() => time.ActiveTimers == 1, "the informer waits on its backoff");
+        await Eventually.UntilAsync(() => time.ActiveTimers == 1, "the informer waits on its backoff");
 
         _client.Lists.Should().Be(2, "the first 410 relists at once, the second waits");
         time.Advance(TimeSpan.FromMinutes(1));
@@ -133,11 +133,11 @@ public sealed class InformerTests : IAsyncLifetime
         var informer = Start(new InformerOptions { WatchdogTimeout = TimeSpan.FromSeconds(60) }, time);
         var first = await _client.NextWatchAsync();
         first.Bookmark("15");
-        await Eventually.TrueAsync(() => time.ActiveTimers == 1 && informer.LastSyncTime is not null, "the bookmark is processed");
+        await Eventually.UntilAsync(() => time.ActiveTimers == 1 && informer.LastSyncTime is not null, "the bookmark is processed");
 
         time.Advance(TimeSpan.FromSeconds(59));
         first.Bookmark("16");
-        await Eventually.TrueAsync(() => informer.LastSyncTime == time.GetUtcNow(), "the second bookmark is processed");
+        await Eventually.UntilAsync(() => informer.LastSyncTime == time.GetUtcNow(), "the second bookmark is processed");
         time.Advance(TimeSpan.FromSeconds(59));
         informer.WatchRestarts.Should().Be(0, "every event resets the watchdog");
 

@@ -83,7 +83,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         var acquired = await LeaseAsync();
 
         await _stopA.CancelAsync();
-        await Eventually.TrueAsync(async () => (await LeaseAsync()).Spec.HolderIdentity == "", "the lease was released");
+        await Eventually.UntilAsync(async () => (await LeaseAsync()).Spec.HolderIdentity == "", "the lease was released");
 
         var released = await LeaseAsync();
         released.Spec.LeaseDurationSeconds.Should().Be(1);
@@ -125,7 +125,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
 
         while (acquiredAt is null)
         {
-            await Eventually.TrueAsync(() => time.ActiveTimers > 0 || acquiredAt is not null, "the elector waits for its next attempt");
+            await Eventually.UntilAsync(() => time.ActiveTimers > 0 || acquiredAt is not null, "the elector waits for its next attempt");
             if (acquiredAt is null)
             {
                 time.Advance(TimeSpan.FromSeconds(1));
@@ -200,7 +200,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     private async Task WaitForRenewalsAsync(int count)
     {
         var seen = new HashSet<DateTimeOffset?>();
-        await Eventually.TrueAsync(
+        await Eventually.UntilAsync(
             async () =>
             {
                 seen.Add((await LeaseAsync()).Spec.RenewTime);

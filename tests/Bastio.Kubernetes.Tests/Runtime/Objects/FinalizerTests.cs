@@ -45,7 +45,7 @@ public sealed class FinalizerTests : IAsyncLifetime
         await using var host = new ControllerHost([controller]);
         await host.StartAsync(CancellationToken.None);
 
-        await Eventually.TrueAsync(async () => await _cluster.ConfigMaps.TryGetAsync("default", "held") is null, "the held object is gone");
+        await Eventually.UntilAsync(async () => await _cluster.ConfigMaps.TryGetAsync("default", "held") is null, "the held object is gone");
         cleanedUp.Should().Equal("default/held");
         (await _cluster.ConfigMaps.TryGetAsync("default", "alive")).Should().NotBeNull();
     }

@@ -1,11 +1,11 @@
-namespace Bastio.Operator.Tests.Infrastructure;
+namespace Bastio.Testing;
 
 /// <summary>Polls a condition until it holds or a deadline passes: waits on state, never on a guessed delay.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null)
+    public static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
         where T : class
     {
         var deadline = DateTimeOffset.UtcNow + (timeout ?? DefaultTimeout);
@@ -29,13 +29,13 @@ internal static class Eventually
                 throw new TimeoutException($"Timed out waiting until {what}.", last);
             }
 
-            await Task.Delay(50);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
         }
     }
 
-    public static async Task UntilAsync(Func<Task<bool>> probe, string what, TimeSpan? timeout = null) =>
-        await UntilAsync<object>(async () => await probe() ? new object() : null, what, timeout);
+    public static async Task UntilAsync(Func<Task<bool>> probe, string what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
+        await UntilAsync<object>(async () => await probe() ? new object() : null, what, timeout, interval);
 
-    public static Task UntilAsync(Func<bool> probe, string what, TimeSpan? timeout = null) =>
-        UntilAsync(() => Task.FromResult(probe()), what, timeout);
+    public static Task UntilAsync(Func<bool> probe, string what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
+        UntilAsync(() => Task.FromResult(probe()), what, timeout, interval);
 }

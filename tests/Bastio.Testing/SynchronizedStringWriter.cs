@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Bastio.Operator.Tests.Infrastructure;
+namespace Bastio.Testing;
 
 /// <summary>The audit output of an in-process operator: written by several controllers, read by the test.</summary>
-internal sealed class SynchronizedStringWriter : StringWriter
+public sealed class SynchronizedStringWriter : StringWriter
 {
     private readonly Lock _lock = new();
 

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Bastio.Gateway.Tests.Infrastructure;
+namespace Bastio.Testing;
 
 /// <summary>Keeps every formatted log line (with exception text) so tests can scan them for leaks.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 

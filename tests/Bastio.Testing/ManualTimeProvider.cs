@@ -1,7 +1,7 @@
-namespace Bastio.Kubernetes.Tests.Client;
+namespace Bastio.Testing;
 
 /// <summary>A clock that moves only when a test says so; timers fire from <see cref="Advance"/>.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
