@@ -24,6 +24,8 @@ public static class OperatorCommandLine
     private static readonly Option<string?> GatewayUrl = new("--gateway-url") { Description = "Gateway base URL written as baseUrl into delivery Secrets" };
     private static readonly Option<string?> ValidationTimeout = new("--validation-timeout") { Description = "Timeout of a provider key validation request, as a duration like 10s" };
     private static readonly Option<string?> SweepInterval = new("--sweep-interval") { Description = "Interval of the orphan sweep, as a duration like 10m" };
+    private static readonly Option<double> KubeApiQps = new("--kube-api-qps") { Description = "Sustained requests per second to the API server (client-side limit; each new ApiKey costs about 8 writes)", DefaultValueFactory = _ => 50 };
+    private static readonly Option<int> KubeApiBurst = new("--kube-api-burst") { Description = "Requests to the API server allowed at once above --kube-api-qps", DefaultValueFactory = _ => 100 };
 
     private static readonly Option<string> RotateNamespace = new("--namespace", "-n") { Description = "Namespace of the ApiKey", Required = true };
     private static readonly Option<string> RotateName = new("--name") { Description = "Name of the ApiKey", Required = true };
@@ -41,7 +43,7 @@ public static class OperatorCommandLine
         var root = new RootCommand("Bastio operator: reconciles ApiKeys, ProviderKeys and Proxies into encrypted Secrets, rotation CronJobs, status and Events.")
         {
             Kubeconfig, Context, SystemNamespace, AdminAddress, AdminPort, LeaderElect, WatchNamespaces,
-            RotatorImage, RotatorServiceAccount, GatewayUrl, ValidationTimeout, SweepInterval,
+            RotatorImage, RotatorServiceAccount, GatewayUrl, ValidationTimeout, SweepInterval, KubeApiQps, KubeApiBurst,
         };
         root.Validators.Add(Validate);
         root.SetAction((result, ct) => WithConfigurationErrors(() => run(Bind(result), ct)));
@@ -81,6 +83,8 @@ public static class OperatorCommandLine
             AdminPort = result.GetValue(AdminPort),
             LeaderElect = result.GetValue(LeaderElect),
             WatchNamespaces = SplitList(result.GetValue(WatchNamespaces)),
+            KubeApiQps = result.GetValue(KubeApiQps),
+            KubeApiBurst = result.GetValue(KubeApiBurst),
         };
         if (result.GetValue(RotatorImage) is { Length: > 0 } image)
         {
@@ -124,6 +128,16 @@ public static class OperatorCommandLine
         if (result.GetValue(AdminPort) is < 0 or > 65535)
         {
             result.AddError("--admin-port must be between 0 and 65535.");
+        }
+
+        if (result.GetResult(KubeApiQps) is not null && result.GetValue(KubeApiQps) <= 0)
+        {
+            result.AddError("--kube-api-qps must be positive.");
+        }
+
+        if (result.GetResult(KubeApiBurst) is not null && result.GetValue(KubeApiBurst) < 1)
+        {
+            result.AddError("--kube-api-burst must be at least 1.");
         }
 
         if (result.GetValue(GatewayUrl) is { Length: > 0 } url

@@ -37,6 +37,11 @@ public sealed class OperatorOptions
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Client-side request rate to the API server; bounds how fast thousands of new keys become Ready.</summary>
+    public double KubeApiQps { get; set; } = 50;
+
+    public int KubeApiBurst { get; set; } = 100;
+
     /// <summary>How often every cached object is reconciled again even without a change.</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromHours(1);
 

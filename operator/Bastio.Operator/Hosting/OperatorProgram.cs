@@ -19,7 +19,7 @@ internal static class OperatorProgram
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning));
-        using var client = CreateClient(options.Kubeconfig, options.Context, loggerFactory);
+        using var client = CreateClient(options.Kubeconfig, options.Context, loggerFactory, new KubernetesClientOptions { Qps = options.KubeApiQps, Burst = options.KubeApiBurst });
         await using var host = new OperatorHost(client, options, loggerFactory, Console.Out);
 
         // SIGTERM is how Kubernetes stops a pod: stop reconciling and release the lease so a standby takes over at once.
@@ -58,6 +58,6 @@ internal static class OperatorProgram
         return (int)outcome;
     }
 
-    private static KubernetesClient CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory) =>
-        new(KubernetesClientConfiguration.Load(kubeconfig, context), logger: loggerFactory.CreateLogger<KubernetesClient>());
+    private static KubernetesClient CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory, KubernetesClientOptions? clientOptions = null) =>
+        new(KubernetesClientConfiguration.Load(kubeconfig, context), clientOptions, loggerFactory.CreateLogger<KubernetesClient>());
 }

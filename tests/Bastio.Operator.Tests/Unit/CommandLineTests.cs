@@ -14,6 +14,7 @@ public sealed class CommandLineTests
             "--kubeconfig", "/tmp/kc", "--context", "ctx", "--system-namespace", "sys", "--admin-port", "0",
             "--leader-elect", "--watch-namespaces", "a, b,,c", "--rotator-image", "img:1", "--rotator-service-account", "sa",
             "--gateway-url", "https://gw.example.com", "--validation-timeout", "3s", "--sweep-interval", "1m30s",
+            "--kube-api-qps", "200", "--kube-api-burst", "400",
         ]).InvokeAsync();
 
         exit.Should().Be(0);
@@ -29,6 +30,8 @@ public sealed class CommandLineTests
         bound.GatewayUrl.Should().Be(new Uri("https://gw.example.com"));
         bound.ValidationTimeout.Should().Be(TimeSpan.FromSeconds(3));
         bound.SweepInterval.Should().Be(TimeSpan.FromSeconds(90));
+        bound.KubeApiQps.Should().Be(200);
+        bound.KubeApiBurst.Should().Be(400);
     }
 
     [Fact]
@@ -41,6 +44,8 @@ public sealed class CommandLineTests
         bound.AdminPort.Should().Be(18091);
         bound.LeaderElect.Should().BeFalse();
         bound.WatchNamespaces.Should().BeEmpty();
+        bound.KubeApiQps.Should().Be(50);
+        bound.KubeApiBurst.Should().Be(100);
     }
 
     [Theory]
@@ -48,6 +53,8 @@ public sealed class CommandLineTests
     [InlineData("--sweep-interval", "90d")]
     [InlineData("--gateway-url", "not a url")]
     [InlineData("--admin-port", "70000")]
+    [InlineData("--kube-api-qps", "0")]
+    [InlineData("--kube-api-burst", "0")]
     public void Bad_values_are_refused_with_a_message_naming_the_flag(string flag, string value)
     {
         var command = OperatorCommandLine.Create((_, _) => Task.FromResult(0), (_, _) => Task.FromResult(0));
