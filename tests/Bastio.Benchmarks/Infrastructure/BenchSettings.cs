@@ -19,6 +19,9 @@ internal sealed record BenchSettings
     /// <summary>Revocations measured one after another (<c>BENCH_REVOCATIONS</c>).</summary>
     public int Revocations { get; init; } = 20;
 
+    /// <summary>The operator's <c>--kube-api-qps</c> in the operator scenario (<c>BENCH_OPERATOR_QPS</c>); burst is twice it.</summary>
+    public int OperatorQps { get; init; } = 500;
+
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
     public required string RepositoryRoot { get; init; }
@@ -38,6 +41,7 @@ internal sealed record BenchSettings
             WrkDuration = TimeSpan.FromSeconds(Positive("BENCH_DURATION", 10)),
             WrkConnections = Positive("BENCH_CONNECTIONS", 32),
             Revocations = Positive("BENCH_REVOCATIONS", 20),
+            OperatorQps = Positive("BENCH_OPERATOR_QPS", 500),
             Scenarios = args.Length > 0 ? args : AllScenarios,
             RepositoryRoot = FindRepositoryRoot(),
         };
