@@ -37,6 +37,25 @@ public static class Finalizers
         => UpdateAsync(client, obj, finalizer, add: true, cancellationToken);
 
     /// <summary>
+    /// The finalizer preamble of a reconcile: a terminating object is handed to <paramref name="finalize"/>
+    /// and null returned (nothing more to reconcile); otherwise the finalizer is ensured and the object as
+    /// written is returned, or null if it vanished meanwhile.
+    /// </summary>
+    public static async Task<T?> GuardAsync<T>(IResourceClient<T> client, T obj, string finalizer, Func<T, CancellationToken, Task> finalize, CancellationToken cancellationToken = default)
+        where T : class, IKubernetesObject
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(finalize);
+        if (obj.Metadata.DeletionTimestamp is not null)
+        {
+            await finalize(obj, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        return await EnsureAsync(client, obj, finalizer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Removes <paramref name="finalizer"/> if present. Returns the current object, or null once it is gone
     /// (removing the last finalizer of a terminating object lets the server delete it).
     /// </summary>

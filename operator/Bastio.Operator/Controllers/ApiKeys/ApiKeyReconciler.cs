@@ -47,13 +47,7 @@ internal sealed partial class ApiKeyReconciler(
             return ReconcileResult.Done;
         }
 
-        if (apiKey.Metadata.DeletionTimestamp is not null)
-        {
-            await FinalizeAsync(apiKey, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Done;
-        }
-
-        var withFinalizer = await Finalizers.EnsureAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
+        var withFinalizer = await Finalizers.GuardAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, FinalizeAsync, cancellationToken).ConfigureAwait(false);
         if (withFinalizer is null)
         {
             return ReconcileResult.Done;

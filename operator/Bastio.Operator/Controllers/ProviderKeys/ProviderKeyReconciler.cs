@@ -45,13 +45,7 @@ internal sealed class ProviderKeyReconciler(
             return ReconcileResult.Done;
         }
 
-        if (providerKey.Metadata.DeletionTimestamp is not null)
-        {
-            await FinalizeAsync(providerKey, cancellationToken).ConfigureAwait(false);
-            return ReconcileResult.Done;
-        }
-
-        var withFinalizer = await Finalizers.EnsureAsync(clients.ProviderKeys, providerKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
+        var withFinalizer = await Finalizers.GuardAsync(clients.ProviderKeys, providerKey, WellKnown.Finalizer, FinalizeAsync, cancellationToken).ConfigureAwait(false);
         if (withFinalizer is null)
         {
             return ReconcileResult.Done;
