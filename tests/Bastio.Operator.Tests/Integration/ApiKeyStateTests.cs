@@ -115,7 +115,11 @@ public sealed class ApiKeyStateTests
 
         await env.CreateProxyAsync(configure: p => p.Plans = new() { ["free"] = new() { Requests = 60, Period = "minute" } });
         await env.CreateApiKeyAsync("planless", s => s.Plan = "gold");
-        var planless = await env.WaitForApiKeyAsync("planless", a => a.Status?.Phase == "Invalid", "is Invalid");
+        // The operator may see the key before the Proxy reaches its cache (Invalid: ProxyNotFound); wait for the verdict on the plan.
+        var planless = await env.WaitForApiKeyAsync(
+            "planless",
+            a => a.Status?.Phase == "Invalid" && Conditions.Find(a.Status.Conditions, "Ready")?.Reason != "ProxyNotFound",
+            "is Invalid for its plan");
         Conditions.Find(planless.Status!.Conditions, "Ready")!.Message.Should().Contain("gold");
 
         // Creating the missing proxy fixes the first key: a Proxy change re-reconciles the keys that name it.
