@@ -70,6 +70,32 @@ public sealed class DeletionTests : ClusterTestBase
     }
 
     [Fact]
+    public async Task A_dependent_whose_owner_never_existed_is_collected_but_its_neighbours_are_not()
+    {
+        var owner = (await Client.PostAsync(Samples.WidgetsPath, Samples.Widget("real"))).Body;
+        await Client.PostAsync(ConfigMaps, Samples.ConfigMap("kept", OwnedBy(owner, block: false)));
+        var ghost = owner.DeepClone();
+        ghost["metadata"]!["uid"] = "00000000-0000-0000-0000-00000000dead";
+
+        await Client.PostAsync(ConfigMaps, Samples.ConfigMap("dangling", OwnedBy(ghost, block: false)));
+
+        (await Client.GetAsync(ConfigMaps + "/dangling")).Status.Should().Be(HttpStatusCode.NotFound);
+        (await Client.GetAsync(ConfigMaps + "/kept")).Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Removing_the_last_owner_reference_of_a_dependent_stops_its_collection()
+    {
+        var owner = (await Client.PostAsync(Samples.WidgetsPath, Samples.Widget("former"))).Body;
+        await Client.PostAsync(ConfigMaps, Samples.ConfigMap("released", OwnedBy(owner, block: false)));
+        await Client.PatchAsync(ConfigMaps + "/released", JsonNode.Parse("""{"metadata":{"ownerReferences":null}}""")!);
+
+        await Client.DeleteAsync(Samples.WidgetsPath + "/former");
+
+        (await Client.GetAsync(ConfigMaps + "/released")).Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_dependent_with_another_live_owner_survives()
     {
         var a = (await Client.PostAsync(Samples.WidgetsPath, Samples.Widget("a"))).Body;

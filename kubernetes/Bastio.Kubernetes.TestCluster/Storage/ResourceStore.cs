@@ -23,7 +23,13 @@ internal sealed class ResourceStore
     private readonly int _historySize;
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = [];
     private readonly Dictionary<string, (string StorageKey, string Key)> _byUid = [];
-    private readonly HashSet<(string StorageKey, string Key)> _withOwners = [];
+
+    // Owner uid → the objects whose ownerReferences name it, so the garbage collector looks only at
+    // dependents of owners that changed instead of every owned object on every write.
+    private readonly Dictionary<string, HashSet<(string StorageKey, string Key)>> _dependentsByOwner = [];
+
+    // Dependents the garbage collector has yet to examine: written since its last run, or whose owner was.
+    private readonly HashSet<(string StorageKey, string Key)> _gcPending = [];
     private readonly HashSet<(string StorageKey, string Key)> _terminating = [];
     private readonly Queue<WatchEvent> _history = new();
     private readonly List<WatchSubscription> _watchers = [];
@@ -540,19 +546,24 @@ internal sealed class ResourceStore
 
     private void OrphanDependents(string ownerUid)
     {
-        foreach (var (storageKey, key) in _withOwners.ToList())
+        foreach (var (storageKey, key) in DependentsOf(ownerUid))
         {
             var dependent = _objects[storageKey][key];
             var refs = dependent["metadata"]!["ownerReferences"]!.AsArray();
-            if (refs.Any(r => (string?)r?["uid"] == ownerUid))
-            {
-                var next = dependent.DeepClone().AsObject();
-                var kept = new JsonArray([.. refs.Where(r => (string?)r?["uid"] != ownerUid).Select(r => r!.DeepClone())]);
-                SetOwners(next, kept);
-                Commit(storageKey, "MODIFIED", next, dependent);
-            }
+            var next = dependent.DeepClone().AsObject();
+            var kept = new JsonArray([.. refs.Where(r => (string?)r?["uid"] != ownerUid).Select(r => r!.DeepClone())]);
+            SetOwners(next, kept);
+            Commit(storageKey, "MODIFIED", next, dependent);
         }
     }
+
+    private List<(string StorageKey, string Key)> DependentsOf(string ownerUid) =>
+        _dependentsByOwner.TryGetValue(ownerUid, out var dependents) ? [.. dependents] : [];
+
+    private static IEnumerable<string> OwnerUids(JsonObject obj) =>
+        obj["metadata"]!["ownerReferences"] is JsonArray refs
+            ? refs.Select(r => (string?)r?["uid"]).OfType<string>().Distinct(StringComparer.Ordinal)
+            : [];
 
     private static void SetOwners(JsonObject obj, JsonArray owners)
     {
@@ -571,7 +582,8 @@ internal sealed class ResourceStore
     /// every write: dependents whose owners are all gone are deleted (background), dependents of an
     /// owner deleted in the foreground are deleted and the owner's <c>foregroundDeletion</c>
     /// finalizer is removed once no blocking dependent remains, and terminating namespaces are
-    /// emptied and then removed.
+    /// emptied and then removed. Only dependents written since the last run, or whose owner was,
+    /// are examined (see <see cref="Commit"/>), so a write costs what it touches, not the store's size.
     /// </summary>
     private void CollectGarbage()
     {
@@ -579,11 +591,17 @@ internal sealed class ResourceStore
         do
         {
             changed = false;
-            foreach (var (storageKey, key) in _withOwners.ToList())
+            while (_gcPending.Count > 0)
             {
-                if (_objects.TryGetValue(storageKey, out var all) && all.TryGetValue(key, out var dependent))
+                var batch = _gcPending.ToList();
+                _gcPending.Clear();
+                foreach (var (storageKey, key) in batch)
                 {
-                    changed |= CollectDependent(storageKey, dependent);
+                    if (_objects.TryGetValue(storageKey, out var all) && all.TryGetValue(key, out var dependent)
+                        && dependent["metadata"]!["ownerReferences"] is JsonArray { Count: > 0 })
+                    {
+                        changed |= CollectDependent(storageKey, dependent);
+                    }
                 }
             }
 
@@ -657,7 +675,7 @@ internal sealed class ResourceStore
         }
 
         var uid = (string)owner["metadata"]!["uid"]!;
-        foreach (var (depKey, key) in _withOwners)
+        foreach (var (depKey, key) in DependentsOf(uid))
         {
             var dependent = _objects[depKey][key];
             if (dependent["metadata"]!["ownerReferences"]!.AsArray()
@@ -740,19 +758,46 @@ internal sealed class ResourceStore
             _objects[storageKey] = all;
         }
 
+        if (all.TryGetValue(key, out var replaced))
+        {
+            foreach (var owner in OwnerUids(replaced))
+            {
+                if (_dependentsByOwner.TryGetValue(owner, out var dependents) && dependents.Remove(location) && dependents.Count == 0)
+                {
+                    _dependentsByOwner.Remove(owner);
+                }
+            }
+        }
+
         if (eventType == "DELETED")
         {
             all.Remove(key);
             _byUid.Remove(uid);
-            _withOwners.Remove(location);
             _terminating.Remove(location);
         }
         else
         {
             all[key] = obj;
             _byUid[uid] = location;
-            Track(_withOwners, location, obj["metadata"]!["ownerReferences"] is JsonArray { Count: > 0 });
+            foreach (var owner in OwnerUids(obj))
+            {
+                if (!_dependentsByOwner.TryGetValue(owner, out var dependents))
+                {
+                    dependents = [];
+                    _dependentsByOwner[owner] = dependents;
+                }
+
+                dependents.Add(location);
+                _gcPending.Add(location);
+            }
+
             Track(_terminating, location, obj["metadata"]!["deletionTimestamp"] is not null);
+        }
+
+        // Whatever happened to this object may settle the fate of the objects it owns.
+        if (_dependentsByOwner.TryGetValue(uid, out var owned))
+        {
+            _gcPending.UnionWith(owned);
         }
 
         var e = new WatchEvent(version, storageKey, eventType, obj, previous);
