@@ -22,11 +22,14 @@ internal sealed class OperatorCaches
     /// <summary>ProviderKeys by the ProviderKey they replace (<c>namespace/name</c>).</summary>
     public const string ByReplaced = "by-replaced";
 
+    private readonly string _systemNamespace;
+
     public OperatorCaches(ResourceClients clients, OperatorOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
-        InformerOptions Tenant(string? labelSelector = null)
+        _systemNamespace = options.SystemNamespace;
+        InformerOptions Tenant(Action<IKubernetesObject>? transform = null)
         {
-            var informerOptions = new InformerOptions { LabelSelector = labelSelector };
+            var informerOptions = new InformerOptions { Transform = transform };
             foreach (var ns in options.WatchNamespaces)
             {
                 informerOptions.Namespaces.Add(ns);
@@ -38,14 +41,26 @@ internal sealed class OperatorCaches
         var system = new InformerOptions { LabelSelector = ManagedLabels.ManagedSelector };
         system.Namespaces.Add(options.SystemNamespace);
 
-        ApiKeys = new Informer<ApiKey>(clients.ApiKeys, Tenant(), loggerFactory.CreateLogger<Informer<ApiKey>>(), timeProvider);
-        ProviderKeys = new Informer<ProviderKey>(clients.ProviderKeys, Tenant(), loggerFactory.CreateLogger<Informer<ProviderKey>>(), timeProvider);
+        ApiKeys = new Informer<ApiKey>(clients.ApiKeys, Tenant(InternApiKey), loggerFactory.CreateLogger<Informer<ApiKey>>(), timeProvider);
+        ProviderKeys = new Informer<ProviderKey>(clients.ProviderKeys, Tenant(InternProviderKey), loggerFactory.CreateLogger<Informer<ProviderKey>>(), timeProvider);
         Proxies = new Informer<Proxy>(clients.Proxies, Tenant(), loggerFactory.CreateLogger<Informer<Proxy>>(), timeProvider);
 
         // Tenant Secrets: delivery Secrets (drift) and ProviderKey source Secrets (BYOK changes). The
-        // sources carry no label of ours, so this cannot be narrowed by a selector.
-        TenantSecrets = new Informer<Secret>(clients.Secrets, Tenant(), loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
+        // sources carry no label of ours, so this cannot be narrowed by a label selector. The system
+        // namespace is left out: its managed Secrets are SystemSecrets' (caching every verifier twice
+        // cost about 3 KB a key), and its other Secrets are SystemUnmanagedSecrets'.
+        var tenantSecrets = Tenant(InternDeliverySecretName);
+        tenantSecrets.FieldSelector = "metadata.namespace!=" + options.SystemNamespace;
+        TenantSecrets = new Informer<Secret>(clients.Secrets, tenantSecrets, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
         SystemSecrets = new Informer<Secret>(clients.Secrets, system, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
+
+        // Only when tenants may keep keys in the system namespace too: a ProviderKey's source Secret there.
+        if (options.WatchNamespaces.Count == 0 || options.WatchNamespaces.Contains(options.SystemNamespace))
+        {
+            var unmanaged = new InformerOptions { LabelSelector = WellKnown.Labels.ManagedBy + "!=" + WellKnown.Labels.ManagedByValue };
+            unmanaged.Namespaces.Add(options.SystemNamespace);
+            SystemUnmanagedSecrets = new Informer<Secret>(clients.Secrets, unmanaged, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
+        }
 
         // Users may create or edit the encryption key Secret themselves, without our labels.
         var encryptionKey = new InformerOptions { FieldSelector = "metadata.name=" + WellKnown.EncryptionKeySecret.Name };
@@ -68,7 +83,12 @@ internal sealed class OperatorCaches
 
     public IInformer<Proxy> Proxies { get; }
 
+    /// <summary>Secrets outside the system namespace: delivery Secrets and ProviderKey sources.</summary>
     public IInformer<Secret> TenantSecrets { get; }
+
+    /// <summary>The system namespace's Secrets that are not ours (null when no tenant may live there).</summary>
+    public IInformer<Secret>? SystemUnmanagedSecrets { get; }
+
 
     /// <summary>Managed Secrets of the system namespace: verifiers, provider key copies, the encryption key.</summary>
     public IInformer<Secret> SystemSecrets { get; }
@@ -77,7 +97,56 @@ internal sealed class OperatorCaches
 
     public IInformer<CronJob> CronJobs { get; }
 
-    public IReadOnlyList<IInformer> All => [ApiKeys, ProviderKeys, Proxies, TenantSecrets, SystemSecrets, EncryptionKey, CronJobs];
+    public IReadOnlyList<IInformer> All =>
+        SystemUnmanagedSecrets is null
+            ? [ApiKeys, ProviderKeys, Proxies, TenantSecrets, SystemSecrets, EncryptionKey, CronJobs]
+            : [ApiKeys, ProviderKeys, Proxies, TenantSecrets, SystemSecrets, SystemUnmanagedSecrets, EncryptionKey, CronJobs];
+
+    /// <summary>A tenant Secret (delivery or ProviderKey source) from whichever cache holds its namespace.</summary>
+    public Secret? TenantSecret(string? ns, string name) =>
+        ns != _systemNamespace
+            ? TenantSecrets.Store.Get(ns, name)
+            : SystemSecrets.Store.Get(ns, name) ?? SystemUnmanagedSecrets?.Store.Get(ns, name);
+
+    // Status strings repeat across thousands of keys, and an ApiKey's name, uid, key id and Secret name
+    // are repeated by its delivery and verifier Secrets' labels and owner references.
+    private static void InternApiKey(IKubernetesObject obj)
+    {
+        var apiKey = (ApiKey)obj;
+        var pool = StringPool.Shared;
+        ObjectInterning.InternIdentity(apiKey, pool);
+        apiKey.Spec.ProxyRef.Name = pool.Intern(apiKey.Spec.ProxyRef.Name);
+        pool.InternAll(apiKey.Spec.Permissions);
+        apiKey.Spec.Plan = pool.Intern(apiKey.Spec.Plan);
+        if (apiKey.Status is { } status)
+        {
+            status.Phase = pool.Intern(status.Phase);
+            status.KeyId = pool.Intern(status.KeyId);
+            status.SecretName = pool.Intern(status.SecretName);
+            ObjectInterning.InternConditions(status.Conditions, pool);
+        }
+    }
+
+    // A delivery Secret's name is repeated in its ApiKey's status.secretName.
+    private static void InternDeliverySecretName(IKubernetesObject obj)
+    {
+        if (ManagedLabels.Source(obj) is not null)
+        {
+            obj.Metadata.Name = StringPool.Shared.Intern(obj.Metadata.Name);
+        }
+    }
+
+    private static void InternProviderKey(IKubernetesObject obj)
+    {
+        var providerKey = (ProviderKey)obj;
+        var pool = StringPool.Shared;
+        providerKey.Spec.ProxyRef.Name = pool.Intern(providerKey.Spec.ProxyRef.Name);
+        if (providerKey.Status is { } status)
+        {
+            status.Phase = pool.Intern(status.Phase);
+            ObjectInterning.InternConditions(status.Conditions, pool);
+        }
+    }
 
     /// <summary>The ApiKey a managed object (verifier, delivery Secret, CronJob) was made for.</summary>
     public static IEnumerable<Bastio.Kubernetes.Runtime.ObjectKey> SourceOf(IKubernetesObject managed, string kind) =>

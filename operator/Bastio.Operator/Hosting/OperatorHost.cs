@@ -85,7 +85,11 @@ internal sealed class OperatorHost : IAsyncDisposable
         // A key that is replaced follows the migration of the key replacing it.
         providerKeys.Watch(Caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.Namespace, replaced)] : []);
         providerKeys.Watch(Caches.Proxies, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
-        providerKeys.Watch(Caches.TenantSecrets, s => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.BySourceSecret, $"{s.Metadata.Namespace}/{s.Metadata.Name}").Select(ObjectKey.From));
+        foreach (var sources in new[] { Caches.TenantSecrets, Caches.SystemUnmanagedSecrets }.OfType<IInformer<Secret>>())
+        {
+            providerKeys.Watch(sources, s => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.BySourceSecret, $"{s.Metadata.Namespace}/{s.Metadata.Name}").Select(ObjectKey.From));
+        }
+
         providerKeys.Watch(Caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ProviderKey"));
         providerKeys.Watch(Caches.EncryptionKey, _ => Caches.ProviderKeys.Store.List().Select(ObjectKey.From));
 

@@ -46,12 +46,12 @@ internal sealed class GatewayMemoryScenario(BenchSettings settings, ResultsTable
 
     private async Task<long> HeapAddedByGatewayAsync(BenchCluster cluster, int keys)
     {
-        var before = ManagedHeap.LiveBytes();
+        var before = await ManagedHeap.SettledLiveBytesAsync().ConfigureAwait(false);
         var host = await GatewayFixture.StartGatewayAsync(cluster, work, TextWriter.Null).ConfigureAwait(false);
         try
         {
             await GatewayFixture.WaitForKeysAsync(host, keys, TimeSpan.FromMinutes(3)).ConfigureAwait(false);
-            return ManagedHeap.LiveBytes() - before;
+            return await ManagedHeap.SettledLiveBytesAsync().ConfigureAwait(false) - before;
         }
         finally
         {

@@ -95,6 +95,22 @@ public sealed class InformerOptions
     /// <summary>Drop <c>metadata.managedFields</c> before caching: it is large and controllers never read it.</summary>
     public bool StripManagedFields { get; set; } = true;
 
+    /// <summary>
+    /// Pool the strings cached objects repeat (type and object metadata, Secret data keys) through
+    /// <see cref="Strings"/>: thousands of cached Secrets then share one copy of each label key.
+    /// </summary>
+    public bool InternStrings { get; set; } = true;
+
+    /// <summary>The pool for <see cref="InternStrings"/>; informers of one process share one by default.</summary>
+    public StringPool Strings { get; set; } = StringPool.Shared;
+
+    /// <summary>
+    /// Applied to each decoded object before it is cached or handed to handlers, after managed fields are
+    /// stripped and strings pooled (client-go's transform): drop or pool what this process never reads.
+    /// It may change the object in place; it must not keep a reference to it.
+    /// </summary>
+    public Action<IKubernetesObject>? Transform { get; set; }
+
     /// <summary>Page size of the (re)list.</summary>
     public int PageSize { get; set; } = 500;
 

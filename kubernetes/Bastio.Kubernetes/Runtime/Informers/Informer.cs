@@ -199,6 +199,12 @@ public sealed partial class Informer<T> : IInformer<T>
             item.Metadata.ManagedFields = null;
         }
 
+        if (_options.InternStrings)
+        {
+            ObjectInterning.Intern(item, _options.Strings);
+        }
+
+        _options.Transform?.Invoke(item);
         return true;
     }
 

@@ -48,7 +48,7 @@ internal sealed class InformerStore<T> : IInformerStore<T>
                 throw new ArgumentException($"No index named '{indexName}'.", nameof(indexName));
             }
 
-            return index.Entries.TryGetValue(value, out var keys) ? [.. keys.Select(k => _items[k])] : [];
+            return index.Entries.TryGetValue(value, out var entry) ? [.. entry.Keys.Select(k => _items[k])] : [];
         }
     }
 
@@ -119,25 +119,30 @@ internal sealed class InformerStore<T> : IInformerStore<T>
     }
 
     // Remembers each key's values so that removal never re-runs the (caller-supplied) index function.
+    // Every key with one value shares that value's string: an index such as "namespace/proxy" would
+    // otherwise hold a fresh copy per object.
     private sealed class Index(Func<T, IEnumerable<string>> indexFunc)
     {
         private readonly Dictionary<ObjectKey, string[]> _valuesByKey = [];
 
-        public Dictionary<string, HashSet<ObjectKey>> Entries { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (string Value, HashSet<ObjectKey> Keys)> Entries { get; } = new(StringComparer.Ordinal);
 
         public void Add(ObjectKey key, T item)
         {
             var values = indexFunc(item).Distinct(StringComparer.Ordinal).ToArray();
-            _valuesByKey[key] = values;
-            foreach (var value in values)
+            for (var i = 0; i < values.Length; i++)
             {
-                if (!Entries.TryGetValue(value, out var keys))
+                if (!Entries.TryGetValue(values[i], out var entry))
                 {
-                    Entries[value] = keys = [];
+                    entry = (values[i], []);
+                    Entries[values[i]] = entry;
                 }
 
-                keys.Add(key);
+                values[i] = entry.Value;
+                entry.Keys.Add(key);
             }
+
+            _valuesByKey[key] = values;
         }
 
         public void Remove(ObjectKey key)
@@ -149,7 +154,7 @@ internal sealed class InformerStore<T> : IInformerStore<T>
 
             foreach (var value in values)
             {
-                if (Entries.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
+                if (Entries.TryGetValue(value, out var entry) && entry.Keys.Remove(key) && entry.Keys.Count == 0)
                 {
                     Entries.Remove(value);
                 }

@@ -68,7 +68,7 @@ internal sealed partial class ApiKeyReconciler(
 
         var proxy = caches.Proxies.Store.Get(ns, apiKey.Spec.ProxyRef.Name);
         var problem = ApiKeySpecValidator.Validate(apiKey, proxy)
-            ?? CheckDeliverySecretOwner(apiKey, caches.TenantSecrets.Store.Get(ns, status.SecretName!));
+            ?? CheckDeliverySecretOwner(apiKey, caches.TenantSecret(ns, status.SecretName!));
         if (problem is not null)
         {
             await FailUnservableRotationAsync(apiKey, status, $"the ApiKey is invalid ({problem.Reason})", cancellationToken).ConfigureAwait(false);
@@ -109,7 +109,7 @@ internal sealed partial class ApiKeyReconciler(
         var request = apiKey.Metadata.Annotations?.GetValueOrDefault(WellKnown.RotateRequestedAtAnnotation);
 
         var verifierSecret = caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey));
-        var deliverySecret = caches.TenantSecrets.Store.Get(ns, status.SecretName!);
+        var deliverySecret = caches.TenantSecret(ns, status.SecretName!);
         var stored = LoadStoredKey(apiKey, verifierSecret);
         var plan = RotationPlanner.Plan(stored, DeliveredVerifier(deliverySecret), request, apiKey.Status?.LastRotationRequest, now);
 
@@ -242,7 +242,7 @@ internal sealed partial class ApiKeyReconciler(
         }
 
         await DeleteIfPresentAsync(options.SystemNamespace, VerifierName(apiKey), caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), cancellationToken).ConfigureAwait(false);
-        var delivery = caches.TenantSecrets.Store.Get(apiKey.Metadata.Namespace, status.SecretName!);
+        var delivery = caches.TenantSecret(apiKey.Metadata.Namespace, status.SecretName!);
         if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && IsOwnedBy(delivery, apiKey))
         {
             var copy = Copy(delivery);

@@ -112,7 +112,7 @@ internal sealed class ProviderKeyReconciler(
 
         var secretName = providerKey.Spec.SecretRef.Name;
         var entry = providerKey.Spec.SecretRef.Key is { Length: > 0 } k ? k : WellKnown.ProviderKeySecret.ApiKey;
-        if (caches.TenantSecrets.Store.Get(ns, secretName) is not { } source)
+        if (caches.TenantSecret(ns, secretName) is not { } source)
         {
             return (null, ("SecretNotFound", $"Secret '{secretName}' does not exist in namespace '{ns}'."));
         }

@@ -39,6 +39,50 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cached_objects_share_one_copy_of_the_strings_they_repeat()
+    {
+        // Equal contents in distinct instances, as two objects decoded from the wire carry them.
+        static Dictionary<string, string> Labels() => new() { [new string("app.kubernetes.io/part-of")] = new string("bastio") };
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "5", Labels()), Widget.Create("ns", "b", "6", Labels()));
+        var informer = Start(new InformerOptions { Strings = new StringPool() });
+        await informer.WaitForSyncAsync();
+
+        var a = informer.Store.Get("ns", "a")!.Metadata.Labels!.Single();
+        var b = informer.Store.Get("ns", "b")!.Metadata.Labels!.Single();
+
+        b.Key.Should().BeSameAs(a.Key);
+        b.Value.Should().BeSameAs(a.Value);
+        a.Should().Be(new KeyValuePair<string, string>("app.kubernetes.io/part-of", "bastio"));
+    }
+
+    [Fact]
+    public async Task Without_interning_each_cached_object_keeps_its_own_strings()
+    {
+        static Dictionary<string, string> Labels() => new() { [new string("app.kubernetes.io/part-of")] = new string("bastio") };
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "5", Labels()), Widget.Create("ns", "b", "6", Labels()));
+        var informer = Start(new InformerOptions { InternStrings = false });
+        await informer.WaitForSyncAsync();
+
+        informer.Store.Get("ns", "b")!.Metadata.Labels!.Single().Key
+            .Should().NotBeSameAs(informer.Store.Get("ns", "a")!.Metadata.Labels!.Single().Key);
+    }
+
+    [Fact]
+    public async Task The_transform_shapes_objects_before_the_cache_and_the_handlers_see_them()
+    {
+        _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "5", new() { ["drop-me"] = "x", ["keep"] = "y" }));
+        var informer = Start(new InformerOptions { Transform = o => o.Metadata.Labels?.Remove("drop-me") });
+        var watch = await _client.NextWatchAsync();
+        await informer.WaitForSyncAsync();
+        using var events = new EventCollector<Widget>(informer);
+
+        watch.Send(WatchEventType.Added, Widget.Create("ns", "b", "11", new() { ["drop-me"] = "x" }));
+
+        informer.Store.Get("ns", "a")!.Metadata.Labels.Should().Equal(new Dictionary<string, string> { ["keep"] = "y" });
+        (await events.WaitForAsync(InformerEventType.Added, "b")).Object.Metadata.Labels.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Subscribers_get_cached_objects_then_changes_in_order()
     {
         _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "5"));

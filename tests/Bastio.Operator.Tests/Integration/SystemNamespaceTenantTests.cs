@@ -1,0 +1,74 @@
+using System.Text;
+using Bastio.Crds;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime.Objects;
+using Bastio.Operator.Tests.Infrastructure;
+
+namespace Bastio.Operator.Tests.Integration;
+
+/// <summary>
+/// The operator caches tenant Secrets outside the system namespace and the system namespace's Secrets
+/// separately (managed ones, and the rest only when tenants may live there), so that no Secret is cached
+/// twice. Keys declared in the system namespace itself must still work.
+/// </summary>
+public sealed class SystemNamespaceTenantTests
+{
+    private const string SystemNs = OperatorTestEnvironment.SystemNamespace;
+    private const string GoodKey = "sk-test-good-0123456789";
+    private const string NewKey = "sk-test-other-0123456789";
+
+    [Fact]
+    public async Task No_Secret_is_cached_twice()
+    {
+        await using var env = await OperatorTestEnvironment.StartAsync();
+        await env.CreateProxyAsync();
+        var apiKey = await env.CreateApiKeyAsync("app");
+        await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
+
+        var caches = env.Operator.Caches;
+        await Eventually.UntilAsync(() => caches.SystemSecrets.Store.List().Any(s => s.Metadata.Labels?.GetValueOrDefault("bastio.io/source-name") == "app"), "the verifier is cached");
+        caches.TenantSecrets.Store.List().Should().NotContain(s => s.Metadata.Namespace == SystemNs, "the system namespace's Secrets belong to the system caches");
+        caches.TenantSecrets.Store.List().Should().Contain(s => s.Metadata.Namespace == apiKey.Metadata.Namespace, "the delivery Secret is a tenant Secret");
+        caches.SystemUnmanagedSecrets!.Store.List().Should().NotContain(s => s.Metadata.Labels != null && s.Metadata.Labels.ContainsKey("app.kubernetes.io/managed-by") && s.Metadata.Labels["app.kubernetes.io/managed-by"] == "bastio-operator");
+    }
+
+    [Fact]
+    public async Task Keys_declared_in_the_system_namespace_work_like_any_other()
+    {
+        await using var provider = await StubProvider.StartAsync(GoodKey);
+        await using var env = await OperatorTestEnvironment.StartAsync(o => o.ValidationTimeout = TimeSpan.FromSeconds(5));
+        await env.Api.Proxies.CreateAsync(new Proxy
+        {
+            Metadata = new ObjectMeta { Name = "openai", Namespace = SystemNs },
+            Spec = new ProxySpec { Provider = "openai", Upstream = provider.Upstream.ToString() },
+        });
+        await env.Api.Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "creds", Namespace = SystemNs }, Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(GoodKey) } });
+        await env.Api.ProviderKeys.CreateAsync(new ProviderKey
+        {
+            Metadata = new ObjectMeta { Name = "primary", Namespace = SystemNs },
+            Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, SecretRef = new SecretKeyReference { Name = "creds" } },
+        });
+        await env.Api.ApiKeys.CreateAsync(new ApiKey
+        {
+            Metadata = new ObjectMeta { Name = "ops", Namespace = SystemNs },
+            Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Permissions = ["chat"] },
+        });
+
+        var apiKey = await Eventually.UntilAsync(async () => await env.Api.ApiKeys.TryGetAsync(SystemNs, "ops") is { Status.Phase: "Active" } a ? a : null, "the system-namespace ApiKey is Active");
+        var delivery = await env.Api.Secrets.GetAsync(SystemNs, apiKey.Status!.SecretName!);
+        delivery.Data.Should().ContainKey("apiKey");
+        var first = await Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(SystemNs, "primary") is { } p && Conditions.IsTrue(p.Status?.Conditions, "Validated") ? p : null, "the system-namespace ProviderKey is validated");
+
+        // The source Secret is not ours and sits in the system namespace: its change must still be followed.
+        var source = await env.Api.Secrets.GetAsync(SystemNs, "creds");
+        source.Data!["apiKey"] = Encoding.UTF8.GetBytes(NewKey);
+        await env.Api.Secrets.ReplaceAsync(source);
+        await Eventually.UntilAsync(async () => (await env.Api.ProviderKeys.GetAsync(SystemNs, "primary")).Status?.Fingerprint is { } f && f != first.Status!.Fingerprint, "the ProviderKey follows its source Secret");
+
+        await OperationsTests.WaitForQuietAsync(env);
+        var before = env.Cluster.WriteCount;
+        env.Operator.ResyncAll();
+        await OperationsTests.WaitForQuietAsync(env);
+        env.Cluster.WriteCount.Should().Be(before, "a converged system-namespace key is found in the caches, not rewritten");
+    }
+}
