@@ -46,10 +46,11 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
         _debounce = debounce ?? TimeSpan.FromMilliseconds(50);
         _logger = loggerFactory.CreateLogger<ClusterSnapshotProvider>();
         _builder = new SnapshotBuilder(buckets, loggerFactory.CreateLogger<SnapshotBuilder>(), environments);
-        InformerOptions Options(string? ns = null)
+        InformerOptions Options(string? ns = null, Action<IKubernetesObject>? transform = null)
         {
             var options = new InformerOptions
             {
+                Transform = transform,
                 WatchdogTimeout = informerTemplate?.WatchdogTimeout ?? new InformerOptions().WatchdogTimeout,
                 MinBackoff = informerTemplate?.MinBackoff ?? new InformerOptions().MinBackoff,
                 MaxBackoff = informerTemplate?.MaxBackoff ?? new InformerOptions().MaxBackoff,
@@ -64,13 +65,13 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
         }
 
         _apiKeys = new Informer<ApiKey>(client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey),
-            Options(), loggerFactory.CreateLogger<Informer<ApiKey>>(), time);
+            Options(transform: CachedObjectTrimming.ApiKey), loggerFactory.CreateLogger<Informer<ApiKey>>(), time);
         _proxies = new Informer<Proxy>(client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy),
             Options(), loggerFactory.CreateLogger<Informer<Proxy>>(), time);
         _providerKeys = new Informer<ProviderKey>(client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey),
             Options(), loggerFactory.CreateLogger<Informer<ProviderKey>>(), time);
         _secrets = new Informer<Secret>(client.Resource(ResourceType.Secrets, KubernetesJsonContext.Default.Secret, KubernetesJsonContext.Default.KubernetesListSecret),
-            Options(systemNamespace), loggerFactory.CreateLogger<Informer<Secret>>(), time);
+            Options(systemNamespace, CachedObjectTrimming.Secret), loggerFactory.CreateLogger<Informer<Secret>>(), time);
         _informers = [_apiKeys, _proxies, _providerKeys, _secrets];
     }
 

@@ -234,24 +234,14 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             migration = status.CompletedAt is null ? new ProviderKeyMigration(replaces, startedAt, duration) : null;
         }
 
-        if (ring is null || !secrets.TryGetValue((ns, name), out var secret) || !SourceUidMatches(secret, key.Metadata.Uid)
-            || secret.Data?.GetValueOrDefault(WellKnown.ProviderKeySecret.ApiKey) is not { } envelope)
+        if (ring is null || !secrets.TryGetValue((ns, name), out var secret) || !SourceUidMatches(secret, key.Metadata.Uid))
         {
             return null;
         }
 
         var apiKey = Decrypt(secret, previous, () =>
-        {
-            var plaintext = ring.Decrypt(Encoding.UTF8.GetString(envelope), new CiphertextBinding("ProviderKey", ns, name, key.Metadata.Uid ?? ""));
-            try
-            {
-                return Encoding.UTF8.GetString(plaintext);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(plaintext);
-            }
-        }) as string;
+            ProviderKeyCopy.Decode(secret.Data, ring, ProviderKeyCopy.Binding(ns, name, key.Metadata.Uid ?? ""))
+            ?? throw new FormatException("no provider key")) as string;
         return apiKey is null ? null : new ProviderKeyEntry(name, apiKey, Math.Clamp(key.Spec.Weight ?? 100, 1, 100), migration);
     }
 
@@ -267,10 +257,12 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var name = apiKey.Metadata.Name ?? "";
         var spec = apiKey.Spec;
         var revoked = spec.Revoked == true || apiKey.Status?.Phase == "Revoked";
-        StoredVerifiers? verifiers = null;
+        KeyVerifiers? verifiers = null;
         if (verifierSecret is not null && ring is not null && SourceUidMatches(verifierSecret, apiKey.Metadata.Uid))
         {
-            verifiers = Decrypt(verifierSecret, previous, () => StoredVerifiers.Decrypt(verifierSecret, ring, new CiphertextBinding("ApiKey", ns, name, apiKey.Metadata.Uid ?? ""))) as StoredVerifiers;
+            verifiers = Decrypt(verifierSecret, previous, () =>
+                KeyVerifiers.Decode(verifierSecret.Data, ring, KeyVerifiers.Binding(ns, name, apiKey.Metadata.Uid ?? ""))
+                ?? throw new FormatException("no keyId")) as KeyVerifiers;
         }
 
         // A revoked key stays known by its public id so it is refused as revoked even once the operator
@@ -362,23 +354,6 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         {
             Log.DecryptionFailed(logger, secret.Metadata.Name, ex.Message);
             return null;
-        }
-    }
-
-    /// <summary>The decrypted contents of a verifier Secret (layout: <see cref="WellKnown.VerifierSecret"/>).</summary>
-    private sealed record StoredVerifiers(string KeyId, byte[]? Current, byte[]? Pending, byte[]? Previous, DateTimeOffset? PreviousExpiresAt)
-    {
-        public static StoredVerifiers Decrypt(Secret secret, EncryptionKeyRing ring, CiphertextBinding binding)
-        {
-            var data = secret.Data ?? [];
-            byte[]? Open(string slot) =>
-                data.TryGetValue(slot, out var value) ? ring.Decrypt(Encoding.UTF8.GetString(value), binding) : null;
-
-            var keyId = data.TryGetValue(WellKnown.VerifierSecret.KeyId, out var id) ? Encoding.UTF8.GetString(id) : throw new FormatException("no keyId");
-            DateTimeOffset? previousExpiresAt = data.TryGetValue(WellKnown.VerifierSecret.PreviousExpiresAt, out var expires)
-                ? DateTimeOffset.Parse(Encoding.UTF8.GetString(expires), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-                : null;
-            return new StoredVerifiers(keyId, Open(WellKnown.VerifierSecret.Current), Open(WellKnown.VerifierSecret.Pending), Open(WellKnown.VerifierSecret.Previous), previousExpiresAt);
         }
     }
 

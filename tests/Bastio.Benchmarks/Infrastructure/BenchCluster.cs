@@ -8,6 +8,8 @@ using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Naming;
 
 namespace Bastio.Benchmarks.Infrastructure;
@@ -85,21 +87,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             Metadata = new ObjectMeta { Name = providerKeyName, Namespace = Namespace },
             Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = name }, SecretRef = new SecretKeyReference { Name = providerKeyName + "-source" } },
         }).ConfigureAwait(false);
-        var binding = new CiphertextBinding("ProviderKey", Namespace, providerKeyName, providerKey.Metadata.Uid!);
-        await Secrets.CreateAsync(new Secret
-        {
-            Metadata = new ObjectMeta
-            {
-                Name = ManagedObjectNames.ProviderKeySecret(Namespace, providerKeyName),
-                Namespace = SystemNamespace,
-                Labels = SourceLabels(WellKnown.Components.ProviderKeyCopy, "ProviderKey", providerKey),
-            },
-            Data = new Dictionary<string, byte[]>
-            {
-                [WellKnown.ProviderKeySecret.ApiKey] = Encoding.UTF8.GetBytes(Ring.Encrypt(Encoding.UTF8.GetBytes(providerSecret), binding)),
-                [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(ProviderKeyFingerprint.Compute(providerSecret)),
-            },
-        }).ConfigureAwait(false);
+        await Secrets.CreateAsync(ProviderKeyReconciler.CopySecret(providerKey, providerSecret, Ring, SystemNamespace)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -120,19 +108,8 @@ internal sealed class BenchCluster : IAsyncDisposable
             }, cancellationToken: ct).ConfigureAwait(false);
             var keyId = ClientKey.NewKeyId();
             var key = ClientKey.Generate(KeyEnvironment.Live, keyId);
-            var binding = new CiphertextBinding("ApiKey", Namespace, name, apiKey.Metadata.Uid!);
-            var labels = SourceLabels(WellKnown.Components.ApiKeyVerifier, "ApiKey", apiKey);
-            labels[WellKnown.Labels.KeyId] = keyId;
-            await Secrets.CreateAsync(new Secret
-            {
-                Metadata = new ObjectMeta { Name = ManagedObjectNames.VerifierSecret(Namespace, name), Namespace = SystemNamespace, Labels = labels },
-                Data = new Dictionary<string, byte[]>
-                {
-                    [WellKnown.VerifierSecret.KeyId] = Encoding.UTF8.GetBytes(keyId),
-                    [WellKnown.VerifierSecret.Version] = "1"u8.ToArray(),
-                    [WellKnown.VerifierSecret.Current] = Encoding.UTF8.GetBytes(Ring.Encrypt(ClientKeyVerifier.Compute(key), binding)),
-                },
-            }, cancellationToken: ct).ConfigureAwait(false);
+            var stored = new StoredKey(keyId, 1, ClientKeyVerifier.Compute(key), null, null, null, ServedRotationRequest: null);
+            await Secrets.CreateAsync(VerifierSecretCodec.ToSecret(apiKey, stored, Ring, SystemNamespace), cancellationToken: ct).ConfigureAwait(false);
             apiKey.Status = new ApiKeyStatus { Phase = "Active", KeyId = keyId, Version = 1 };
             await ApiKeys.ReplaceStatusAsync(apiKey, cancellationToken: ct).ConfigureAwait(false);
             issued[i] = new IssuedKey(name, keyId, key);
@@ -153,16 +130,6 @@ internal sealed class BenchCluster : IAsyncDisposable
         Client.Dispose();
         await Server.DisposeAsync().ConfigureAwait(false);
     }
-
-    private static Dictionary<string, string> SourceLabels(string component, string kind, IKubernetesObject source) => new()
-    {
-        [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
-        [WellKnown.Labels.Component] = component,
-        [WellKnown.Labels.SourceKind] = kind,
-        [WellKnown.Labels.SourceNamespace] = source.Metadata.Namespace!,
-        [WellKnown.Labels.SourceName] = source.Metadata.Name!,
-        [WellKnown.Labels.SourceUid] = source.Metadata.Uid!,
-    };
 }
 
 /// <summary>A client key as an application holds it. <see cref="ToString"/> never shows the key.</summary>

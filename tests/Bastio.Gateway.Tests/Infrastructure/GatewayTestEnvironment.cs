@@ -13,6 +13,8 @@ using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Naming;
 using Bastio.StubUpstream;
 using OpenAI;
@@ -157,21 +159,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             created = await ProviderKeys.ReplaceStatusAsync(created);
         }
 
-        var binding = new CiphertextBinding("ProviderKey", Namespace, name, created.Metadata.Uid!);
-        await Secrets.CreateAsync(new Secret
-        {
-            Metadata = new ObjectMeta
-            {
-                Name = ManagedObjectNames.ProviderKeySecret(Namespace, name),
-                Namespace = SystemNamespace,
-                Labels = SourceLabels(WellKnown.Components.ProviderKeyCopy, "ProviderKey", created),
-            },
-            Data = new Dictionary<string, byte[]>
-            {
-                [WellKnown.ProviderKeySecret.ApiKey] = Encoding.UTF8.GetBytes(Ring.Encrypt(Encoding.UTF8.GetBytes(secret), binding)),
-                [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(ProviderKeyFingerprint.Compute(secret)),
-            },
-        });
+        await Secrets.CreateAsync(ProviderKeyReconciler.CopySecret(created, secret, Ring, SystemNamespace));
         return created;
     }
 
@@ -194,43 +182,20 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         return (apiKey, key);
     }
 
-    /// <summary>Writes (creates or replaces) the verifier Secret of <paramref name="apiKey"/>.</summary>
+    /// <summary>Writes (creates or replaces) the verifier Secret of <paramref name="apiKey"/> as the operator would.</summary>
     public async Task WriteVerifiersAsync(ApiKey apiKey, string keyId, string? current, string? pending = null, string? previous = null, DateTimeOffset? previousExpiresAt = null)
     {
-        var binding = new CiphertextBinding("ApiKey", Namespace, apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
-        var data = new Dictionary<string, byte[]>
-        {
-            [WellKnown.VerifierSecret.KeyId] = Encoding.UTF8.GetBytes(keyId),
-            [WellKnown.VerifierSecret.Version] = "1"u8.ToArray(),
-        };
-        void Seal(string slot, string? key)
-        {
-            if (key is not null)
-            {
-                data[slot] = Encoding.UTF8.GetBytes(Ring.Encrypt(ClientKeyVerifier.Compute(key), binding));
-            }
-        }
-
-        Seal(WellKnown.VerifierSecret.Current, current);
-        Seal(WellKnown.VerifierSecret.Pending, pending);
-        Seal(WellKnown.VerifierSecret.Previous, previous);
-        if (previousExpiresAt is { } expires)
-        {
-            data[WellKnown.VerifierSecret.PreviousExpiresAt] = Encoding.UTF8.GetBytes(expires.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-        }
-
-        var name = ManagedObjectNames.VerifierSecret(Namespace, apiKey.Metadata.Name!);
-        var labels = SourceLabels(WellKnown.Components.ApiKeyVerifier, "ApiKey", apiKey);
-        labels[WellKnown.Labels.KeyId] = keyId;
-        var existing = await Secrets.TryGetAsync(SystemNamespace, name);
+        static byte[]? Verifier(string? key) => key is null ? null : ClientKeyVerifier.Compute(key);
+        var stored = new StoredKey(keyId, 1, Verifier(current), Verifier(pending), Verifier(previous), previousExpiresAt, ServedRotationRequest: null);
+        var existing = await Secrets.TryGetAsync(SystemNamespace, ManagedObjectNames.VerifierSecret(Namespace, apiKey.Metadata.Name!));
+        var secret = VerifierSecretCodec.ToSecret(apiKey, stored, Ring, SystemNamespace, existing);
         if (existing is null)
         {
-            await Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = name, Namespace = SystemNamespace, Labels = labels }, Data = data });
+            await Secrets.CreateAsync(secret);
         }
         else
         {
-            existing.Data = data;
-            await Secrets.ReplaceAsync(existing);
+            await Secrets.ReplaceAsync(secret);
         }
     }
 
@@ -264,16 +229,6 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("error");
     }
-
-    private static Dictionary<string, string> SourceLabels(string component, string kind, IKubernetesObject source) => new()
-    {
-        [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
-        [WellKnown.Labels.Component] = component,
-        [WellKnown.Labels.SourceKind] = kind,
-        [WellKnown.Labels.SourceNamespace] = source.Metadata.Namespace!,
-        [WellKnown.Labels.SourceName] = source.Metadata.Name!,
-        [WellKnown.Labels.SourceUid] = source.Metadata.Uid!,
-    };
 
     private static string RepositoryRoot()
     {

@@ -72,7 +72,8 @@ public sealed class ConfigurationChangeTests : IAsyncLifetime
         await Eventually.UntilAsync(async () => (await _env.ChatAsync(newKey)).StatusCode == HttpStatusCode.OK, "the pending key is accepted");
         (await _env.ChatAsync(oldKey)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var graceEnds = DateTimeOffset.UtcNow.AddSeconds(3);
+        // Whole seconds: the verifier Secret stores RFC 3339 timestamps as Kubernetes writes them.
+        var graceEnds = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddSeconds(3).ToUnixTimeSeconds());
         await _env.WriteVerifiersAsync(apiKey, keyId, current: newKey, pending: pendingKey, previous: oldKey, previousExpiresAt: graceEnds);
         await Eventually.UntilAsync(async () => (await _env.ChatAsync(pendingKey)).StatusCode == HttpStatusCode.OK, "the next pending key is accepted");
         if (DateTimeOffset.UtcNow < graceEnds.AddMilliseconds(-500))

@@ -290,9 +290,9 @@ internal sealed partial class ApiKeyReconciler(
         {
             return VerifierSecretCodec.Decode(verifierSecret, apiKey, encryptionKeys.Ring);
         }
-        catch (DecryptionFailedException exception)
+        catch (Exception exception) when (exception is DecryptionFailedException or FormatException)
         {
-            // Verifiers that do not decrypt are useless to the gateway too; a new key replaces them.
+            // Verifiers that do not decrypt or parse are useless to the gateway too; a new key replaces them.
             Log.UndecryptableVerifiers(logger, apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, exception.Message);
             return null;
         }
@@ -300,19 +300,7 @@ internal sealed partial class ApiKeyReconciler(
 
     private async Task<Secret> WriteVerifierAsync(ApiKey apiKey, Secret? existing, StoredKey stored, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
-        var secret = existing is null ? new Secret() : Copy(existing);
-        secret.ApiVersion = "v1";
-        secret.Kind = "Secret";
-        secret.Type = "Opaque";
-        secret.Metadata.Name = VerifierName(apiKey);
-        secret.Metadata.Namespace = options.SystemNamespace;
-        secret.Metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.ApiKeyVerifier, secret.Metadata.Labels);
-        secret.Metadata.Labels[WellKnown.Labels.Proxy] = apiKey.Spec.ProxyRef.Name;
-        secret.Metadata.Labels[WellKnown.Labels.KeyId] = stored.KeyId;
-        secret.Metadata.Annotations = ManagedAnnotations.With(secret.Metadata.Annotations);
-        SetOrRemove(secret.Metadata.Annotations, VerifierSecretCodec.ServedRequestAnnotation, stored.ServedRotationRequest);
-        SetOrRemove(secret.Metadata.Annotations, VerifierSecretCodec.RotatedAtAnnotation, stored.RotatedAt is { } rotatedAt ? Rfc3339.Format(rotatedAt) : null);
-        secret.Data = VerifierSecretCodec.Encode(stored, apiKey, ring);
+        var secret = VerifierSecretCodec.ToSecret(apiKey, stored, ring, options.SystemNamespace, existing);
         return existing is null
             ? await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await clients.Secrets.ReplaceAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -438,18 +426,6 @@ internal sealed partial class ApiKeyReconciler(
     /// <summary>Who asked for the rotation: the rotate command marks its requests, anything else was a person or tool.</summary>
     private static string RequestActor(ApiKey apiKey) =>
         apiKey.Metadata.Annotations?.GetValueOrDefault(RotateRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
-
-    private static void SetOrRemove(Dictionary<string, string> annotations, string name, string? value)
-    {
-        if (value is null)
-        {
-            annotations.Remove(name);
-        }
-        else
-        {
-            annotations[name] = value;
-        }
-    }
 
     private static Secret Copy(Secret secret) => new()
     {

@@ -1,22 +1,21 @@
 using System.Globalization;
-using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
+using Bastio.Core.Keys;
 using Bastio.Crds;
 using Bastio.Kubernetes.Models;
+using Bastio.Operator.Naming;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 
 /// <summary>
-/// Maps an ApiKey's <see cref="StoredKey"/> to and from its verifier Secret in the system namespace
-/// (layout: <see cref="WellKnown.VerifierSecret"/>). Verifiers are encrypted under the KEK ring and
-/// bound to the ApiKey, so a verifier copied to another key's Secret does not decrypt.
+/// Maps an ApiKey's <see cref="StoredKey"/> to and from its verifier Secret in the system namespace.
+/// The data layout is <see cref="KeyVerifiers"/>' (shared with the gateway, which reads it); this adds
+/// the operator's own bookkeeping annotations. Verifiers are encrypted under the KEK ring and bound to
+/// the ApiKey, so a verifier copied to another key's Secret does not decrypt.
 /// </summary>
 internal static class VerifierSecretCodec
 {
-    /// <summary>Slots holding an encrypted verifier (the re-encryption after a KEK rotation rewrites these).</summary>
-    public static readonly string[] EncryptedSlots = [WellKnown.VerifierSecret.Current, WellKnown.VerifierSecret.Pending, WellKnown.VerifierSecret.Previous];
-
     /// <summary>When the current key replaced an earlier one (status.lastRotatedAt survives a lost status write).</summary>
     public const string RotatedAtAnnotation = "bastio.io/rotated-at";
 
@@ -24,59 +23,71 @@ internal static class VerifierSecretCodec
     public const string ServedRequestAnnotation = "bastio.io/served-rotation-request";
 
     public static CiphertextBinding Binding(ApiKey apiKey) =>
-        new("ApiKey", apiKey.Metadata.Namespace ?? "", apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
+        KeyVerifiers.Binding(apiKey.Metadata.Namespace ?? "", apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
 
-    /// <summary>Reads a verifier Secret; throws <see cref="DecryptionFailedException"/> when a verifier does not decrypt.</summary>
+    /// <summary>Reads a verifier Secret.</summary>
+    /// <exception cref="DecryptionFailedException">A verifier does not decrypt.</exception>
+    /// <exception cref="FormatException">The Secret's data is not what the operator writes.</exception>
     public static StoredKey? Decode(Secret? secret, ApiKey apiKey, EncryptionKeyRing ring)
     {
-        if (secret?.Data is not { } data || !data.TryGetValue(WellKnown.VerifierSecret.KeyId, out var keyId))
+        if (secret is null || KeyVerifiers.Decode(secret.Data, ring, Binding(apiKey)) is not { } verifiers)
         {
             return null;
         }
 
-        var binding = Binding(apiKey);
-        byte[]? Open(string slot) =>
-            data.TryGetValue(slot, out var value) ? ring.Decrypt(Encoding.UTF8.GetString(value), binding) : null;
-
+        var annotations = secret.Metadata.Annotations;
         return new StoredKey(
-            Encoding.UTF8.GetString(keyId),
-            data.TryGetValue(WellKnown.VerifierSecret.Version, out var version)
-                && int.TryParse(Encoding.UTF8.GetString(version), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0,
-            Open(WellKnown.VerifierSecret.Current),
-            Open(WellKnown.VerifierSecret.Pending),
-            Open(WellKnown.VerifierSecret.Previous),
-            data.TryGetValue(WellKnown.VerifierSecret.PreviousExpiresAt, out var expires)
-                && DateTimeOffset.TryParse(Encoding.UTF8.GetString(expires), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
-            secret.Metadata.Annotations?.GetValueOrDefault(ServedRequestAnnotation),
-            secret.Metadata.Annotations?.GetValueOrDefault(RotatedAtAnnotation) is { } rotatedAt
+            verifiers.KeyId,
+            verifiers.Version,
+            verifiers.Current,
+            verifiers.Pending,
+            verifiers.Previous,
+            verifiers.PreviousExpiresAt,
+            annotations?.GetValueOrDefault(ServedRequestAnnotation),
+            annotations?.GetValueOrDefault(RotatedAtAnnotation) is { } rotatedAt
                 && DateTimeOffset.TryParse(rotatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rotated) ? rotated : null);
     }
 
-    /// <summary>The data of the Secret for <paramref name="stored"/>, with verifiers encrypted under the active KEK.</summary>
-    public static Dictionary<string, byte[]> Encode(StoredKey stored, ApiKey apiKey, EncryptionKeyRing ring)
+    /// <summary>
+    /// The verifier Secret exactly as the operator writes it for <paramref name="stored"/>; labels and
+    /// annotations of <paramref name="existing"/> that are not ours are kept.
+    /// </summary>
+    public static Secret ToSecret(ApiKey apiKey, StoredKey stored, EncryptionKeyRing ring, string systemNamespace, Secret? existing = null)
     {
-        var binding = Binding(apiKey);
-        var data = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        var metadata = existing is null ? new ObjectMeta() : ObjectMetaCopy.Of(existing.Metadata);
+        metadata.Name = ManagedObjectNames.VerifierSecret(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!);
+        metadata.Namespace = systemNamespace;
+        metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.ApiKeyVerifier, metadata.Labels);
+        metadata.Labels[WellKnown.Labels.Proxy] = apiKey.Spec.ProxyRef.Name;
+        metadata.Labels[WellKnown.Labels.KeyId] = stored.KeyId;
+        metadata.Annotations = ManagedAnnotations.With(metadata.Annotations);
+        SetOrRemove(metadata.Annotations, ServedRequestAnnotation, stored.ServedRotationRequest);
+        SetOrRemove(metadata.Annotations, RotatedAtAnnotation, stored.RotatedAt is { } rotatedAt ? Rfc3339.Format(rotatedAt) : null);
+        return new Secret
         {
-            [WellKnown.VerifierSecret.KeyId] = Encoding.UTF8.GetBytes(stored.KeyId),
-            [WellKnown.VerifierSecret.Version] = Encoding.UTF8.GetBytes(stored.Version.ToString(CultureInfo.InvariantCulture)),
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
+            Immutable = existing?.Immutable,
+            Metadata = metadata,
+            Data = Encode(stored, apiKey, ring),
         };
-        void Seal(string slot, byte[]? verifier)
-        {
-            if (verifier is not null)
-            {
-                data[slot] = Encoding.UTF8.GetBytes(ring.Encrypt(verifier, binding));
-            }
-        }
+    }
 
-        Seal(WellKnown.VerifierSecret.Current, stored.Current);
-        Seal(WellKnown.VerifierSecret.Pending, stored.Pending);
-        Seal(WellKnown.VerifierSecret.Previous, stored.Previous);
-        if (stored.Previous is not null && stored.PreviousExpiresAt is { } expiresAt)
-        {
-            data[WellKnown.VerifierSecret.PreviousExpiresAt] = Encoding.UTF8.GetBytes(Rfc3339.Format(expiresAt));
-        }
+    /// <summary>The data of the Secret for <paramref name="stored"/>, with verifiers encrypted under the active KEK.</summary>
+    public static Dictionary<string, byte[]> Encode(StoredKey stored, ApiKey apiKey, EncryptionKeyRing ring) =>
+        new KeyVerifiers(stored.KeyId, stored.Version, stored.Current, stored.Pending, stored.Previous, stored.PreviousExpiresAt)
+            .Encode(ring, Binding(apiKey));
 
-        return data;
+    private static void SetOrRemove(Dictionary<string, string> annotations, string name, string? value)
+    {
+        if (value is null)
+        {
+            annotations.Remove(name);
+        }
+        else
+        {
+            annotations[name] = value;
+        }
     }
 }

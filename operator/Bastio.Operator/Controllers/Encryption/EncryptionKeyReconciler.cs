@@ -1,6 +1,7 @@
 using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
+using Bastio.Core.Keys;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
@@ -92,13 +93,13 @@ internal sealed partial class EncryptionKeyReconciler(
 
     private async Task ReEncryptAsync(Secret managed, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
-        var slots = managed.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.Component) switch
+        IReadOnlyList<string> slots = managed.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.Component) switch
         {
-            WellKnown.Components.ApiKeyVerifier => VerifierSecretCodec.EncryptedSlots,
+            WellKnown.Components.ApiKeyVerifier => KeyVerifiers.EncryptedSlots,
             WellKnown.Components.ProviderKeyCopy => [WellKnown.ProviderKeySecret.ApiKey],
             _ => [],
         };
-        if (slots.Length == 0 || managed.Data is null || ManagedLabels.Source(managed) is not { Uid: { } uid } source)
+        if (slots.Count == 0 || managed.Data is null || ManagedLabels.Source(managed) is not { Uid: { } uid } source)
         {
             return;
         }

@@ -81,7 +81,7 @@ internal sealed class ProviderKeyReconciler(
         var fingerprint = ProviderKeyFingerprint.Compute(secretValue!);
         var keyChanged = status.Fingerprint != fingerprint;
         status.Fingerprint = fingerprint;
-        await EnsureCopyAsync(providerKey, secretValue!, fingerprint, cancellationToken).ConfigureAwait(false);
+        await EnsureCopyAsync(providerKey, secretValue!, cancellationToken).ConfigureAwait(false);
 
         var wakes = new List<DateTimeOffset>();
         await ValidateIfDueAsync(providerKey, proxy, secretValue!, status, keyChanged, now, wakes, cancellationToken).ConfigureAwait(false);
@@ -124,34 +124,19 @@ internal sealed class ProviderKeyReconciler(
             : (value, null);
     }
 
-    private async Task EnsureCopyAsync(ProviderKey providerKey, string value, string fingerprint, CancellationToken cancellationToken)
+    private async Task EnsureCopyAsync(ProviderKey providerKey, string value, CancellationToken cancellationToken)
     {
         var name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!);
         var existing = caches.SystemSecrets.Store.Get(options.SystemNamespace, name);
         var ring = encryptionKeys.Ring;
-        var binding = Binding(providerKey);
-        var labels = ManagedLabels.ForSource(providerKey, "ProviderKey", WellKnown.Components.ProviderKeyCopy, existing?.Metadata.Labels);
-        labels[WellKnown.Labels.Proxy] = providerKey.Spec.ProxyRef.Name;
-        if (existing is not null && Holds(existing, value, ring, binding) && SecretContent.SameLabels(existing.Metadata.Labels, labels))
+        if (existing is not null && Holds(existing, value, ring, Binding(providerKey))
+            && SecretContent.SameLabels(existing.Metadata.Labels, CopyLabels(providerKey, existing.Metadata.Labels)))
         {
             await ManagedAnnotations.EnsureAsync(clients.Secrets, existing, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var secret = new Secret
-        {
-            ApiVersion = "v1",
-            Kind = "Secret",
-            Type = "Opaque",
-            Metadata = existing is null ? new ObjectMeta { Name = name, Namespace = options.SystemNamespace } : ObjectMetaCopy.Of(existing.Metadata),
-            Data = new(StringComparer.Ordinal)
-            {
-                [WellKnown.ProviderKeySecret.ApiKey] = Encoding.UTF8.GetBytes(ring.Encrypt(Encoding.UTF8.GetBytes(value), binding)),
-                [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(fingerprint),
-            },
-        };
-        secret.Metadata.Labels = labels;
-        secret.Metadata.Annotations = ManagedAnnotations.With(secret.Metadata.Annotations);
+        var secret = CopySecret(providerKey, value, ring, options.SystemNamespace, existing);
         if (existing is null)
         {
             await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -160,6 +145,34 @@ internal sealed class ProviderKeyReconciler(
         {
             await clients.Secrets.ReplaceAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The encrypted copy exactly as the operator writes it; labels and annotations of
+    /// <paramref name="existing"/> that are not ours are kept.
+    /// </summary>
+    internal static Secret CopySecret(ProviderKey providerKey, string credential, EncryptionKeyRing ring, string systemNamespace, Secret? existing = null)
+    {
+        var metadata = existing is null
+            ? new ObjectMeta { Name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!), Namespace = systemNamespace }
+            : ObjectMetaCopy.Of(existing.Metadata);
+        metadata.Labels = CopyLabels(providerKey, metadata.Labels);
+        metadata.Annotations = ManagedAnnotations.With(metadata.Annotations);
+        return new Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = "Opaque",
+            Metadata = metadata,
+            Data = ProviderKeyCopy.Encode(credential, ring, Binding(providerKey)),
+        };
+    }
+
+    private static Dictionary<string, string> CopyLabels(ProviderKey providerKey, Dictionary<string, string>? existing)
+    {
+        var labels = ManagedLabels.ForSource(providerKey, "ProviderKey", WellKnown.Components.ProviderKeyCopy, existing);
+        labels[WellKnown.Labels.Proxy] = providerKey.Spec.ProxyRef.Name;
+        return labels;
     }
 
     private async Task ValidateIfDueAsync(ProviderKey providerKey, Proxy proxy, string value, ProviderKeyStatus status, bool keyChanged, DateTimeOffset now, List<DateTimeOffset> wakes, CancellationToken cancellationToken)
@@ -290,22 +303,10 @@ internal sealed class ProviderKeyReconciler(
 
     private static bool Holds(Secret existing, string value, EncryptionKeyRing ring, CiphertextBinding binding)
     {
-        if (existing.Data?.GetValueOrDefault(WellKnown.ProviderKeySecret.ApiKey) is not { } envelope)
-        {
-            return false;
-        }
-
         try
         {
-            var stored = ring.Decrypt(Encoding.UTF8.GetString(envelope), binding);
-            try
-            {
-                return CryptographicOperations.FixedTimeEquals(stored, Encoding.UTF8.GetBytes(value));
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(stored);
-            }
+            return ProviderKeyCopy.Decode(existing.Data, ring, binding) is { } stored
+                && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stored), Encoding.UTF8.GetBytes(value));
         }
         catch (DecryptionFailedException)
         {
@@ -314,7 +315,7 @@ internal sealed class ProviderKeyReconciler(
     }
 
     internal static CiphertextBinding Binding(ProviderKey providerKey) =>
-        new("ProviderKey", providerKey.Metadata.Namespace ?? "", providerKey.Metadata.Name!, providerKey.Metadata.Uid!);
+        ProviderKeyCopy.Binding(providerKey.Metadata.Namespace ?? "", providerKey.Metadata.Name!, providerKey.Metadata.Uid!);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

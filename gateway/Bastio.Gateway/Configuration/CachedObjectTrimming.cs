@@ -1,0 +1,64 @@
+using Bastio.Core;
+using Bastio.Crds;
+using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Runtime.Informers;
+
+namespace Bastio.Gateway.Configuration;
+
+/// <summary>
+/// Informer transforms that keep only what <see cref="SnapshotBuilder"/> reads, so ten thousand cached
+/// ApiKeys and verifier Secrets do not also carry their conditions, annotations (a kubectl
+/// last-applied-configuration alone is often larger than the rest of the object) and bookkeeping labels.
+/// </summary>
+internal static class CachedObjectTrimming
+{
+    private static readonly string[] SecretLabelsRead =
+        [WellKnown.Labels.Component, WellKnown.Labels.SourceNamespace, WellKnown.Labels.SourceName, WellKnown.Labels.SourceUid];
+
+    /// <summary>Identity, spec and the two status fields the gateway reads: phase (Revoked) and key id.</summary>
+    public static void ApiKey(IKubernetesObject obj)
+    {
+        var apiKey = (ApiKey)obj;
+        DropBookkeeping(apiKey.Metadata);
+        ObjectInterning.InternIdentity(apiKey, StringPool.Shared);
+        apiKey.Spec.DisplayName = null;
+        apiKey.Spec.ProxyRef.Name = StringPool.Shared.Intern(apiKey.Spec.ProxyRef.Name);
+        StringPool.Shared.InternAll(apiKey.Spec.Permissions);
+        apiKey.Spec.Plan = StringPool.Shared.Intern(apiKey.Spec.Plan);
+        if (apiKey.Status is { } status)
+        {
+            apiKey.Status = new ApiKeyStatus { Phase = StringPool.Shared.Intern(status.Phase), KeyId = status.KeyId };
+        }
+    }
+
+    /// <summary>Identity, data and the labels that say which object a managed Secret belongs to.</summary>
+    public static void Secret(IKubernetesObject obj)
+    {
+        var meta = obj.Metadata;
+        var labels = meta.Labels;
+        DropBookkeeping(meta);
+        if (labels is not null)
+        {
+            var kept = new Dictionary<string, string>(SecretLabelsRead.Length, StringComparer.Ordinal);
+            foreach (var name in SecretLabelsRead)
+            {
+                if (labels.TryGetValue(name, out var value))
+                {
+                    kept[name] = value;
+                }
+            }
+
+            meta.Labels = kept.Count == 0 ? null : kept;
+        }
+    }
+
+    private static void DropBookkeeping(ObjectMeta meta)
+    {
+        meta.Labels = null;
+        meta.Annotations = null;
+        meta.Finalizers = null;
+        meta.OwnerReferences = null;
+        meta.CreationTimestamp = null;
+        meta.Generation = null;
+    }
+}
