@@ -96,6 +96,44 @@ public sealed class WorkloadTests
         ((string?)deployment["spec.template.spec.serviceAccountName"]).Should().Be("bastio-operator");
     }
 
+    [Theory]
+    [InlineData("default", 50d, 100)]
+    [InlineData("all-features", 200d, 400)]
+    public async Task The_operators_own_command_line_accepts_every_rendered_flag(string values, double qps, int burst)
+    {
+        var deployment = (values == "default" ? await Helm.Default : await Helm.AllFeatures).Single("Deployment", "bastio-operator");
+        Bastio.Operator.Configuration.OperatorOptions? bound = null;
+        var command = Bastio.Operator.Configuration.OperatorCommandLine.Create(
+            (options, _) => { bound = options; return Task.FromResult(0); }, (_, _) => Task.FromResult(0));
+
+        var exit = await command.Parse(Args(deployment)).InvokeAsync();
+
+        exit.Should().Be(0, "a flag the binary does not know would crash-loop the pod");
+        bound!.SystemNamespace.Should().Be("bastio-system");
+        bound.KubeApiQps.Should().Be(qps);
+        bound.KubeApiBurst.Should().Be(burst);
+        bound.WatchNamespaces.Should().Equal(values == "default" ? [] : ["team-a", "team-b"]);
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("all-features")]
+    public async Task The_gateways_own_command_line_accepts_every_rendered_flag(string values)
+    {
+        var deployment = (values == "default" ? await Helm.Default : await Helm.AllFeatures).Single("Deployment", "bastio-gateway");
+        Bastio.Gateway.Hosting.GatewayOptions? bound = null;
+        var command = Bastio.Gateway.Hosting.GatewayCommandLine.Create((options, _) => { bound = options; return Task.FromResult(0); });
+
+        var exit = await command.Parse(Args(deployment)).InvokeAsync();
+
+        exit.Should().Be(0, "a flag the binary refuses would crash-loop the pod");
+        bound!.SystemNamespace.Should().Be("bastio-system");
+        if (values == "all-features")
+        {
+            bound.TrustedProxies.Should().Equal("10.0.0.0/8", "fd00::/8");
+        }
+    }
+
     [Fact]
     public async Task Image_digest_wins_over_the_tag()
     {
@@ -112,7 +150,7 @@ public sealed class WorkloadTests
 
         Args(deployment).Should().Contain([
             "--system-namespace=bastio-system", "--port=8080", "--admin-port=8081", "--max-staleness=2m",
-            "--trusted-proxies=10.0.0.0/8", "--trusted-proxies=fd00::/8", "--environments=production", "--environments=staging"]);
+            "--trusted-proxies=10.0.0.0/8,fd00::/8", "--environments=production,staging"]);
         ((string?)deployment["spec.template.spec.serviceAccountName"]).Should().Be("bastio-gateway");
     }
 
