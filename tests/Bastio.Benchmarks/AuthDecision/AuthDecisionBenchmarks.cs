@@ -93,6 +93,18 @@ public class AuthDecisionBenchmarks
     [Benchmark(Description = "allow, credential header already read")]
     public bool AllowFromCredential() => Decide(_allowedCredential);
 
+    /// <summary>Where the time goes: the SHA-256 verifier of the presented key, the largest single step.</summary>
+    [Benchmark(Description = "part: SHA-256 verifier of the key")]
+    public bool HashKey()
+    {
+        Span<byte> verifier = stackalloc byte[ClientKeyVerifier.Length];
+        return ClientKeyVerifier.TryCompute(_allowedCredential.Key.Span, verifier);
+    }
+
+    /// <summary>Where the time goes: format, Base62 and CRC-32 checks of the presented key.</summary>
+    [Benchmark(Description = "part: parse and checksum the key")]
+    public bool ParseKey() => ClientKey.TryParse(_allowedCredential.Key.Span, out _);
+
     [Benchmark(Description = "deny: wrong secret")]
     public bool DenyWrongSecret() => Decide(_wrongSecret);
 

@@ -7,6 +7,23 @@ namespace Bastio.Core.Tests.Keys;
 public sealed class ClientKeyVerifierTests
 {
     [Fact]
+    public void The_reused_per_thread_hash_starts_afresh_for_every_key_on_every_thread()
+    {
+        var keys = Enumerable.Range(0, 200).Select(_ => ClientKey.Generate(KeyEnvironment.Live, ClientKey.NewKeyId())).ToArray();
+        var expected = keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToArray();
+
+        var sequential = keys.Select(ClientKeyVerifier.Compute).ToArray();
+        var concurrent = new byte[keys.Length][];
+        Parallel.For(0, keys.Length * 10, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => concurrent[i % keys.Length] = ClientKeyVerifier.Compute(keys[i % keys.Length]));
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            sequential[i].Should().Equal(expected[i]);
+            concurrent[i].Should().Equal(expected[i]);
+        }
+    }
+
+    [Fact]
     public void Verifier_is_sha256_of_the_utf8_key()
     {
         var key = ClientKey.Generate(KeyEnvironment.Live, ClientKey.NewKeyId());
