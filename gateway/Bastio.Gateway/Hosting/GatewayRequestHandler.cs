@@ -149,10 +149,10 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        await ForwardAsync(context, state, new ForwardedRequest(key, providerKey, rateLimit), model).ConfigureAwait(false);
+        await ForwardAsync(context, state, snapshot!, new ForwardedRequest(key, providerKey, rateLimit), model).ConfigureAwait(false);
     }
 
-    private async Task ForwardAsync(HttpContext context, Outcome state, ForwardedRequest forwarded, string? requestModel)
+    private async Task ForwardAsync(HttpContext context, Outcome state, GatewaySnapshot snapshot, ForwardedRequest forwarded, string? requestModel)
     {
         context.Features.Set(forwarded);
         var body = context.Response.Body;
@@ -161,7 +161,7 @@ internal sealed partial class GatewayRequestHandler(
         try
         {
             var config = new ForwarderRequestConfig { ActivityTimeout = forwarded.Proxy.Timeout };
-            error = await forwarder.SendAsync(context, forwarded.Proxy.Upstream, upstreams.Get(forwarded.Proxy.Upstream), config, transformer, context.RequestAborted).ConfigureAwait(false);
+            error = await forwarder.SendAsync(context, forwarded.Proxy.Upstream, upstreams.Get(snapshot, forwarded.Proxy.Upstream), config, transformer, context.RequestAborted).ConfigureAwait(false);
         }
         finally
         {

@@ -40,17 +40,8 @@ internal sealed class BareYarpProxy : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
 
-        // The gateway's UpstreamClients settings, so both proxies pool upstream connections the same way.
-        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(15),
-        });
+        // The gateway's upstream handler settings, so both proxies pool upstream connections the same way.
+        var invoker = new HttpMessageInvoker(Bastio.Gateway.Forwarding.UpstreamClients.CreateHandler());
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
         var destination = upstream.GetLeftPart(UriPartial.Authority);
 
