@@ -10,6 +10,9 @@ public sealed class ProviderKeyEntry(string name, string apiKey, int weight, Pro
 
     public string ApiKey { get; } = apiKey;
 
+    /// <summary><c>Bearer &lt;key&gt;</c>, built once per snapshot rather than once per request.</summary>
+    public string BearerAuthorization { get; } = "Bearer " + apiKey;
+
     /// <summary>Share of traffic, 1–100.</summary>
     public int Weight { get; } = weight;
 

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Bastio.Core.Keys;
 using Bastio.Gateway.Networking;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Bastio.Gateway.Configuration;
 
@@ -24,6 +25,9 @@ public sealed class ProxyEntry
     public IpAllowList? IpAllowList { get; init; }
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>YARP's per-request settings for this proxy (idle timeout = <see cref="Timeout"/>), built once, not per request.</summary>
+    public ForwarderRequestConfig ForwarderConfig => field ??= new() { ActivityTimeout = Timeout };
 
     /// <summary>Usable provider keys; empty means requests get <c>proxy_not_ready</c>.</summary>
     public IReadOnlyList<ProviderKeyEntry> ProviderKeys { get; init; } = [];

@@ -32,17 +32,17 @@ public sealed class ProviderTransformer : HttpTransformer
         }
 
         headers.Remove(AzureKeyHeader);
-        var providerKey = request.ProviderKey.ApiKey;
+        var providerKey = request.ProviderKey;
         switch (request.Proxy.Provider)
         {
             case ProviderKind.Anthropic:
-                headers.TryAddWithoutValidation("x-api-key", providerKey);
+                headers.TryAddWithoutValidation("x-api-key", providerKey.ApiKey);
                 break;
             case ProviderKind.AzureOpenAI:
-                headers.TryAddWithoutValidation(AzureKeyHeader, providerKey);
+                headers.TryAddWithoutValidation(AzureKeyHeader, providerKey.ApiKey);
                 break;
             default:
-                headers.TryAddWithoutValidation("Authorization", "Bearer " + providerKey);
+                headers.TryAddWithoutValidation("Authorization", providerKey.BearerAuthorization);
                 break;
         }
 

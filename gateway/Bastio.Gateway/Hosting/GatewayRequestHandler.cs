@@ -160,8 +160,7 @@ internal sealed partial class GatewayRequestHandler(
         ForwarderError error;
         try
         {
-            var config = new ForwarderRequestConfig { ActivityTimeout = forwarded.Proxy.Timeout };
-            error = await forwarder.SendAsync(context, forwarded.Proxy.Upstream, upstreams.Get(snapshot, forwarded.Proxy.Upstream), config, transformer, context.RequestAborted).ConfigureAwait(false);
+            error = await forwarder.SendAsync(context, forwarded.Proxy.Upstream, upstreams.Get(snapshot, forwarded.Proxy.Upstream), forwarded.Proxy.ForwarderConfig, transformer, context.RequestAborted).ConfigureAwait(false);
         }
         finally
         {
@@ -262,7 +261,7 @@ internal sealed partial class GatewayRequestHandler(
             key?.KeyId ?? "",
             key?.Namespace ?? "",
             key?.Proxy.Name ?? "",
-            state.ClientIp?.ToString(),
+            state.ClientIp,
             duration,
             state.Upstream);
         metrics.RequestCompleted(record);

@@ -79,7 +79,8 @@ public sealed class AccessLog : IAsyncDisposable
         json.WriteString("key_id", record.KeyId);
         json.WriteString("namespace", record.Namespace);
         json.WriteString("proxy", record.Proxy);
-        json.WriteString("client_ip", record.ClientIp ?? "");
+        // Formatted here, on the writer's thread, not on the request's.
+        json.WriteString("client_ip", record.ClientIp?.ToString() ?? "");
         if (record.Upstream is { } upstream)
         {
             json.WriteNumber("upstream_ms", Math.Round(upstream.TotalMilliseconds, 3));

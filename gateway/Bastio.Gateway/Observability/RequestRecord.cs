@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Bastio.Gateway.Observability;
 
 /// <summary>What is known about a request when it completes: the metrics and the access-log line.</summary>
@@ -10,7 +12,7 @@ public readonly record struct RequestRecord(
     string KeyId,
     string Namespace,
     string Proxy,
-    string? ClientIp,
+    IPAddress? ClientIp,
     TimeSpan Duration,
     TimeSpan? Upstream)
 {
