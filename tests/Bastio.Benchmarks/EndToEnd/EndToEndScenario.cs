@@ -7,12 +7,17 @@ namespace Bastio.Benchmarks.EndToEnd;
 /// <summary>
 /// The same <c>wrk</c> load, one target after another, against the stub provider directly, a bare YARP
 /// pass-through, nginx and the gateway (with every key loaded); then the gateway and bare YARP again at
-/// half of bare YARP's saturation rate, where the gateway's added p99 latency is read.
+/// half of bare YARP's saturation rate, where the gateway's added p99 latency is read. The throughput
+/// goal is judged on interleaved pairs (bare YARP, then the gateway, several times), because on a shared
+/// 2-core machine two 10-second runs minutes apart differ by more than the gateway costs.
 /// </summary>
 internal sealed class EndToEndScenario(BenchSettings settings, ResultsTable results, GatewayFixture fixture, string work)
 {
     private const string Scenario = "end-to-end (wrk)";
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
+
+    /// <summary>Interleaved (bare YARP, gateway) rounds whose median ratio judges the throughput goal.</summary>
+    private const int PairedRounds = 3;
 
     /// <summary>The pause each paced connection takes between requests; the connection count sets the rate.</summary>
     private const int PacingDelayMilliseconds = 2;
@@ -48,8 +53,6 @@ internal sealed class EndToEndScenario(BenchSettings settings, ResultsTable resu
             var isBaseline = name == "bare YARP";
             results.Add(new Figure(Scenario, $"{name}: throughput", run.RequestsPerSecond, "req/s")
             {
-                Goal = isGateway ? "≥ 0.90× bare YARP" : "",
-                MeetsGoal = isGateway ? run.RequestsPerSecond >= 0.9 * baseline.RequestsPerSecond : null,
                 BaselineName = isBaseline ? null : "bare YARP",
                 Baseline = isBaseline ? null : baseline.RequestsPerSecond,
                 Note = isBaseline ? $"wrk -c{settings.WrkConnections} -t{Math.Min(Environment.ProcessorCount, settings.WrkConnections)} for {settings.WrkDuration.TotalSeconds:0}s after a {Warmup.TotalSeconds:0}s warm-up, POST /v1/chat/completions; every .NET server runs in the benchmark process, wrk and nginx beside it on the same cores" : null,
@@ -58,7 +61,34 @@ internal sealed class EndToEndScenario(BenchSettings settings, ResultsTable resu
             results.Add(new Figure(Scenario, $"{name}: p99 latency", run.P99Milliseconds, "ms") { BaselineName = isBaseline ? null : "bare YARP", Baseline = isBaseline ? null : baseline.P99Milliseconds });
         }
 
+        await MeasurePairedThroughputAsync(wrk, key, bare.Url).ConfigureAwait(false);
         await MeasureAddedLatencyAsync(wrk, key, bare.Url, baseline).ConfigureAwait(false);
+    }
+
+    private async Task MeasurePairedThroughputAsync(Wrk wrk, string key, Uri bareUrl)
+    {
+        var ratios = new List<double>();
+        for (var round = 0; round < PairedRounds; round++)
+        {
+            var pair = new List<WrkResult>();
+            foreach (var (name, url) in new[] { ("bare YARP", bareUrl), ("Bastio gateway", fixture.Gateway.Url) })
+            {
+                await wrk.RunAsync(url, key, Warmup, settings.WrkConnections).ConfigureAwait(false);
+                pair.Add(Checked($"{name} (pair {round + 1})", await wrk.RunAsync(url, key, settings.WrkDuration, settings.WrkConnections).ConfigureAwait(false)));
+            }
+
+            ratios.Add(pair[0].RequestsPerSecond > 0 ? pair[1].RequestsPerSecond / pair[0].RequestsPerSecond : 0);
+            Console.WriteLine($"pair {round + 1}: bare YARP {pair[0].RequestsPerSecond:0} req/s, gateway {pair[1].RequestsPerSecond:0} req/s");
+        }
+
+        ratios.Sort();
+        var median = ratios[ratios.Count / 2];
+        results.Add(new Figure(Scenario, $"gateway ÷ bare YARP throughput, median of {PairedRounds} interleaved pairs", median, "×")
+        {
+            Goal = "≥ 0.90",
+            MeetsGoal = median >= 0.9,
+            Note = $"each pair: bare YARP then the gateway, wrk -c{settings.WrkConnections} for {settings.WrkDuration.TotalSeconds:0}s after a {Warmup.TotalSeconds:0}s warm-up; ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))}",
+        });
     }
 
     /// <summary>
