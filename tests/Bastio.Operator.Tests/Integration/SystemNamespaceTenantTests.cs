@@ -27,8 +27,8 @@ public sealed class SystemNamespaceTenantTests
 
         var caches = env.Operator.Caches;
         await Eventually.UntilAsync(() => caches.SystemSecrets.Store.List().Any(s => s.Metadata.Labels?.GetValueOrDefault("bastio.io/source-name") == "app"), "the verifier is cached");
+        await Eventually.UntilAsync(() => caches.TenantSecrets.Store.List().Any(s => s.Metadata.Namespace == apiKey.Metadata.Namespace), "the delivery Secret is cached as a tenant Secret");
         caches.TenantSecrets.Store.List().Should().NotContain(s => s.Metadata.Namespace == SystemNs, "the system namespace's Secrets belong to the system caches");
-        caches.TenantSecrets.Store.List().Should().Contain(s => s.Metadata.Namespace == apiKey.Metadata.Namespace, "the delivery Secret is a tenant Secret");
         caches.SystemUnmanagedSecrets!.Store.List().Should().NotContain(s => s.Metadata.Labels != null && s.Metadata.Labels.ContainsKey("app.kubernetes.io/managed-by") && s.Metadata.Labels["app.kubernetes.io/managed-by"] == "bastio-operator");
     }
 
@@ -59,16 +59,16 @@ public sealed class SystemNamespaceTenantTests
         delivery.Data.Should().ContainKey("apiKey");
         var first = await Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(SystemNs, "primary") is { } p && Conditions.IsTrue(p.Status?.Conditions, "Validated") ? p : null, "the system-namespace ProviderKey is validated");
 
+        await OperationsTests.WaitForQuietAsync(env);
+        var before = env.Cluster.WriteCount;
+        env.Operator.ResyncAll();
+        await OperationsTests.WaitForQuietAsync(env);
+        env.Cluster.WriteCount.Should().Be(before, "converged system-namespace keys are found in the caches, not rewritten");
+
         // The source Secret is not ours and sits in the system namespace: its change must still be followed.
         var source = await env.Api.Secrets.GetAsync(SystemNs, "creds");
         source.Data!["apiKey"] = Encoding.UTF8.GetBytes(NewKey);
         await env.Api.Secrets.ReplaceAsync(source);
         await Eventually.UntilAsync(async () => (await env.Api.ProviderKeys.GetAsync(SystemNs, "primary")).Status?.Fingerprint is { } f && f != first.Status!.Fingerprint, "the ProviderKey follows its source Secret");
-
-        await OperationsTests.WaitForQuietAsync(env);
-        var before = env.Cluster.WriteCount;
-        env.Operator.ResyncAll();
-        await OperationsTests.WaitForQuietAsync(env);
-        env.Cluster.WriteCount.Should().Be(before, "a converged system-namespace key is found in the caches, not rewritten");
     }
 }
