@@ -49,7 +49,7 @@ internal sealed class OperatorCaches
         // sources carry no label of ours, so this cannot be narrowed by a label selector. The system
         // namespace is left out: its managed Secrets are SystemSecrets' (caching every verifier twice
         // cost about 3 KB a key), and its other Secrets are SystemUnmanagedSecrets'.
-        var tenantSecrets = Tenant(InternDeliverySecretName);
+        var tenantSecrets = Tenant(TrimTenantSecret);
         tenantSecrets.FieldSelector = "metadata.namespace!=" + options.SystemNamespace;
         TenantSecrets = new Informer<Secret>(clients.Secrets, tenantSecrets, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
         SystemSecrets = new Informer<Secret>(clients.Secrets, system, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
@@ -57,7 +57,7 @@ internal sealed class OperatorCaches
         // Only when tenants may keep keys in the system namespace too: a ProviderKey's source Secret there.
         if (options.WatchNamespaces.Count == 0 || options.WatchNamespaces.Contains(options.SystemNamespace))
         {
-            var unmanaged = new InformerOptions { LabelSelector = WellKnown.Labels.ManagedBy + "!=" + WellKnown.Labels.ManagedByValue };
+            var unmanaged = new InformerOptions { LabelSelector = WellKnown.Labels.ManagedBy + "!=" + WellKnown.Labels.ManagedByValue, Transform = TrimTenantSecret };
             unmanaged.Namespaces.Add(options.SystemNamespace);
             SystemUnmanagedSecrets = new Informer<Secret>(clients.Secrets, unmanaged, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
         }
@@ -127,13 +127,31 @@ internal sealed class OperatorCaches
         }
     }
 
-    // A delivery Secret's name is repeated in its ApiKey's status.secretName.
-    private static void InternDeliverySecretName(IKubernetesObject obj)
+    /// <summary>
+    /// Tenant Secrets that are not ours are cached as metadata only, as cert-manager does since 1.12: in a
+    /// real cluster they are most of the Secrets (Helm releases, TLS certificates, tokens), and their data
+    /// is only ever needed for the few that are ProviderKey sources, which are read live
+    /// (<see cref="ProviderKeys.ProviderKeyReconciler"/>). Their events still arrive, so a changed source
+    /// is still noticed. Delivery Secrets keep their data: the ApiKey reconciler compares it. One that lost
+    /// our labels is still recognised by its ApiKey owner reference, so its key is never mistaken for gone.
+    /// </summary>
+    private static void TrimTenantSecret(IKubernetesObject obj)
     {
-        if (ManagedLabels.Source(obj) is not null)
+        var secret = (Secret)obj;
+        if (ManagedLabels.Source(secret) is not null)
         {
-            obj.Metadata.Name = StringPool.Shared.Intern(obj.Metadata.Name);
+            // A delivery Secret's name is repeated in its ApiKey's status.secretName.
+            secret.Metadata.Name = StringPool.Shared.Intern(secret.Metadata.Name);
+            return;
         }
+
+        if (secret.Metadata.OwnerReferences?.Any(o => o.Kind == "ApiKey" && o.ApiVersion == BastioResources.ApiVersion) == true)
+        {
+            return;
+        }
+
+        secret.Data = null;
+        secret.StringData = null;
     }
 
     private static void InternProviderKey(IKubernetesObject obj)

@@ -33,6 +33,28 @@ public sealed class SystemNamespaceTenantTests
     }
 
     [Fact]
+    public async Task Tenant_Secrets_that_are_not_ours_are_cached_without_their_data_and_sources_are_read_live()
+    {
+        const string ns = OperatorTestEnvironment.Namespace;
+        await using var provider = await StubProvider.StartAsync(GoodKey);
+        await using var env = await OperatorTestEnvironment.StartAsync(o => o.ValidationTimeout = TimeSpan.FromSeconds(5));
+        await env.Api.Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "helm-release", Namespace = ns }, Data = new() { ["release"] = new byte[4096] } });
+        await env.CreateProxyAsync(upstream: provider.Upstream.ToString());
+        await ProviderKeyTests.CreateSourceAsync(env, "creds", GoodKey);
+        await ProviderKeyTests.CreateProviderKeyAsync(env, "primary", "creds");
+        await env.CreateApiKeyAsync("app");
+
+        var apiKey = await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
+        await Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(ns, "primary") is { } p && Conditions.IsTrue(p.Status?.Conditions, "Validated"), "the ProviderKey is validated from its source read live");
+        var caches = env.Operator.Caches;
+        await Eventually.UntilAsync(() => caches.TenantSecrets.Store.Get(ns, apiKey.Status!.SecretName!) is not null, "the delivery Secret is cached");
+
+        caches.TenantSecrets.Store.Get(ns, "helm-release")!.Data.Should().BeNull("an unrelated Secret is cached as metadata only");
+        caches.TenantSecrets.Store.Get(ns, "creds")!.Data.Should().BeNull("a ProviderKey source is read live, not cached");
+        caches.TenantSecrets.Store.Get(ns, apiKey.Status!.SecretName!)!.Data.Should().ContainKey("apiKey", "a delivery Secret keeps its data for drift detection");
+    }
+
+    [Fact]
     public async Task Keys_declared_in_the_system_namespace_work_like_any_other()
     {
         await using var provider = await StubProvider.StartAsync(GoodKey);

@@ -68,7 +68,7 @@ internal sealed class ProviderKeyReconciler(
         };
 
         var proxy = caches.Proxies.Store.Get(ns, providerKey.Spec.ProxyRef.Name);
-        var (secretValue, problem) = ReadSource(providerKey, proxy);
+        var (secretValue, problem) = await ReadSourceAsync(providerKey, proxy, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
             status.Phase = Phases.Invalid;
@@ -102,7 +102,12 @@ internal sealed class ProviderKeyReconciler(
         return wakes.Count == 0 ? ReconcileResult.Done : ReconcileResult.Requeue(Max(wakes.Min() - now, TimeSpan.Zero));
     }
 
-    private (string? Value, (string Reason, string Message)? Problem) ReadSource(ProviderKey providerKey, Proxy? proxy)
+    /// <summary>
+    /// The credential from the source Secret. The cache holds unrelated tenant Secrets as metadata only
+    /// (<see cref="OperatorCaches"/>), so a source the cache knows is read live: one GET per reconcile of
+    /// a ProviderKey, of which a cluster has few.
+    /// </summary>
+    private async Task<(string? Value, (string Reason, string Message)? Problem)> ReadSourceAsync(ProviderKey providerKey, Proxy? proxy, CancellationToken cancellationToken)
     {
         var ns = providerKey.Metadata.Namespace!;
         if (proxy is null)
@@ -112,7 +117,8 @@ internal sealed class ProviderKeyReconciler(
 
         var secretName = providerKey.Spec.SecretRef.Name;
         var entry = providerKey.Spec.SecretRef.Key is { Length: > 0 } k ? k : WellKnown.ProviderKeySecret.ApiKey;
-        if (caches.TenantSecret(ns, secretName) is not { } source)
+        if (caches.TenantSecret(ns, secretName) is null
+            || await clients.Secrets.TryGetAsync(ns, secretName, cancellationToken).ConfigureAwait(false) is not { } source)
         {
             return (null, ("SecretNotFound", $"Secret '{secretName}' does not exist in namespace '{ns}'."));
         }
