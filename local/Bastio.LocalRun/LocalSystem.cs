@@ -112,7 +112,7 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         using var client = await StepAsync("test cluster", $"https://127.0.0.1:{options.ClusterPort.Port}", () =>
             waiter.UntilAsync("the test cluster to answer", Cluster.Name, ConnectAsync, stop));
         var applier = new ManifestApplier(client);
-        var apiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        var apiKeys = client.ApiKeys();
         await StepAsync("CRDs", "applied crds/", async () =>
         {
             await ApplyAsync(applier, ReadManifests("crds"), stop);

@@ -20,7 +20,8 @@ public sealed class RequestAuthorizer(TimeProvider time)
             return new AuthorizationResult(missing, null);
         }
 
-        var key = Identify(snapshot, credential, out var parts);
+        var presented = credential.Key.Span.Trim();
+        var key = Identify(snapshot, presented, credential.PublicId, out var parts);
         if (key is null)
         {
             return new AuthorizationResult(GatewayErrors.InvalidApiKey, null);
@@ -36,7 +37,7 @@ public sealed class RequestAuthorizer(TimeProvider time)
         }
 
         Span<byte> verifier = stackalloc byte[ClientKeyVerifier.Length];
-        if (!ClientKeyVerifier.TryCompute(credential.Key.Span.Trim(), verifier) || !key.Verify(verifier, now))
+        if (!ClientKeyVerifier.TryCompute(presented, verifier) || !key.Verify(verifier, now))
         {
             return new AuthorizationResult(GatewayErrors.InvalidApiKey, null);
         }
@@ -63,14 +64,14 @@ public sealed class RequestAuthorizer(TimeProvider time)
     }
 
     /// <summary>Parses the key (and the public id of the pair form) and finds its entry; null for any mismatch.</summary>
-    private static KeyEntry? Identify(GatewaySnapshot snapshot, in Credential credential, out ClientKeyParts parts)
+    private static KeyEntry? Identify(GatewaySnapshot snapshot, ReadOnlySpan<char> presented, string? publicId, out ClientKeyParts parts)
     {
-        if (!ClientKey.TryParse(credential.Key.Span.Trim(), out parts))
+        if (!ClientKey.TryParse(presented, out parts))
         {
             return null;
         }
 
-        if (credential.PublicId is { } publicId
+        if (publicId is not null
             && (!ClientKey.TryParsePublicId(publicId, out var publicEnvironment, out var publicKeyId)
                 || publicEnvironment != parts.Environment
                 || !publicKeyId.SequenceEqual(parts.KeyId)))

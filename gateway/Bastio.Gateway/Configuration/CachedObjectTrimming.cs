@@ -20,15 +20,13 @@ internal static class CachedObjectTrimming
     {
         var apiKey = (ApiKey)obj;
         DropBookkeeping(apiKey.Metadata);
-        ObjectInterning.InternIdentity(apiKey, StringPool.Shared);
         apiKey.Spec.DisplayName = null;
-        apiKey.Spec.ProxyRef.Name = StringPool.Shared.Intern(apiKey.Spec.ProxyRef.Name);
-        StringPool.Shared.InternAll(apiKey.Spec.Permissions);
-        apiKey.Spec.Plan = StringPool.Shared.Intern(apiKey.Spec.Plan);
         if (apiKey.Status is { } status)
         {
-            apiKey.Status = new ApiKeyStatus { Phase = StringPool.Shared.Intern(status.Phase), KeyId = status.KeyId };
+            apiKey.Status = new ApiKeyStatus { Phase = status.Phase, KeyId = status.KeyId };
         }
+
+        CachedStrings.Intern(apiKey, StringPool.Shared);
     }
 
     /// <summary>Identity, data and the labels that say which object a managed Secret belongs to.</summary>

@@ -64,13 +64,13 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
             return options;
         }
 
-        _apiKeys = new Informer<ApiKey>(client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey),
+        _apiKeys = new Informer<ApiKey>(client.ApiKeys(),
             Options(transform: CachedObjectTrimming.ApiKey), loggerFactory.CreateLogger<Informer<ApiKey>>(), time);
-        _proxies = new Informer<Proxy>(client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy),
+        _proxies = new Informer<Proxy>(client.Proxies(),
             Options(), loggerFactory.CreateLogger<Informer<Proxy>>(), time);
-        _providerKeys = new Informer<ProviderKey>(client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey),
+        _providerKeys = new Informer<ProviderKey>(client.ProviderKeys(),
             Options(), loggerFactory.CreateLogger<Informer<ProviderKey>>(), time);
-        _secrets = new Informer<Secret>(client.Resource(ResourceType.Secrets, KubernetesJsonContext.Default.Secret, KubernetesJsonContext.Default.KubernetesListSecret),
+        _secrets = new Informer<Secret>(client.Secrets(),
             Options(systemNamespace, CachedObjectTrimming.Secret), loggerFactory.CreateLogger<Informer<Secret>>(), time);
         _informers = [_apiKeys, _proxies, _providerKeys, _secrets];
     }

@@ -41,8 +41,8 @@ internal sealed class OperatorCaches
         var system = new InformerOptions { LabelSelector = ManagedLabels.ManagedSelector };
         system.Namespaces.Add(options.SystemNamespace);
 
-        ApiKeys = new Informer<ApiKey>(clients.ApiKeys, Tenant(InternApiKey), loggerFactory.CreateLogger<Informer<ApiKey>>(), timeProvider);
-        ProviderKeys = new Informer<ProviderKey>(clients.ProviderKeys, Tenant(InternProviderKey), loggerFactory.CreateLogger<Informer<ProviderKey>>(), timeProvider);
+        ApiKeys = new Informer<ApiKey>(clients.ApiKeys, Tenant(a => CachedStrings.Intern((ApiKey)a, StringPool.Shared)), loggerFactory.CreateLogger<Informer<ApiKey>>(), timeProvider);
+        ProviderKeys = new Informer<ProviderKey>(clients.ProviderKeys, Tenant(p => CachedStrings.Intern((ProviderKey)p, StringPool.Shared)), loggerFactory.CreateLogger<Informer<ProviderKey>>(), timeProvider);
         Proxies = new Informer<Proxy>(clients.Proxies, Tenant(), loggerFactory.CreateLogger<Informer<Proxy>>(), timeProvider);
 
         // Tenant Secrets: delivery Secrets (drift) and ProviderKey source Secrets (BYOK changes). The
@@ -108,25 +108,6 @@ internal sealed class OperatorCaches
             ? TenantSecrets.Store.Get(ns, name)
             : SystemSecrets.Store.Get(ns, name) ?? SystemUnmanagedSecrets?.Store.Get(ns, name);
 
-    // Status strings repeat across thousands of keys, and an ApiKey's name, uid, key id and Secret name
-    // are repeated by its delivery and verifier Secrets' labels and owner references.
-    private static void InternApiKey(IKubernetesObject obj)
-    {
-        var apiKey = (ApiKey)obj;
-        var pool = StringPool.Shared;
-        ObjectInterning.InternIdentity(apiKey, pool);
-        apiKey.Spec.ProxyRef.Name = pool.Intern(apiKey.Spec.ProxyRef.Name);
-        pool.InternAll(apiKey.Spec.Permissions);
-        apiKey.Spec.Plan = pool.Intern(apiKey.Spec.Plan);
-        if (apiKey.Status is { } status)
-        {
-            status.Phase = pool.Intern(status.Phase);
-            status.KeyId = pool.Intern(status.KeyId);
-            status.SecretName = pool.Intern(status.SecretName);
-            ObjectInterning.InternConditions(status.Conditions, pool);
-        }
-    }
-
     /// <summary>
     /// Tenant Secrets that are not ours are cached as metadata only, as cert-manager does since 1.12: in a
     /// real cluster they are most of the Secrets (Helm releases, TLS certificates, tokens), and their data
@@ -152,18 +133,6 @@ internal sealed class OperatorCaches
 
         secret.Data = null;
         secret.StringData = null;
-    }
-
-    private static void InternProviderKey(IKubernetesObject obj)
-    {
-        var providerKey = (ProviderKey)obj;
-        var pool = StringPool.Shared;
-        providerKey.Spec.ProxyRef.Name = pool.Intern(providerKey.Spec.ProxyRef.Name);
-        if (providerKey.Status is { } status)
-        {
-            status.Phase = pool.Intern(status.Phase);
-            ObjectInterning.InternConditions(status.Conditions, pool);
-        }
     }
 
     /// <summary>The ApiKey a managed object (verifier, delivery Secret, CronJob) was made for.</summary>

@@ -11,17 +11,17 @@ internal sealed class ResourceClients(IKubernetesClient client)
     public IKubernetesClient Client { get; } = client;
 
     public IResourceClient<ApiKey> ApiKeys { get; } =
-        client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        client.ApiKeys();
 
     public IResourceClient<ProviderKey> ProviderKeys { get; } =
-        client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey);
+        client.ProviderKeys();
 
     public IResourceClient<Proxy> Proxies { get; } =
-        client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy);
+        client.Proxies();
 
     public IResourceClient<Secret> Secrets { get; } =
-        client.Resource(ResourceType.Secrets, KubernetesJsonContext.Default.Secret, KubernetesJsonContext.Default.KubernetesListSecret);
+        client.Secrets();
 
     public IResourceClient<CronJob> CronJobs { get; } =
-        client.Resource(ResourceType.CronJobs, KubernetesJsonContext.Default.CronJob, KubernetesJsonContext.Default.KubernetesListCronJob);
+        client.CronJobs();
 }

@@ -44,7 +44,7 @@ internal static class OperatorProgram
     {
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
         using var client = CreateClient(options.Kubeconfig, options.Context, loggerFactory);
-        var apiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        var apiKeys = client.ApiKeys();
         var (outcome, request) = await new RotateRequest(apiKeys, TimeProvider.System)
             .RunAsync(options.Namespace, options.Name, options.Wait, AuditEntry.ScheduleActor, cancellationToken)
             .ConfigureAwait(false);

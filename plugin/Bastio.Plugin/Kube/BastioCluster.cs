@@ -14,13 +14,13 @@ public sealed class BastioCluster(IKubernetesClient client)
     public Uri Server => client.Server;
 
     public IResourceClient<ApiKey> ApiKeys { get; } =
-        client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
+        client.ApiKeys();
 
     public IResourceClient<ProviderKey> ProviderKeys { get; } =
-        client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey);
+        client.ProviderKeys();
 
     public IResourceClient<Proxy> Proxies { get; } =
-        client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy);
+        client.Proxies();
 
     public IResourceClient<Secret> Secrets { get; } = client.Secrets();
 

@@ -8,7 +8,9 @@ using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Naming;
 
@@ -31,10 +33,11 @@ internal sealed class BenchCluster : IAsyncDisposable
     {
         Server = server;
         Client = client;
-        ApiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
-        Proxies = client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy);
-        ProviderKeys = client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey);
-        Secrets = client.Resource(ResourceType.Secrets, KubernetesJsonContext.Default.Secret, KubernetesJsonContext.Default.KubernetesListSecret);
+        var clients = new ResourceClients(client);
+        ApiKeys = clients.ApiKeys;
+        Proxies = clients.Proxies;
+        ProviderKeys = clients.ProviderKeys;
+        Secrets = clients.Secrets;
     }
 
     public TestClusterServer Server { get; }
@@ -65,16 +68,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>The KEK Secret, a Proxy to <paramref name="upstream"/> and its provider key's encrypted copy.</summary>
     public async Task CreateProxyAsync(string name, Uri upstream, string providerSecret)
     {
-        await Secrets.CreateAsync(new Secret
-        {
-            Metadata = new ObjectMeta
-            {
-                Name = WellKnown.EncryptionKeySecret.Name,
-                Namespace = SystemNamespace,
-                Labels = new() { [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue, [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey },
-            },
-            Data = Ring.ToSecretData(),
-        }).ConfigureAwait(false);
+        await Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(Ring, SystemNamespace)).ConfigureAwait(false);
         await Proxies.CreateAsync(new Proxy
         {
             Metadata = new ObjectMeta { Name = name, Namespace = Namespace },

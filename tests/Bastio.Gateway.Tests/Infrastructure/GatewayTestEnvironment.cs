@@ -13,7 +13,9 @@ using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Naming;
 using Bastio.StubUpstream;
@@ -37,10 +39,11 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Cluster = cluster;
         Client = client;
         Stub = stub;
-        ApiKeys = client.Resource(BastioResources.ApiKeys, BastioJsonContext.Default.ApiKey, BastioJsonContext.Default.KubernetesListApiKey);
-        Proxies = client.Resource(BastioResources.Proxies, BastioJsonContext.Default.Proxy, BastioJsonContext.Default.KubernetesListProxy);
-        ProviderKeys = client.Resource(BastioResources.ProviderKeys, BastioJsonContext.Default.ProviderKey, BastioJsonContext.Default.KubernetesListProviderKey);
-        Secrets = client.Resource(ResourceType.Secrets, KubernetesJsonContext.Default.Secret, KubernetesJsonContext.Default.KubernetesListSecret);
+        var clients = new ResourceClients(client);
+        ApiKeys = clients.ApiKeys;
+        Proxies = clients.Proxies;
+        ProviderKeys = clients.ProviderKeys;
+        Secrets = clients.Secrets;
     }
 
     public TestClusterServer Cluster { get; }
@@ -79,16 +82,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var stub = await StubUpstreamServer.StartAsync(0, new StubUpstreamOptions { ValidApiKeys = new HashSet<string> { ProviderSecret } });
         var environment = new GatewayTestEnvironment(cluster, client, stub);
-        await environment.Secrets.CreateAsync(new Secret
-        {
-            Metadata = new ObjectMeta
-            {
-                Name = WellKnown.EncryptionKeySecret.Name,
-                Namespace = SystemNamespace,
-                Labels = new() { [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue, [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey },
-            },
-            Data = environment.Ring.ToSecretData(),
-        });
+        await environment.Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(environment.Ring, SystemNamespace));
 
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-gateway-test-{Guid.NewGuid():N}.yaml");
         await cluster.WriteKubeconfigAsync(kubeconfig);

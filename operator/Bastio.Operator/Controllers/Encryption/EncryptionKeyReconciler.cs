@@ -58,26 +58,29 @@ internal sealed partial class EncryptionKeyReconciler(
     private static bool IsOurs(Secret secret) =>
         secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue;
 
+    /// <summary>The encryption key Secret exactly as the operator creates it, holding <paramref name="ring"/>.</summary>
+    internal static Secret NewKeySecret(EncryptionKeyRing ring, string systemNamespace) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Type = "Opaque",
+        Metadata = new ObjectMeta
+        {
+            Name = WellKnown.EncryptionKeySecret.Name,
+            Namespace = systemNamespace,
+            Labels = new(StringComparer.Ordinal)
+            {
+                [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
+                [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey,
+            },
+            Annotations = ManagedAnnotations.With(null),
+        },
+        Data = ring.ToSecretData(),
+    };
+
     private async Task<Secret> CreateAsync(CancellationToken cancellationToken)
     {
-        var secret = new Secret
-        {
-            ApiVersion = "v1",
-            Kind = "Secret",
-            Type = "Opaque",
-            Metadata = new ObjectMeta
-            {
-                Name = WellKnown.EncryptionKeySecret.Name,
-                Namespace = options.SystemNamespace,
-                Labels = new(StringComparer.Ordinal)
-                {
-                    [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
-                    [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey,
-                },
-                Annotations = ManagedAnnotations.With(null),
-            },
-            Data = EncryptionKeyRing.CreateNew().ToSecretData(),
-        };
+        var secret = NewKeySecret(EncryptionKeyRing.CreateNew(), options.SystemNamespace);
         try
         {
             var created = await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
