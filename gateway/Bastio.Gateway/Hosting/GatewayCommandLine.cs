@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Bastio.Core;
+using Bastio.Core.Networking;
 using Bastio.Core.Time;
 using Bastio.Gateway.Networking;
 
@@ -19,12 +20,16 @@ public static class GatewayCommandLine
     private static readonly Option<string> MaxStaleness = new("--max-staleness") { Description = "Refuse traffic (503 gateway_not_ready) after this long without a confirmed sync", DefaultValueFactory = _ => "5m" };
     private static readonly Option<string?> Environments = new("--environments") { Description = "Comma-separated environments to serve: production, staging, development (or live, test, dev); default all" };
 
+    private static readonly Option<string?> UpstreamAllowCidrs = new("--upstream-allow-cidrs") { Description = "Comma-separated CIDRs Proxy upstreams may connect to besides public addresses (loopback, private and link-local are refused by default)" };
+    private static readonly Option<string?> UpstreamCaFile = new("--upstream-ca-file") { Description = "PEM bundle of CAs trusted for upstreams in addition to the system store" };
+
     public static RootCommand Create(Func<GatewayOptions, CancellationToken, Task<int>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var root = new RootCommand("Bastio gateway: checks Bastio API keys and forwards AI provider calls with the provider's key.")
         {
             Kubeconfig, Context, SystemNamespace, Address, Port, AdminPort, TrustedProxies, MaxStaleness, Environments,
+            UpstreamAllowCidrs, UpstreamCaFile,
         };
         root.Validators.Add(Validate);
         root.SetAction((result, ct) => run(Bind(result), ct));
@@ -42,6 +47,8 @@ public static class GatewayCommandLine
             Port = result.GetValue(Port),
             AdminPort = result.GetValue(AdminPort),
             MaxStaleness = GoDuration.Parse(result.GetValue(MaxStaleness)!),
+            UpstreamAddresses = UpstreamAddressPolicy.Create(Split(result.GetValue(UpstreamAllowCidrs))),
+            UpstreamTrust = UpstreamTrust.Load(result.GetValue(UpstreamCaFile)),
         };
         foreach (var cidr in Split(result.GetValue(TrustedProxies)))
         {
@@ -82,6 +89,16 @@ public static class GatewayCommandLine
         if (!IpAllowList.TryParse(Split(result.GetValue(TrustedProxies)), out _, out var invalid))
         {
             result.AddError($"--trusted-proxies: '{invalid}' is not an IP address or CIDR.");
+        }
+
+        if (!UpstreamAddressPolicy.TryCreate(Split(result.GetValue(UpstreamAllowCidrs)), out _, out var invalidCidr))
+        {
+            result.AddError($"--upstream-allow-cidrs: '{invalidCidr}' is not an IP address or CIDR.");
+        }
+
+        if (result.GetValue(UpstreamCaFile) is { Length: > 0 } caFile && !File.Exists(caFile))
+        {
+            result.AddError($"--upstream-ca-file: '{caFile}' does not exist.");
         }
 
         try

@@ -1,4 +1,5 @@
 using Bastio.Core;
+using Bastio.Core.Networking;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Observability;
 using Bastio.Kubernetes.Runtime.Informers;
@@ -32,6 +33,12 @@ public sealed class GatewayOptions
 
     /// <summary>Serve only proxies of these environments (<c>production</c>/<c>live</c>, ...); empty serves all.</summary>
     public IList<string> Environments { get; } = [];
+
+    /// <summary>Which resolved addresses a Proxy upstream may connect to (<c>--upstream-allow-cidrs</c>).</summary>
+    public UpstreamAddressPolicy UpstreamAddresses { get; set; } = UpstreamAddressPolicy.PublicOnly;
+
+    /// <summary>Certificates an upstream may present: the system store plus <c>--upstream-ca-file</c>.</summary>
+    public UpstreamTrust UpstreamTrust { get; set; } = UpstreamTrust.SystemStore;
 
     /// <summary>Quiet period after a change before the snapshot is rebuilt.</summary>
     public TimeSpan RebuildDelay { get; set; } = TimeSpan.FromMilliseconds(50);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Bastio.Core;
+using Bastio.Core.Networking;
 using Bastio.Core.Time;
 using Bastio.Kubernetes.Configuration;
 
@@ -27,6 +28,9 @@ public static class OperatorCommandLine
     private static readonly Option<double> KubeApiQps = new("--kube-api-qps") { Description = "Sustained requests per second to the API server (client-side limit; each new ApiKey costs about 8 writes)", DefaultValueFactory = _ => 50 };
     private static readonly Option<int> KubeApiBurst = new("--kube-api-burst") { Description = "Requests to the API server allowed at once above --kube-api-qps", DefaultValueFactory = _ => 100 };
 
+    private static readonly Option<string?> UpstreamAllowCidrs = new("--upstream-allow-cidrs") { Description = "Comma-separated CIDRs provider validation may connect to besides public addresses (loopback, private and link-local are refused by default)" };
+    private static readonly Option<string?> UpstreamCaFile = new("--upstream-ca-file") { Description = "PEM bundle of CAs trusted for provider upstreams in addition to the system store" };
+
     private static readonly Option<string> RotateNamespace = new("--namespace", "-n") { Description = "Namespace of the ApiKey", Required = true };
     private static readonly Option<string> RotateName = new("--name") { Description = "Name of the ApiKey", Required = true };
     private static readonly Option<string?> RotateWait = new("--wait") { Description = "How long to wait for the operator to finish the rotation", DefaultValueFactory = _ => "5m" };
@@ -44,6 +48,7 @@ public static class OperatorCommandLine
         {
             Kubeconfig, Context, SystemNamespace, AdminAddress, AdminPort, LeaderElect, WatchNamespaces,
             RotatorImage, RotatorServiceAccount, GatewayUrl, ValidationTimeout, SweepInterval, KubeApiQps, KubeApiBurst,
+            UpstreamAllowCidrs, UpstreamCaFile,
         };
         root.Validators.Add(Validate);
         root.SetAction((result, ct) => WithConfigurationErrors(() => run(Bind(result), ct)));
@@ -85,6 +90,8 @@ public static class OperatorCommandLine
             WatchNamespaces = SplitList(result.GetValue(WatchNamespaces)),
             KubeApiQps = result.GetValue(KubeApiQps),
             KubeApiBurst = result.GetValue(KubeApiBurst),
+            UpstreamAddresses = UpstreamAddressPolicy.Create(SplitList(result.GetValue(UpstreamAllowCidrs))),
+            UpstreamTrust = UpstreamTrust.Load(result.GetValue(UpstreamCaFile)),
         };
         if (result.GetValue(RotatorImage) is { Length: > 0 } image)
         {
@@ -138,6 +145,16 @@ public static class OperatorCommandLine
         if (result.GetResult(KubeApiBurst) is not null && result.GetValue(KubeApiBurst) < 1)
         {
             result.AddError("--kube-api-burst must be at least 1.");
+        }
+
+        if (!UpstreamAddressPolicy.TryCreate(SplitList(result.GetValue(UpstreamAllowCidrs)), out _, out var invalidCidr))
+        {
+            result.AddError($"--upstream-allow-cidrs: '{invalidCidr}' is not an IP address or CIDR.");
+        }
+
+        if (result.GetValue(UpstreamCaFile) is { Length: > 0 } caFile && !File.Exists(caFile))
+        {
+            result.AddError($"--upstream-ca-file: '{caFile}' does not exist.");
         }
 
         if (result.GetValue(GatewayUrl) is { Length: > 0 } url

@@ -1,4 +1,5 @@
 using Bastio.Core;
+using Bastio.Core.Networking;
 
 namespace Bastio.Operator.Configuration;
 
@@ -44,6 +45,12 @@ public sealed class OperatorOptions
 
     /// <summary>How often every cached object is reconciled again even without a change.</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Which resolved addresses provider validation may connect to (<c>--upstream-allow-cidrs</c>).</summary>
+    public UpstreamAddressPolicy UpstreamAddresses { get; set; } = UpstreamAddressPolicy.PublicOnly;
+
+    /// <summary>Certificates a provider may present: the system store plus <c>--upstream-ca-file</c>.</summary>
+    public UpstreamTrust UpstreamTrust { get; set; } = UpstreamTrust.SystemStore;
 
     /// <summary>Reconciles running at once per controller.</summary>
     public int Workers { get; set; } = 2;
