@@ -36,6 +36,13 @@ public static class WellKnown
 
         public const string Proxy = "bastio.io/proxy";
         public const string KeyId = "bastio.io/key-id";
+
+        /// <summary>
+        /// A Secret a ProviderKey may read carries this label with value <see cref="ProviderKeySourceValue"/>:
+        /// sources opt in, so creating a ProviderKey cannot send any other Secret of the namespace to an upstream.
+        /// </summary>
+        public const string ProviderKeySource = "bastio.io/provider-key";
+        public const string ProviderKeySourceValue = "true";
     }
 
     public static class Components
@@ -90,6 +97,7 @@ public static class WellKnown
     {
         public const string NamePrefix = "bastio-pk-";
         public const string ApiKey = "apiKey";
+        /// <summary>The key's <see cref="Keys.ProviderKeyFingerprint"/> (keyed, as in the ProviderKey's status).</summary>
         public const string Fingerprint = "fingerprint";
     }
 

@@ -15,6 +15,8 @@ public static class EventReasons
     public const string ValidationFailed = "ValidationFailed";
     public const string MigrationStarted = "MigrationStarted";
     public const string MigrationCompleted = "MigrationCompleted";
+    public const string SourceNotAllowed = "SourceNotAllowed";
+    public const string InvalidReplaces = "InvalidReplaces";
 
     /// <summary>Audit-only action: the key's system-namespace objects were removed with the ApiKey.</summary>
     public const string Deleted = "Deleted";

@@ -72,7 +72,7 @@ public sealed class SecretLayoutTests
         var data = ProviderKeyCopy.Encode(credential, Ring, binding);
 
         ProviderKeyCopy.Decode(data, Ring, binding).Should().Be(credential);
-        Encoding.UTF8.GetString(data[WellKnown.ProviderKeySecret.Fingerprint]).Should().Be(ProviderKeyFingerprint.Compute(credential));
+        Encoding.UTF8.GetString(data[WellKnown.ProviderKeySecret.Fingerprint]).Should().Be(ProviderKeyFingerprint.Compute(Ring, credential));
         data.Values.Select(Encoding.UTF8.GetString).Should().NotContain(v => v.Contains(credential, StringComparison.Ordinal));
         ProviderKeyCopy.Decode(new Dictionary<string, byte[]>(), Ring, binding).Should().BeNull();
         var other = () => ProviderKeyCopy.Decode(data, Ring, ProviderKeyCopy.Binding("team-a", "secondary", "7c9e6679-7425-40de-944b-e07fc1f90ae7"));
