@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Bastio.Core;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Kubernetes.Client;
@@ -87,6 +88,7 @@ public sealed class RunningComponents : IAsyncLifetime
         var api = new ResourceClients(client);
 
         var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0 };
+        operatorOptions.UpstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
         await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null);
         await operatorHost.StartAsync(CancellationToken.None);
 
@@ -132,7 +134,7 @@ public sealed class RunningComponents : IAsyncLifetime
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = new ObjectMeta { Name = "provider-credentials", Namespace = Ns },
+            Metadata = new ObjectMeta { Name = "provider-credentials", Namespace = Ns, Labels = new() { [WellKnown.Labels.ProviderKeySource] = WellKnown.Labels.ProviderKeySourceValue } },
             Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(ProviderSecret) },
         });
         await api.Proxies.CreateAsync(new Proxy
