@@ -48,7 +48,7 @@ public sealed class ProviderKeySourceTests
 
         // Opting in is noticed through the watch on the source.
         await RelabelAsync(env, "db-password", "true");
-        var validated = await Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, "primary") is { } p && Conditions.IsTrue(p.Status?.Conditions, "Ready") && Conditions.IsTrue(p.Status?.Conditions, "Validated") ? p : null, "the opted-in source is used");
+        var validated = await ProviderKeyTests.WaitForProviderKeyAsync(env, "primary", p => Conditions.IsTrue(p.Status?.Conditions, "Ready") && Conditions.IsTrue(p.Status?.Conditions, "Validated"), "uses the opted-in source");
         validated.Status!.Phase.Should().Be("Active");
         provider.Requests.Should().ContainSingle();
 
@@ -69,8 +69,8 @@ public sealed class ProviderKeySourceTests
         await ProviderKeyTests.CreateSourceAsync(env, "same-creds", GoodKey);
         await ProviderKeyTests.CreateProviderKeyAsync(env, "same", "same-creds");
 
-        var primary = await Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, "primary") is { Status.Phase: "Active" } p && Conditions.IsTrue(p.Status.Conditions, "Validated") ? p : null, "primary is validated");
-        var same = await Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, "same") is { Status.Phase: "Active" } p && Conditions.IsTrue(p.Status.Conditions, "Validated") ? p : null, "same is validated");
+        var primary = await ProviderKeyTests.WaitForProviderKeyAsync(env, "primary", IsActiveAndValidated, "is validated");
+        var same = await ProviderKeyTests.WaitForProviderKeyAsync(env, "same", IsActiveAndValidated, "is validated");
 
         var fingerprint = primary.Status!.Fingerprint;
         fingerprint.Should().Be(ProviderKeyFingerprint.Compute(await env.KeyRingAsync(), GoodKey));
@@ -87,7 +87,10 @@ public sealed class ProviderKeySourceTests
     }
 
     private static Task<ProviderKey> WaitForReadyReasonAsync(OperatorTestEnvironment env, string name, string reason) =>
-        Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, name) is { } p && Conditions.Find(p.Status?.Conditions, "Ready") is { Status: "False" } ready && ready.Reason == reason ? p : null, $"ProviderKey {name} is not Ready with reason {reason}");
+        ProviderKeyTests.WaitForProviderKeyAsync(env, name, p => Conditions.Find(p.Status?.Conditions, "Ready") is { Status: "False" } ready && ready.Reason == reason, $"is not Ready with reason {reason}");
+
+    private static bool IsActiveAndValidated(ProviderKey providerKey) =>
+        providerKey.Status?.Phase == "Active" && Conditions.IsTrue(providerKey.Status.Conditions, "Validated");
 
     private static async Task RelabelAsync(OperatorTestEnvironment env, string name, string? value)
     {

@@ -117,6 +117,6 @@ public sealed class ProviderKeyTests
         return env.Api.ProviderKeys.CreateAsync(providerKey);
     }
 
-    private static Task<ProviderKey> WaitForProviderKeyAsync(OperatorTestEnvironment env, string name, Func<ProviderKey, bool> condition, string what) =>
+    internal static Task<ProviderKey> WaitForProviderKeyAsync(OperatorTestEnvironment env, string name, Func<ProviderKey, bool> condition, string what) =>
         Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, name) is { } p && condition(p) ? p : null, $"ProviderKey {name} {what}");
 }

@@ -107,10 +107,10 @@ public sealed class ReplacesTests
     }
 
     private static Task<ProviderKey> WaitForInvalidReplacesAsync(OperatorTestEnvironment env, string name) =>
-        Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, name) is { } p && Conditions.Find(p.Status?.Conditions, "Ready") is { Status: "False", Reason: "InvalidReplaces" } ? p : null, $"ProviderKey {name} reports InvalidReplaces");
+        ProviderKeyTests.WaitForProviderKeyAsync(env, name, p => Conditions.Find(p.Status?.Conditions, "Ready") is { Status: "False", Reason: "InvalidReplaces" }, "reports InvalidReplaces");
 
     private static Task<ProviderKey> WaitForPhaseAsync(OperatorTestEnvironment env, string name, string phase) =>
-        Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, name) is { } p && p.Status?.Phase == phase && Conditions.IsTrue(p.Status.Conditions, "Ready") ? p : null, $"ProviderKey {name} is {phase}");
+        ProviderKeyTests.WaitForProviderKeyAsync(env, name, p => p.Status?.Phase == phase && Conditions.IsTrue(p.Status.Conditions, "Ready"), $"is {phase}");
 
     private static Task WaitForProxyReadyAsync(OperatorTestEnvironment env, string name) =>
         Eventually.UntilAsync(async () => Conditions.IsTrue((await env.Api.Proxies.GetAsync(Ns, name)).Status?.Conditions, "Ready"), $"Proxy {name} is Ready");

@@ -123,7 +123,7 @@ public sealed class ValidationClientTests
     }
 
     private static Task<ProviderKey> WaitForValidatedReasonAsync(OperatorTestEnvironment env, string name, string reason) =>
-        Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, name) is { } p && Conditions.Find(p.Status?.Conditions, "Validated")?.Reason == reason ? p : null, $"ProviderKey {name} is validated with reason {reason}");
+        ProviderKeyTests.WaitForProviderKeyAsync(env, name, p => Conditions.Find(p.Status?.Conditions, "Validated")?.Reason == reason, $"is validated with reason {reason}");
 
     /// <summary>No condition or Event names a resolved address or a stub's port.</summary>
     private static async Task AssertNoNetworkLayoutAsync(OperatorTestEnvironment env, params StubProvider[] stubs)

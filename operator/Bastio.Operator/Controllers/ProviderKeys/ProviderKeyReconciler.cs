@@ -46,10 +46,10 @@ internal sealed class ProviderKeyReconciler(
     // A check that said nothing about the key (unreachable, redirected, address refused) is repeated
     // sooner, so a fixed upstream or a widened --upstream-allow-cidrs is noticed without waiting hours.
     private static readonly TimeSpan InconclusiveRetryInterval = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
 
     // The last check per ProviderKey uid; one entry a key, removed with the key.
     private readonly ConcurrentDictionary<string, RecentValidation> _recent = new(StringComparer.Ordinal);
-    private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -283,35 +283,35 @@ internal sealed class ProviderKeyReconciler(
             && now < recent.At + Every(interval, Reason(recent.Result.Outcome)));
         if (fresh)
         {
-            var checkedAt = Rfc3339.Truncate(now);
-            recent = new RecentValidation(status.Fingerprint!, proxy.Spec.Upstream, checkedAt, await validator.ValidateAsync(proxy, value, cancellationToken).ConfigureAwait(false));
+            var result = await validator.ValidateAsync(proxy, value, cancellationToken).ConfigureAwait(false);
+            recent = new RecentValidation(status.Fingerprint!, proxy.Spec.Upstream, Rfc3339.Truncate(now), result);
             _recent[uid] = recent;
         }
 
-        var result = recent!.Result;
-        status.LastValidatedAt = recent.At;
+        var (checkedAt, outcome, detail) = (recent!.At, recent.Result.Outcome, recent.Result.Detail);
+        status.LastValidatedAt = checkedAt;
         status.ValidatedUpstream = proxy.Spec.Upstream;
-        var reason = Reason(result.Outcome);
-        var conditionStatus = result.Outcome switch
+        var reason = Reason(outcome);
+        var conditionStatus = outcome switch
         {
             ValidationOutcome.Valid => Conditions.True,
             ValidationOutcome.InvalidCredentials or ValidationOutcome.UpstreamNotAllowed => Conditions.False,
             _ => Conditions.Unknown,
         };
-        wakes.Add(status.LastValidatedAt.Value + Every(interval, reason));
-        Conditions.Set(status, Validated, conditionStatus, reason, result.Detail, generation, now);
+        wakes.Add(checkedAt + Every(interval, reason));
+        Conditions.Set(status, Validated, conditionStatus, reason, detail, generation, now);
         if (!fresh || (previousStatus == conditionStatus && previousReason == reason))
         {
             return;
         }
 
-        if (result.Outcome == ValidationOutcome.Valid)
+        if (outcome == ValidationOutcome.Valid)
         {
-            await recorder.RecordAsync(providerKey, EventReasons.Validated, result.Detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await recorder.RecordAsync(providerKey, EventReasons.Validated, detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await recorder.RecordAsync(providerKey, EventReasons.ValidationFailed, result.Detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await recorder.RecordAsync(providerKey, EventReasons.ValidationFailed, detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
