@@ -109,6 +109,31 @@ public sealed class ValidationClientTests
     }
 
     [Fact]
+    public async Task Pointing_the_Proxy_at_an_allowed_address_validates_again_at_once()
+    {
+        await using var provider = await StubProvider.StartAsync(GoodKey);
+        await using var env = await OperatorTestEnvironment.StartAsync(o => o.ValidationTimeout = TimeSpan.FromSeconds(5));
+
+        // IPv6 loopback is not in the tests' allowance (127.0.0.1/32 only).
+        var refusedUpstream = $"https://[::1]:{provider.Upstream.Port}/v1";
+        await env.CreateProxyAsync(upstream: refusedUpstream);
+        await ProviderKeyTests.CreateSourceAsync(env, "creds", GoodKey);
+        await ProviderKeyTests.CreateProviderKeyAsync(env, "primary", "creds");
+        await WaitForValidatedReasonAsync(env, "primary", "UpstreamNotAllowed");
+        await Eventually.UntilAsync(async () => Conditions.Find((await env.Api.Proxies.GetAsync(Ns, "openai")).Status?.Conditions, "Ready")?.Reason == "UpstreamNotAllowed", "the Proxy reports UpstreamNotAllowed");
+
+        var proxy = await env.Api.Proxies.GetAsync(Ns, "openai");
+        proxy.Spec.Upstream = provider.Upstream.ToString();
+        await env.Api.Proxies.ReplaceAsync(proxy);
+
+        // Well before the 5-minute retry of an inconclusive check: the result for the old upstream is not kept.
+        var valid = await WaitForValidatedReasonAsync(env, "primary", "Valid");
+        valid.Status!.ValidatedUpstream.Should().Be(provider.Upstream.ToString());
+        await Eventually.UntilAsync(async () => Conditions.IsTrue((await env.Api.Proxies.GetAsync(Ns, "openai")).Status?.Conditions, "Ready"), "the Proxy is Ready");
+        provider.Requests.Should().ContainSingle().Which.Host.Should().Be($"localhost:{provider.Upstream.Port}");
+    }
+
+    [Fact]
     public async Task An_unreachable_provider_is_reported_without_addresses_or_ports()
     {
         await using var env = await OperatorTestEnvironment.StartAsync(o => o.ValidationTimeout = TimeSpan.FromSeconds(5));
