@@ -1,6 +1,7 @@
 using System.Net;
 using Bastio.Core.Keys;
 using Bastio.Core.Metrics;
+using Bastio.Gateway.Acknowledgement;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Forwarding;
@@ -30,15 +31,17 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly IDisposable[] _owned;
     private readonly ClusterSnapshotProvider? _cluster;
+    private readonly VerifierAcknowledgementPublisher? _acknowledgements;
     private readonly AccessLog _accessLog;
     private readonly CancellationTokenSource _stopping = new();
     private Task _syncing = Task.CompletedTask;
 
-    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, AccessLog accessLog, IDisposable[] owned)
+    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, VerifierAcknowledgementPublisher? acknowledgements, AccessLog accessLog, IDisposable[] owned)
     {
         _gateway = gateway;
         _admin = admin;
         _cluster = cluster;
+        _acknowledgements = acknowledgements;
         _accessLog = accessLog;
         _owned = owned;
     }
@@ -77,6 +80,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var time = options.TimeProvider;
         var buckets = new BucketStore(time);
         ClusterSnapshotProvider? cluster = null;
+        VerifierAcknowledgementPublisher? acknowledgements = null;
         KubernetesClient? client = null;
         ISnapshotProvider snapshots;
         if (options.SnapshotProvider is { } given)
@@ -88,6 +92,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
             client = new KubernetesClient(KubernetesClientConfiguration.Load(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger<KubernetesClient>(), timeProvider: time);
             cluster = new ClusterSnapshotProvider(client, options.SystemNamespace, buckets, loggerFactory, time, environments, options.RebuildDelay, options.Informers);
             snapshots = cluster;
+            acknowledgements = new VerifierAcknowledgementPublisher(client.Leases(), cluster, options.SystemNamespace, options.ReplicaName, options.AcknowledgementLeaseDuration, time, loggerFactory.CreateLogger<VerifierAcknowledgementPublisher>());
         }
 
         var metrics = new GatewayMetrics(options.MeterName, snapshots, time);
@@ -121,7 +126,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         admin.MapGet("/healthz", () => Results.Text("ok\n"));
         admin.MapGet("/readyz", () => handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        var host = new GatewayHost(gateway, admin, cluster, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
+        var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
         {
             Snapshots = snapshots,
         };
@@ -133,6 +138,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         {
             var logger = loggerFactory.CreateLogger<GatewayHost>();
             host._syncing = Task.Run(() => host.SyncAsync(cluster, logger), CancellationToken.None);
+            acknowledgements?.Start();
         }
 
         return host;
@@ -152,6 +158,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _gateway.StopAsync().ConfigureAwait(false);
         await _admin.StopAsync().ConfigureAwait(false);
+        if (_acknowledgements is not null)
+        {
+            await _acknowledgements.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync().ConfigureAwait(false);

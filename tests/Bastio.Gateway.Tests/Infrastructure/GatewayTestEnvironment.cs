@@ -180,7 +180,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     public async Task WriteVerifiersAsync(ApiKey apiKey, string keyId, string? current, string? pending = null, string? previous = null, DateTimeOffset? previousExpiresAt = null)
     {
         static byte[]? Verifier(string? key) => key is null ? null : ClientKeyVerifier.Compute(key);
-        var stored = new StoredKey(keyId, 1, Verifier(current), Verifier(pending), Verifier(previous), previousExpiresAt, ServedRotationRequest: null);
+        var stored = new StoredKey(keyId, 1, Verifier(current), Verifier(pending), previous is null ? [] : [new(Verifier(previous)!, previousExpiresAt)], ServedRotationRequest: null);
         var existing = await Secrets.TryGetAsync(SystemNamespace, ManagedObjectNames.VerifierSecret(Namespace, apiKey.Metadata.Name!));
         var secret = VerifierSecretCodec.ToSecret(apiKey, stored, Ring, SystemNamespace, existing);
         if (existing is null)
