@@ -16,7 +16,7 @@ namespace Bastio.Gateway.Acknowledgement;
 /// </summary>
 internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposable
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly IResourceClient<Lease> _leases;
     private readonly ClusterSnapshotProvider _snapshots;
@@ -107,34 +107,39 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
         var renewEvery = _duration / 3;
         long? written = null;
         var writtenAt = DateTimeOffset.MinValue;
-        while (!cancellationToken.IsCancellationRequested)
+        var retryDelay = FirstRetryDelay;
+        try
         {
-            var wait = renewEvery;
-            if (_snapshots.Current is { } snapshot && (snapshot.VerifierEpoch != written || _time.GetUtcNow() - writtenAt >= renewEvery))
+            while (!cancellationToken.IsCancellationRequested)
             {
-                try
+                if (_snapshots.Current is { } snapshot && (snapshot.VerifierEpoch != written || _time.GetUtcNow() - writtenAt >= renewEvery))
                 {
-                    await WriteAsync(snapshot.VerifierEpoch, cancellationToken).ConfigureAwait(false);
-                    written = snapshot.VerifierEpoch;
-                    writtenAt = _time.GetUtcNow();
+                    try
+                    {
+                        await WriteAsync(snapshot.VerifierEpoch, cancellationToken).ConfigureAwait(false);
+                        written = snapshot.VerifierEpoch;
+                        writtenAt = _time.GetUtcNow();
+                        retryDelay = FirstRetryDelay;
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+                    {
+                        // Deliveries wait (bounded by the operator's timeout) until a write succeeds. Backing off up
+                        // to the renewal interval, whatever changes meanwhile: a refused write (RBAC) must not flood
+                        // the log or the API server.
+                        Log.WriteFailed(_logger, LeaseName, ex.GetType().Name);
+                        _lease = null;
+                        await Task.Delay(retryDelay, _time, cancellationToken).ConfigureAwait(false);
+                        retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, renewEvery.Ticks));
+                        continue;
+                    }
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
-                {
-                    // Deliveries wait (bounded by the operator's timeout) until the write succeeds.
-                    Log.WriteFailed(_logger, LeaseName, ex.GetType().Name);
-                    _lease = null;
-                    wait = RetryDelay;
-                }
-            }
 
-            try
-            {
-                await _changed.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+                await _changed.WaitAsync(renewEvery, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
     }
 

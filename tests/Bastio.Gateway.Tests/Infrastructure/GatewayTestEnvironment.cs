@@ -107,6 +107,13 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         return replica;
     }
 
+    /// <summary>Stops a replica started with <see cref="StartReplicaAsync"/> (as a pod that is shut down).</summary>
+    public async Task StopReplicaAsync(GatewayHost replica)
+    {
+        _replicas.Remove(replica);
+        await replica.DisposeAsync();
+    }
+
     /// <summary>The real operator, in-process against the same cluster (stopped with the environment).</summary>
     public async Task<OperatorHost> StartOperatorAsync(Action<OperatorOptions>? configure = null)
     {

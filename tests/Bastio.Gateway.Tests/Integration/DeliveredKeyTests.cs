@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Bastio.Core;
@@ -6,6 +7,7 @@ using Bastio.Core.Keys;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Tests.Infrastructure;
+using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Operator.Naming;
 
@@ -133,6 +135,29 @@ public sealed class DeliveredKeyTests : IAsyncLifetime
         }
 
         refusedAt.Should().BeInAscendingOrder("each grace ends on its own, the oldest first");
+    }
+
+    [Fact]
+    public async Task Each_replica_acknowledges_the_verifier_epoch_it_serves_and_removes_its_Lease_when_it_stops()
+    {
+        var replica = await _env.StartReplicaAsync("gateway-1");
+        await CreateApiKeyAsync(grace: "1h");
+        await Eventually.UntilAsync(async () => await DeliveredKeyAsync() is not null, "the key is delivered");
+        var verifier = await _env.Secrets.GetAsync(GatewayTestEnvironment.SystemNamespace, ManagedObjectNames.VerifierSecret(GatewayTestEnvironment.Namespace, "app"));
+        var epoch = KeyVerifiers.ReadEpoch(verifier.Data);
+
+        foreach (var name in new[] { "gateway-0", "gateway-1" })
+        {
+            var lease = await _env.Client.Leases().GetAsync(GatewayTestEnvironment.SystemNamespace, WellKnown.GatewayAcknowledgement.NamePrefix + name);
+            lease.Spec.HolderIdentity.Should().Be(name);
+            lease.Metadata.Labels.Should().Contain(WellKnown.Labels.Component, WellKnown.Components.GatewayAcknowledgement);
+            long.Parse(lease.Metadata.Annotations![WellKnown.GatewayAcknowledgement.EpochAnnotation], CultureInfo.InvariantCulture)
+                .Should().BeGreaterThanOrEqualTo(epoch, $"{name} served the key before it was delivered");
+        }
+
+        await _env.StopReplicaAsync(replica);
+        (await _env.Client.Leases().TryGetAsync(GatewayTestEnvironment.SystemNamespace, WellKnown.GatewayAcknowledgement.NamePrefix + "gateway-1"))
+            .Should().BeNull("a replica that stops does not leave deliveries waiting for it");
     }
 
     private Task<ApiKey> CreateApiKeyAsync(string grace) =>
