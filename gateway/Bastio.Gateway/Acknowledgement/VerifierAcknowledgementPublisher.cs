@@ -12,7 +12,9 @@ namespace Bastio.Gateway.Acknowledgement;
 /// Keeps this replica's acknowledgement Lease (<see cref="WellKnown.GatewayAcknowledgement"/>) in the
 /// system namespace: written as soon as a snapshot with a higher verifier epoch is served, renewed every
 /// third of its duration while the replica serves, deleted when it stops. One small write per change
-/// per replica, however many keys rotate: the epoch is one number for the whole installation.
+/// per replica, however many keys rotate: the epoch is one number for the whole installation. A replica
+/// that does not serve (not synced, or its watches stale) does not renew: it refuses every request anyway,
+/// so deliveries stop waiting for it once its Lease is stale.
 /// </summary>
 internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposable
 {
@@ -20,6 +22,7 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
 
     private readonly IResourceClient<Lease> _leases;
     private readonly ClusterSnapshotProvider _snapshots;
+    private readonly Func<GatewaySnapshot?> _served;
     private readonly string _namespace;
     private readonly string _replica;
     private readonly TimeSpan _duration;
@@ -30,10 +33,12 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
     private Task _running = Task.CompletedTask;
     private Lease? _lease;
 
-    public VerifierAcknowledgementPublisher(IResourceClient<Lease> leases, ClusterSnapshotProvider snapshots, string systemNamespace, string replica, TimeSpan duration, TimeProvider time, ILogger<VerifierAcknowledgementPublisher> logger)
+    /// <param name="served">The snapshot requests are served from right now, or null while the replica refuses them all.</param>
+    public VerifierAcknowledgementPublisher(IResourceClient<Lease> leases, ClusterSnapshotProvider snapshots, Func<GatewaySnapshot?> served, string systemNamespace, string replica, TimeSpan duration, TimeProvider time, ILogger<VerifierAcknowledgementPublisher> logger)
     {
         _leases = leases;
         _snapshots = snapshots;
+        _served = served;
         _namespace = systemNamespace;
         _replica = replica;
         _duration = duration;
@@ -112,7 +117,7 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (_snapshots.Current is { } snapshot && (snapshot.VerifierEpoch != written || _time.GetUtcNow() - writtenAt >= renewEvery))
+                if (_served() is { } snapshot && (snapshot.VerifierEpoch != written || _time.GetUtcNow() - writtenAt >= renewEvery))
                 {
                     try
                     {

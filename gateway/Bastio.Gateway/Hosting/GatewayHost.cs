@@ -92,7 +92,6 @@ public sealed partial class GatewayHost : IAsyncDisposable
             client = new KubernetesClient(KubernetesClientConfiguration.Load(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger<KubernetesClient>(), timeProvider: time);
             cluster = new ClusterSnapshotProvider(client, options.SystemNamespace, buckets, loggerFactory, time, environments, options.RebuildDelay, options.Informers);
             snapshots = cluster;
-            acknowledgements = new VerifierAcknowledgementPublisher(client.Leases(), cluster, options.SystemNamespace, options.ReplicaName, options.AcknowledgementLeaseDuration, time, loggerFactory.CreateLogger<VerifierAcknowledgementPublisher>());
         }
 
         var metrics = new GatewayMetrics(options.MeterName, snapshots, time);
@@ -115,6 +114,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton<GatewayRequestHandler>();
         var gateway = gatewayBuilder.Build();
         var handler = gateway.Services.GetRequiredService<GatewayRequestHandler>();
+        if (cluster is not null)
+        {
+            acknowledgements = new VerifierAcknowledgementPublisher(client!.Leases(), cluster, () => handler.IsServing(out var served) ? served : null, options.SystemNamespace, options.ReplicaName, options.AcknowledgementLeaseDuration, time, loggerFactory.CreateLogger<VerifierAcknowledgementPublisher>());
+        }
+
         gateway.Run(handler.InvokeAsync);
 
         var adminBuilder = WebApplication.CreateSlimBuilder();
