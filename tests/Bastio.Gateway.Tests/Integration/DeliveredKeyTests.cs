@@ -86,8 +86,8 @@ public sealed class DeliveredKeyTests : IAsyncLifetime
     public async Task Three_rotations_within_one_grace_period_keep_each_previous_key_until_its_own_grace_end()
     {
         // Rotations 3 s apart, so each previous key's grace (whole seconds) ends at its own time.
-        var grace = TimeSpan.FromSeconds(12);
-        await CreateApiKeyAsync(grace: "12s");
+        var grace = TimeSpan.FromSeconds(20);
+        await CreateApiKeyAsync(grace: "20s");
         var keys = new List<string> { (await Eventually.UntilAsync(DeliveredKeyAsync, "the first key is delivered"))! };
         for (var rotation = 1; rotation <= 3; rotation++)
         {

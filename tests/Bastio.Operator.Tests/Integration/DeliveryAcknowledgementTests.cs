@@ -102,7 +102,7 @@ public sealed class DeliveryAcknowledgementTests
         }
     }
 
-    /// <summary>A gateway replica as the operator sees it: a Lease renewed every 300 ms with the epoch it acknowledges.</summary>
+    /// <summary>A gateway replica as the operator sees it: a Lease renewed every 300 ms with the epoch it acknowledges (10 s duration).</summary>
     private sealed class FakeReplica : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
@@ -118,7 +118,8 @@ public sealed class DeliveryAcknowledgementTests
                 {
                     try
                     {
-                        await WriteLeaseAsync(env, name, Epoch, durationSeconds: 2);
+                        // Renewed far more often than it would go stale, even on a loaded machine.
+                        await WriteLeaseAsync(env, name, Epoch, durationSeconds: 10);
                         await Task.Delay(TimeSpan.FromMilliseconds(300), _stop.Token);
                     }
                     catch (OperationCanceledException)
