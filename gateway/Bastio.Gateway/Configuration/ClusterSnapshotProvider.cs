@@ -77,6 +77,9 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
 
     public GatewaySnapshot? Current => Volatile.Read(ref _current);
 
+    /// <summary>Raised on the rebuild thread after a new snapshot is in service (the acknowledgement Lease follows it).</summary>
+    public event Action? SnapshotBuilt;
+
     public DateTimeOffset? LastConfirmedSync
     {
         get
@@ -184,6 +187,7 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
                 var started = _time.GetTimestamp();
                 var snapshot = _builder.Build(new ConfigurationObjects(_apiKeys.Store.List(), _proxies.Store.List(), _providerKeys.Store.List(), _secrets.Store.List()));
                 Volatile.Write(ref _current, snapshot);
+                SnapshotBuilt?.Invoke();
                 Log.SnapshotBuilt(_logger, snapshot.KeyCount, snapshot.Proxies.Count, _time.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception ex)

@@ -1,6 +1,7 @@
 using System.Net;
 using Bastio.Core.Keys;
 using Bastio.Core.Metrics;
+using Bastio.Gateway.Acknowledgement;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Forwarding;
@@ -30,15 +31,17 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly IDisposable[] _owned;
     private readonly ClusterSnapshotProvider? _cluster;
+    private readonly VerifierAcknowledgementPublisher? _acknowledgements;
     private readonly AccessLog _accessLog;
     private readonly CancellationTokenSource _stopping = new();
     private Task _syncing = Task.CompletedTask;
 
-    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, AccessLog accessLog, IDisposable[] owned)
+    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, VerifierAcknowledgementPublisher? acknowledgements, AccessLog accessLog, IDisposable[] owned)
     {
         _gateway = gateway;
         _admin = admin;
         _cluster = cluster;
+        _acknowledgements = acknowledgements;
         _accessLog = accessLog;
         _owned = owned;
     }
@@ -77,6 +80,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var time = options.TimeProvider;
         var buckets = new BucketStore(time);
         ClusterSnapshotProvider? cluster = null;
+        VerifierAcknowledgementPublisher? acknowledgements = null;
         KubernetesClient? client = null;
         ISnapshotProvider snapshots;
         if (options.SnapshotProvider is { } given)
@@ -110,6 +114,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton<GatewayRequestHandler>();
         var gateway = gatewayBuilder.Build();
         var handler = gateway.Services.GetRequiredService<GatewayRequestHandler>();
+        if (cluster is not null)
+        {
+            acknowledgements = new VerifierAcknowledgementPublisher(client!.Leases(), cluster, () => handler.IsServing(out var served) ? served : null, options.SystemNamespace, options.ReplicaName, options.AcknowledgementLeaseDuration, time, loggerFactory.CreateLogger<VerifierAcknowledgementPublisher>());
+        }
+
         gateway.Run(handler.InvokeAsync);
 
         var adminBuilder = WebApplication.CreateSlimBuilder();
@@ -121,7 +130,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         admin.MapGet("/healthz", () => Results.Text("ok\n"));
         admin.MapGet("/readyz", () => handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        var host = new GatewayHost(gateway, admin, cluster, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
+        var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
         {
             Snapshots = snapshots,
         };
@@ -133,6 +142,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         {
             var logger = loggerFactory.CreateLogger<GatewayHost>();
             host._syncing = Task.Run(() => host.SyncAsync(cluster, logger), CancellationToken.None);
+            acknowledgements?.Start();
         }
 
         return host;
@@ -152,6 +162,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _gateway.StopAsync().ConfigureAwait(false);
         await _admin.StopAsync().ConfigureAwait(false);
+        if (_acknowledgements is not null)
+        {
+            await _acknowledgements.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync().ConfigureAwait(false);

@@ -16,6 +16,7 @@ using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Controllers.Proxies;
 using Bastio.Operator.Controllers.Sweep;
+using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
 using Bastio.Operator.Metrics;
 using Microsoft.AspNetCore.Builder;
@@ -71,7 +72,9 @@ internal sealed class OperatorHost : IAsyncDisposable
         var encryptionKeys = new CachedEncryptionKeys(Caches.EncryptionKey, options);
         _validationClient = new HttpClient(HttpProviderValidator.CreateHandler(options));
 
-        var apiKeys = NewController("apikey", WaitsForEncryptionKey("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>())), timeProvider);
+        var acknowledgements = new GatewayAcknowledgements(client.Leases(), options.SystemNamespace, timeProvider, loggerFactory);
+        var deliveryGate = new KeyDeliveryGate(acknowledgements, Caches.SystemSecrets, options, timeProvider, loggerFactory.CreateLogger<KeyDeliveryGate>());
+        var apiKeys = NewController("apikey", WaitsForEncryptionKey("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), deliveryGate, recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>())), timeProvider);
         apiKeys.Watch(Caches.ApiKeys);
         apiKeys.Watch(Caches.Proxies, p => Caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
         apiKeys.Watch(Caches.TenantSecrets, s => OwnerApiKey(s));
@@ -121,7 +124,8 @@ internal sealed class OperatorHost : IAsyncDisposable
         }
 
         LeaderElector = elector;
-        _controllerHost = new ControllerHost(_controllers, Caches.All, elector, loggerFactory.CreateLogger<ControllerHost>());
+        // The acknowledgement Leases are synced before any key is delivered, or no replica would be waited for.
+        _controllerHost = new ControllerHost(_controllers, [.. Caches.All, acknowledgements.Informer], elector, loggerFactory.CreateLogger<ControllerHost>());
     }
 
     public ResourceClients Clients { get; }

@@ -7,6 +7,7 @@ public static class EventReasons
     public const string Rotated = "Rotated";
     public const string RotationFailed = "RotationFailed";
     public const string PreviousKeyExpired = "PreviousKeyExpired";
+    public const string DeliveryNotAcknowledged = "DeliveryNotAcknowledged";
     public const string Revoked = "Revoked";
     public const string Disabled = "Disabled";
     public const string Enabled = "Enabled";

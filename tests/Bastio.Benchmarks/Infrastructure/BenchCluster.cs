@@ -102,7 +102,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             }, cancellationToken: ct).ConfigureAwait(false);
             var keyId = ClientKey.NewKeyId();
             var key = ClientKey.Generate(KeyEnvironment.Live, keyId);
-            var stored = new StoredKey(keyId, 1, ClientKeyVerifier.Compute(key), null, null, null, ServedRotationRequest: null);
+            var stored = new StoredKey(keyId, 1, ClientKeyVerifier.Compute(key), null, [], ServedRotationRequest: null);
             await Secrets.CreateAsync(VerifierSecretCodec.ToSecret(apiKey, stored, Ring, SystemNamespace), cancellationToken: ct).ConfigureAwait(false);
             apiKey.Status = new ApiKeyStatus { Phase = "Active", KeyId = keyId, Version = 1 };
             await ApiKeys.ReplaceStatusAsync(apiKey, cancellationToken: ct).ConfigureAwait(false);

@@ -191,10 +191,9 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
             return false;
         }
 
-        var previousValid = stored.Previous is not null && stored.PreviousExpiresAt > DateTimeOffset.UtcNow;
         return (stored.Current is not null && ClientKeyVerifier.Matches(presented, stored.Current))
             || (stored.Pending is not null && ClientKeyVerifier.Matches(presented, stored.Pending))
-            || (previousValid && ClientKeyVerifier.Matches(presented, stored.Previous));
+            || stored.Previous.Any(previous => previous.ExpiresAt > DateTimeOffset.UtcNow && ClientKeyVerifier.Matches(presented, previous.Verifier));
     }
 
     public async Task<IReadOnlyList<Event>> EventsAsync(string? involvedName = null) =>
