@@ -7,6 +7,15 @@ public sealed class StubUpstreamOptions
     public string Address { get; set; } = "127.0.0.1";
 
     /// <summary>
+    /// The CA whose server certificate the stub presents; null makes a new one (see
+    /// <see cref="StubUpstreamServer.CertificateAuthority"/>). Set before start.
+    /// </summary>
+    public TestCertificateAuthority? CertificateAuthority { get; set; }
+
+    /// <summary>Plain HTTP instead of HTTPS, only for what compares the two (the benchmarks). Set before start.</summary>
+    public bool PlainHttp { get; set; }
+
+    /// <summary>
     /// Provider keys the stub accepts (from <c>Authorization: Bearer</c>, <c>x-api-key</c> or <c>api-key</c>).
     /// Empty means every request is accepted, with or without a credential.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Bastio.Core.Keys;
+using Bastio.Core.Networking;
 using Bastio.Core.Metrics;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
@@ -92,7 +93,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         var metrics = new GatewayMetrics(options.MeterName, snapshots, time);
         var accessLog = new AccessLog(options.AccessLogOutput ?? Console.Out, time);
-        var upstreams = new UpstreamClients();
+        var listeners = new OwnListeners();
+        var upstreams = new UpstreamClients(new UpstreamConnector(options.UpstreamAddresses, listeners.Contains), options.UpstreamTrust);
         var usage = new UsageStore();
 
         var gatewayBuilder = WebApplication.CreateSlimBuilder();
@@ -102,7 +104,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton(snapshots);
         gatewayBuilder.Services.AddSingleton(new RequestAuthorizer(time));
         gatewayBuilder.Services.AddSingleton(new ClientIpResolver(trusted));
-        gatewayBuilder.Services.AddSingleton(new ProviderTransformer());
+        gatewayBuilder.Services.AddSingleton(new LoopGuard());
+        gatewayBuilder.Services.AddSingleton<ProviderTransformer>();
         gatewayBuilder.Services.AddSingleton(upstreams);
         gatewayBuilder.Services.AddSingleton(usage);
         gatewayBuilder.Services.AddSingleton(metrics);
@@ -129,6 +132,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await admin.StartAsync(cancellationToken).ConfigureAwait(false);
         host.Url = BoundAddress(gateway, options.Address);
         host.AdminUrl = BoundAddress(admin, options.Address);
+        listeners.Add(new IPEndPoint(IPAddress.Parse(options.Address), host.Url.Port));
+        listeners.Add(new IPEndPoint(IPAddress.Parse(options.Address), host.AdminUrl.Port));
         if (cluster is not null)
         {
             var logger = loggerFactory.CreateLogger<GatewayHost>();

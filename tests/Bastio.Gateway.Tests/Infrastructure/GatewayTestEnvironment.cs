@@ -5,6 +5,7 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Kubernetes.Client;
@@ -26,13 +27,18 @@ namespace Bastio.Gateway.Tests.Infrastructure;
 /// <summary>
 /// A test cluster with the CRDs, a stub provider and a gateway watching the cluster, all on loopback.
 /// Objects are written the way the operator writes them (layout of <see cref="WellKnown"/>, encrypted
-/// with the KEK ring), so the gateway is tested against the operator contract.
+/// with the KEK ring), so the gateway is tested against the operator contract. The stub speaks HTTPS
+/// with a CA made for the test, which the gateway trusts through <c>--upstream-ca-file</c> as it would a
+/// private CA, and the gateway may connect to loopback only at the stub's address (<c>--upstream-allow-cidrs</c>).
 /// </summary>
 internal sealed class GatewayTestEnvironment : IAsyncDisposable
 {
     public const string Namespace = "team-a";
     public const string SystemNamespace = "bastio-system";
     public const string ProviderSecret = "sk-provider-0123456789abcdefghij";
+
+    /// <summary>What <c>--upstream-allow-cidrs</c> allows here: the stub's loopback address, nothing else.</summary>
+    public const string StubAddressCidr = "127.0.0.1/32";
 
     private GatewayTestEnvironment(TestClusterServer cluster, KubernetesClient client, StubUpstreamServer stub)
     {
@@ -86,6 +92,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-gateway-test-{Guid.NewGuid():N}.yaml");
         await cluster.WriteKubeconfigAsync(kubeconfig);
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-gateway-test-ca-{Guid.NewGuid():N}.pem");
+        stub.CertificateAuthority!.WriteCertificatePem(caFile);
         var options = new GatewayOptions
         {
             Kubeconfig = kubeconfig,
@@ -98,7 +106,10 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             MeterName = $"Bastio.Gateway.Tests.{Guid.NewGuid():N}",
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug,
             Informers = new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(500), WatchdogTimeout = TimeSpan.FromSeconds(10) },
+            UpstreamAddresses = UpstreamAddressPolicy.Create([StubAddressCidr]),
+            UpstreamTrust = UpstreamTrust.Load(caFile),
         };
+        File.Delete(caFile);
         configure?.Invoke(options);
         environment.Gateway = await GatewayHost.StartAsync(options);
         // UTF-8 header encoding lets tests send the non-ASCII credentials a hostile client would.
