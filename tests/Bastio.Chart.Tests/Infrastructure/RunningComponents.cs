@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Bastio.Core;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Kubernetes.Client;
@@ -86,7 +87,13 @@ public sealed class RunningComponents : IAsyncLifetime
         using var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var api = new ResourceClients(client);
 
-        var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0 };
+        // The stub speaks HTTPS with a CA made here; both components trust it and may reach its loopback address only.
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-chart-scrape-ca-{Guid.NewGuid():N}.pem");
+        stub.CertificateAuthority!.WriteCertificatePem(caFile);
+        var upstreamTrust = UpstreamTrust.Load(caFile);
+        File.Delete(caFile);
+        var upstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
+        var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0, UpstreamTrust = upstreamTrust, UpstreamAddresses = upstreamAddresses };
         await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null);
         await operatorHost.StartAsync(CancellationToken.None);
 
@@ -105,6 +112,8 @@ public sealed class RunningComponents : IAsyncLifetime
                 AccessLogOutput = TextWriter.Null,
                 MinimumLogLevel = LogLevel.Warning,
                 MeterName = $"Bastio.Chart.Tests.{Guid.NewGuid():N}",
+                UpstreamTrust = upstreamTrust,
+                UpstreamAddresses = upstreamAddresses,
             });
             await DriveTrafficAsync(api, stub, gateway);
 
