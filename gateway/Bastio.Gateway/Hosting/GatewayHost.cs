@@ -132,8 +132,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await admin.StartAsync(cancellationToken).ConfigureAwait(false);
         host.Url = BoundAddress(gateway, options.Address);
         host.AdminUrl = BoundAddress(admin, options.Address);
-        listeners.Add(new IPEndPoint(IPAddress.Parse(options.Address), host.Url.Port));
-        listeners.Add(new IPEndPoint(IPAddress.Parse(options.Address), host.AdminUrl.Port));
+
+        // Every bound address, including endpoints Kestrel configuration added (the chart's HTTPS port).
+        foreach (var url in gateway.Urls.Concat(admin.Urls))
+        {
+            listeners.Add(url);
+        }
+
         if (cluster is not null)
         {
             var logger = loggerFactory.CreateLogger<GatewayHost>();

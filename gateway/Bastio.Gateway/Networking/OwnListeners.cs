@@ -15,7 +15,17 @@ public sealed class OwnListeners
 {
     private ImmutableArray<IPEndPoint> _endpoints = [];
 
-    /// <summary>Adds a bound listener (called once its port is known).</summary>
+    /// <summary>
+    /// Adds a bound listener by the address Kestrel reports for it (<c>http://127.0.0.1:8080</c>,
+    /// <c>https://[::]:8443</c>); a host name (<c>localhost</c>) counts as every local address.
+    /// </summary>
+    public void Add(string boundUrl)
+    {
+        var url = new Uri(boundUrl);
+        Add(new IPEndPoint(IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) ? address : IPAddress.IPv6Any, url.Port));
+    }
+
+    /// <summary>Adds a bound listener.</summary>
     public void Add(IPEndPoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
