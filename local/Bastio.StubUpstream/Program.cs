@@ -42,6 +42,7 @@ for (var index = 0; index < args.Length; index++)
 }
 
 options.ValidApiKeys = validKeys.ToHashSet(StringComparer.Ordinal);
+options.RequestLog = TextWriter.Synchronized(Console.Out);
 await using var server = await StubUpstreamServer.StartAsync(port, options);
 
 // Written once the stub listens, so a client that finds the file can connect.

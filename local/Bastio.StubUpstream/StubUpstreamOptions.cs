@@ -12,6 +12,12 @@ public sealed class StubUpstreamOptions
     /// </summary>
     public TestCertificateAuthority? CertificateAuthority { get; set; }
 
+    /// <summary>
+    /// Where to print one line per request (method, path, Host and TLS server name), so a stub running
+    /// as its own process (<c>make run</c>) shows what it was sent; null prints nothing.
+    /// </summary>
+    public TextWriter? RequestLog { get; set; }
+
     /// <summary>Plain HTTP instead of HTTPS, only for what compares the two (the benchmarks). Set before start.</summary>
     public bool PlainHttp { get; set; }
 

@@ -200,6 +200,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
 
         var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body,
             context.Features.Get<ISslStreamFeature>()?.SslStream.TargetHostName is { Length: > 0 } serverName ? serverName : null);
+        Options.RequestLog?.WriteLine($"{recorded.Method} {recorded.Path} host={recorded.Host} sni={recorded.Sni ?? "-"}");
         TaskCompletionSource signal;
         lock (_gate)
         {

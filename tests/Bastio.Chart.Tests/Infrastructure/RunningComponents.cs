@@ -92,8 +92,9 @@ public sealed class RunningComponents : IAsyncLifetime
         stub.CertificateAuthority!.WriteCertificatePem(caFile);
         var upstreamTrust = UpstreamTrust.Load(caFile);
         File.Delete(caFile);
-        var upstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
-        var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0, UpstreamTrust = upstreamTrust, UpstreamAddresses = upstreamAddresses };
+        var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0 };
+        operatorOptions.UpstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
+        operatorOptions.UpstreamTrust = upstreamTrust;
         await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null);
         await operatorHost.StartAsync(CancellationToken.None);
 
@@ -113,7 +114,7 @@ public sealed class RunningComponents : IAsyncLifetime
                 MinimumLogLevel = LogLevel.Warning,
                 MeterName = $"Bastio.Chart.Tests.{Guid.NewGuid():N}",
                 UpstreamTrust = upstreamTrust,
-                UpstreamAddresses = upstreamAddresses,
+                UpstreamAddresses = operatorOptions.UpstreamAddresses,
             });
             await DriveTrafficAsync(api, stub, gateway);
 
