@@ -49,7 +49,10 @@ public sealed class TestCertificateAuthority : IDisposable
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
         serverRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         using var signed = serverRequest.Create(ca, now.AddMinutes(-5), now.AddDays(7), RandomNumberGenerator.GetBytes(16));
-        var server = signed.CopyWithPrivateKey(serverKey);
+        using var withKey = signed.CopyWithPrivateKey(serverKey);
+
+        // Through PKCS#12 so the key outlives this ephemeral handle and SslStream can use it on every platform.
+        var server = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
         return new TestCertificateAuthority(X509CertificateLoader.LoadCertificate(ca.RawData), server);
     }
 
