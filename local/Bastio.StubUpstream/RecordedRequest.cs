@@ -1,17 +1,16 @@
 namespace Bastio.StubUpstream;
 
-/// <summary>
-/// A request as the stub received it (path without the optional <c>/v1</c> base), with the TLS server
-/// name the client asked for (<paramref name="Sni"/>; null over plain HTTP or when none was sent).
-/// </summary>
+/// <summary>A request as the stub received it (path without the optional <c>/v1</c> base).</summary>
 public sealed record RecordedRequest(
     string Method,
     string Path,
     string QueryString,
     IReadOnlyDictionary<string, string> Headers,
-    string Body,
-    string? Sni)
+    string Body)
 {
+    /// <summary>The TLS server name (SNI) the client asked for; null over plain HTTP or when none was sent.</summary>
+    public string? Sni { get; init; }
+
     /// <summary>The <c>Host</c> header.</summary>
     public string? Host => Header("Host");
 

@@ -141,7 +141,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             var body = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-            Record(context, body);
+            Record(context.Request, body);
             if (Options.ResponseDelay > TimeSpan.Zero)
             {
                 await Task.Delay(Options.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
@@ -189,17 +189,18 @@ public sealed class StubUpstreamServer : IAsyncDisposable
             ? model.GetString()!
             : fallback;
 
-    private void Record(HttpContext context, string body)
+    private void Record(HttpRequest request, string body)
     {
-        var request = context.Request;
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var header in request.Headers)
         {
             headers[header.Key] = header.Value.ToString();
         }
 
-        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body,
-            context.Features.Get<ISslStreamFeature>()?.SslStream.TargetHostName is { Length: > 0 } serverName ? serverName : null);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body)
+        {
+            Sni = request.HttpContext.Features.Get<ISslStreamFeature>()?.SslStream.TargetHostName is { Length: > 0 } serverName ? serverName : null,
+        };
         Options.RequestLog?.WriteLine($"{recorded.Method} {recorded.Path} host={recorded.Host} sni={recorded.Sni ?? "-"}");
         TaskCompletionSource signal;
         lock (_gate)

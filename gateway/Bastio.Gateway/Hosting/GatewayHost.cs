@@ -1,7 +1,7 @@
 using System.Net;
 using Bastio.Core.Keys;
-using Bastio.Core.Networking;
 using Bastio.Core.Metrics;
+using Bastio.Core.Networking;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Forwarding;
