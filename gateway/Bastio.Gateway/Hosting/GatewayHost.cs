@@ -1,6 +1,7 @@
 using System.Net;
 using Bastio.Core.Keys;
 using Bastio.Core.Metrics;
+using Bastio.Core.Networking;
 using Bastio.Gateway.Acknowledgement;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
@@ -96,7 +97,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         var metrics = new GatewayMetrics(options.MeterName, snapshots, time);
         var accessLog = new AccessLog(options.AccessLogOutput ?? Console.Out, time);
-        var upstreams = new UpstreamClients();
+        var listeners = new OwnListeners();
+        var upstreams = new UpstreamClients(new UpstreamConnector(options.UpstreamAddresses, listeners.Contains), options.UpstreamTrust);
         var usage = new UsageStore();
 
         var gatewayBuilder = WebApplication.CreateSlimBuilder();
@@ -106,7 +108,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton(snapshots);
         gatewayBuilder.Services.AddSingleton(new RequestAuthorizer(time));
         gatewayBuilder.Services.AddSingleton(new ClientIpResolver(trusted));
-        gatewayBuilder.Services.AddSingleton(new ProviderTransformer());
+        gatewayBuilder.Services.AddSingleton(new LoopGuard());
+        gatewayBuilder.Services.AddSingleton<ProviderTransformer>();
         gatewayBuilder.Services.AddSingleton(upstreams);
         gatewayBuilder.Services.AddSingleton(usage);
         gatewayBuilder.Services.AddSingleton(metrics);
@@ -138,6 +141,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await admin.StartAsync(cancellationToken).ConfigureAwait(false);
         host.Url = BoundAddress(gateway, options.Address);
         host.AdminUrl = BoundAddress(admin, options.Address);
+
+        // Every bound address, including endpoints Kestrel configuration added (the chart's HTTPS port).
+        foreach (var url in gateway.Urls.Concat(admin.Urls))
+        {
+            listeners.Add(url);
+        }
+
         if (cluster is not null)
         {
             var logger = loggerFactory.CreateLogger<GatewayHost>();

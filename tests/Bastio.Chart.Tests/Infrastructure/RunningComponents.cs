@@ -87,8 +87,14 @@ public sealed class RunningComponents : IAsyncLifetime
         using var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var api = new ResourceClients(client);
 
+        // The stub speaks HTTPS with a CA made here; both components trust it and may reach its loopback address only.
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-chart-scrape-ca-{Guid.NewGuid():N}.pem");
+        stub.CertificateAuthority!.WriteCertificatePem(caFile);
+        var upstreamTrust = UpstreamTrust.Load(caFile);
+        File.Delete(caFile);
         var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0 };
         operatorOptions.UpstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
+        operatorOptions.UpstreamTrust = upstreamTrust;
         await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null);
         await operatorHost.StartAsync(CancellationToken.None);
 
@@ -107,6 +113,8 @@ public sealed class RunningComponents : IAsyncLifetime
                 AccessLogOutput = TextWriter.Null,
                 MinimumLogLevel = LogLevel.Warning,
                 MeterName = $"Bastio.Chart.Tests.{Guid.NewGuid():N}",
+                UpstreamTrust = upstreamTrust,
+                UpstreamAddresses = operatorOptions.UpstreamAddresses,
             });
             await DriveTrafficAsync(api, stub, gateway);
 

@@ -5,6 +5,7 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Kubernetes.Client;
@@ -29,13 +30,18 @@ namespace Bastio.Gateway.Tests.Infrastructure;
 /// <summary>
 /// A test cluster with the CRDs, a stub provider and a gateway watching the cluster, all on loopback.
 /// Objects are written the way the operator writes them (layout of <see cref="WellKnown"/>, encrypted
-/// with the KEK ring), so the gateway is tested against the operator contract.
+/// with the KEK ring), so the gateway is tested against the operator contract. The stub speaks HTTPS
+/// with a CA made for the test, which the gateway trusts through <c>--upstream-ca-file</c> as it would a
+/// private CA, and the gateway may connect to loopback only at the stub's address (<c>--upstream-allow-cidrs</c>).
 /// </summary>
 internal sealed class GatewayTestEnvironment : IAsyncDisposable
 {
     public const string Namespace = "team-a";
     public const string SystemNamespace = "bastio-system";
     public const string ProviderSecret = "sk-provider-0123456789abcdefghij";
+
+    /// <summary>What <c>--upstream-allow-cidrs</c> allows here: the stub's loopback address, nothing else.</summary>
+    public const string StubAddressCidr = "127.0.0.1/32";
 
     private readonly List<GatewayHost> _replicas = [];
     private Action<GatewayOptions>? _configure;
@@ -47,6 +53,10 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         Cluster = cluster;
         Client = client;
         Stub = stub;
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-gateway-test-ca-{Guid.NewGuid():N}.pem");
+        stub.CertificateAuthority!.WriteCertificatePem(caFile);
+        UpstreamTrust = UpstreamTrust.Load(caFile);
+        File.Delete(caFile);
         var clients = new ResourceClients(client);
         ApiKeys = clients.ApiKeys;
         Proxies = clients.Proxies;
@@ -59,6 +69,9 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     public KubernetesClient Client { get; }
 
     public StubUpstreamServer Stub { get; }
+
+    /// <summary>The system store plus the stub's CA, as <c>--upstream-ca-file</c> gives it to gateways and the operator here.</summary>
+    public UpstreamTrust UpstreamTrust { get; }
 
     public GatewayHost Gateway { get; private set; } = null!;
 
@@ -124,6 +137,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             AdminPort = 0,
             RotatorImage = "bastio/operator:test",
             RotatorServiceAccount = "bastio-rotator",
+            UpstreamAddresses = UpstreamAddressPolicy.Create([StubAddressCidr]),
+            UpstreamTrust = UpstreamTrust,
         };
         configure?.Invoke(options);
         var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
@@ -151,6 +166,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug,
             Informers = new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(500), WatchdogTimeout = TimeSpan.FromSeconds(10) },
             ReplicaName = replicaName,
+            UpstreamAddresses = UpstreamAddressPolicy.Create([StubAddressCidr]),
+            UpstreamTrust = UpstreamTrust,
         };
         _configure?.Invoke(options);
         var gateway = await GatewayHost.StartAsync(options);

@@ -16,6 +16,24 @@ public sealed class CommandLineTests
         options.MaxStaleness.Should().Be(TimeSpan.FromMinutes(5));
         options.Address.Should().Be("0.0.0.0");
         options.SystemNamespace.Should().Be("bastio-system");
+        options.UpstreamAddresses.Should().BeSameAs(Bastio.Core.Networking.UpstreamAddressPolicy.PublicOnly);
+        options.UpstreamTrust.Should().BeSameAs(Bastio.Core.Networking.UpstreamTrust.SystemStore);
+    }
+
+    [Fact]
+    public void Upstream_flags_bind_to_the_address_policy_and_the_trusted_bundle()
+    {
+        using var authority = Bastio.StubUpstream.TestCertificateAuthority.Create();
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-cli-ca-{Guid.NewGuid():N}.pem");
+        authority.WriteCertificatePem(caFile);
+
+        var result = Root.Parse(["--upstream-allow-cidrs", "10.0.0.0/8, fd00::/8,127.0.0.1", "--upstream-ca-file", caFile]);
+        var options = GatewayCommandLine.Bind(result);
+        File.Delete(caFile);
+
+        result.Errors.Should().BeEmpty();
+        options.UpstreamAddresses.Allowed.Select(network => network.ToString()).Should().Equal("10.0.0.0/8", "fd00::/8", "127.0.0.1/32");
+        options.UpstreamTrust.ExtraRootCount.Should().Be(1);
     }
 
     [Theory]
@@ -24,6 +42,8 @@ public sealed class CommandLineTests
     [InlineData("--address", "localhost:80", "--address")]
     [InlineData("--port", "70000", "--port")]
     [InlineData("--trusted-proxies", "10.0.0.0/40", "--trusted-proxies")]
+    [InlineData("--upstream-allow-cidrs", "10.0.0.0/8,metadata.internal", "--upstream-allow-cidrs")]
+    [InlineData("--upstream-ca-file", "/nonexistent/ca.pem", "--upstream-ca-file")]
     public void A_bad_value_is_refused_naming_the_flag(string flag, string value, string named)
     {
         var result = Root.Parse([flag, value]);
