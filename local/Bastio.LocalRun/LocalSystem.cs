@@ -107,7 +107,7 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         // Both start at once; neither needs the other.
         await LaunchAsync(logs, Cluster, "--port", $"{options.ClusterPort.Port}", "--kubeconfig", options.KubeconfigPath,
             "--namespace", options.Namespace, "--namespace", options.SystemNamespace);
-        await LaunchAsync(logs, Stub, "--port", $"{options.StubPort.Port}", "--valid-key", stubKey);
+        await LaunchAsync(logs, Stub, "--address", "127.0.0.1", "--port", $"{options.StubPort.Port}", "--valid-key", stubKey);
 
         using var client = await StepAsync("test cluster", $"https://127.0.0.1:{options.ClusterPort.Port}", () =>
             waiter.UntilAsync("the test cluster to answer", Cluster.Name, ConnectAsync, stop));
@@ -124,7 +124,7 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
             waiter.UntilAsync("the stub upstream", Stub.Name, token => ProbeAsync(new Uri(stubUrl + "/models"), stubKey, token), stop));
 
         await LaunchAsync(logs, Operator, "--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace,
-            "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'));
+            "--admin-address", "127.0.0.1", "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'));
         await LaunchAsync(logs, Gateway, "--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
             "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m");
         await StepAsync("examples", "applied examples/, proxies pointed at the stub", async () =>
