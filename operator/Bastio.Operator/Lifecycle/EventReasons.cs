@@ -16,6 +16,9 @@ public static class EventReasons
     public const string MigrationStarted = "MigrationStarted";
     public const string MigrationCompleted = "MigrationCompleted";
 
+    /// <summary>Warning: spec.secretName names a Secret the ApiKey may not write (DeliverySecretOwnership).</summary>
+    public const string SecretConflict = "SecretConflict";
+
     /// <summary>Audit-only action: the key's system-namespace objects were removed with the ApiKey.</summary>
     public const string Deleted = "Deleted";
 }

@@ -68,10 +68,11 @@ internal sealed partial class ApiKeyReconciler(
 
         var proxy = caches.Proxies.Store.Get(ns, apiKey.Spec.ProxyRef.Name);
         var problem = ApiKeySpecValidator.Validate(apiKey, proxy)
-            ?? CheckDeliverySecretOwner(apiKey, caches.TenantSecret(ns, status.SecretName!));
+            ?? DeliverySecretOwnership.Check(apiKey, status.SecretName!, caches.TenantSecret(ns, status.SecretName!), options.SystemNamespace);
         if (problem is not null)
         {
             await FailUnservableRotationAsync(apiKey, status, $"the ApiKey is invalid ({problem.Reason})", cancellationToken).ConfigureAwait(false);
+            await ReportSecretConflictAsync(apiKey, problem, cancellationToken).ConfigureAwait(false);
             ApiKeyStatusBuilder.Invalid(status, apiKey, problem, now);
             await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
             await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
@@ -212,6 +213,18 @@ internal sealed partial class ApiKeyReconciler(
         metrics.RecordRotation(success: true);
     }
 
+    /// <summary>A Warning Event (and audit line) when an ApiKey first names a Secret it may not write; not repeated while the conflict lasts.</summary>
+    private async Task ReportSecretConflictAsync(ApiKey apiKey, ApiKeySpecProblem problem, CancellationToken cancellationToken)
+    {
+        if (problem.Reason != ApiKeyConditions.SecretConflict
+            || Conditions.Find(apiKey.Status?.Conditions, ApiKeyConditions.Ready) is { Reason: ApiKeyConditions.SecretConflict } ready && ready.Message == problem.Message)
+        {
+            return;
+        }
+
+        await recorder.RecordAsync(apiKey, EventReasons.SecretConflict, problem.Message, apiKey.Status?.KeyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A requested rotation that cannot happen in the current phase is answered, not ignored: the rotate command waits for it.</summary>
     private async Task FailUnservableRotationAsync(ApiKey apiKey, ApiKeyStatus status, string why, CancellationToken cancellationToken)
     {
@@ -241,9 +254,9 @@ internal sealed partial class ApiKeyReconciler(
             await recorder.RecordAsync(apiKey, EventReasons.Revoked, $"Key {status.KeyId} revoked: its verifiers were destroyed and the key removed from Secret {status.SecretName}.", status.KeyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        await DeleteIfPresentAsync(options.SystemNamespace, VerifierName(apiKey), caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), cancellationToken).ConfigureAwait(false);
+        await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
         var delivery = caches.TenantSecret(apiKey.Metadata.Namespace, status.SecretName!);
-        if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && IsOwnedBy(delivery, apiKey))
+        if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && DeliverySecretOwnership.IsOurs(delivery, apiKey))
         {
             var copy = Copy(delivery);
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
@@ -260,7 +273,7 @@ internal sealed partial class ApiKeyReconciler(
             return;
         }
 
-        await DeleteIfPresentAsync(options.SystemNamespace, VerifierName(apiKey), caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), cancellationToken).ConfigureAwait(false);
+        await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
         await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
 
         // The delivery Secret is owned by the ApiKey: the garbage collector removes it.
@@ -268,18 +281,22 @@ internal sealed partial class ApiKeyReconciler(
         await recorder.RecordAsync(apiKey, EventReasons.Deleted, "Removed the key's verifier Secret and rotation CronJob.", apiKey.Status?.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeleteIfPresentAsync(string ns, string name, Secret? cached, CancellationToken cancellationToken)
+    /// <summary>Deletes the key's verifier Secret, and nothing else that might carry its name.</summary>
+    private async Task DeleteVerifierAsync(ApiKey apiKey, CancellationToken cancellationToken)
     {
-        if (cached is null && await clients.Secrets.TryGetAsync(ns, name, cancellationToken).ConfigureAwait(false) is null)
+        var verifier = caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey))
+            ?? await clients.Secrets.TryGetAsync(options.SystemNamespace, VerifierName(apiKey), cancellationToken).ConfigureAwait(false);
+        if (verifier is null || !VerifierSecretCodec.IsVerifierOf(verifier, apiKey))
         {
             return;
         }
 
         try
         {
-            await clients.Secrets.DeleteAsync(ns, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // The uid precondition keeps a Secret created under the same name meanwhile safe.
+            await clients.Secrets.DeleteAsync(options.SystemNamespace, verifier.Metadata.Name!, new DeleteOptions { PreconditionUid = verifier.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (exception is NotFoundException or ConflictException)
         {
         }
     }
@@ -300,6 +317,11 @@ internal sealed partial class ApiKeyReconciler(
 
     private async Task<Secret> WriteVerifierAsync(ApiKey apiKey, Secret? existing, StoredKey stored, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
+        if (existing is not null && !VerifierSecretCodec.IsVerifierOf(existing, apiKey))
+        {
+            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: Secret {options.SystemNamespace}/{existing.Metadata.Name} is not this key's verifier Secret; it is left untouched.");
+        }
+
         var secret = VerifierSecretCodec.ToSecret(apiKey, stored, ring, options.SystemNamespace, existing);
         return existing is null
             ? await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false)
@@ -309,6 +331,12 @@ internal sealed partial class ApiKeyReconciler(
     /// <summary>Writes the delivery Secret when it differs; <paramref name="plaintext"/> null keeps the delivered key.</summary>
     private async Task<Secret?> WriteDeliveryAsync(ApiKey apiKey, Secret? existing, string name, string? plaintext, string keyId, CancellationToken cancellationToken)
     {
+        // The reconcile checked the cached Secret; this is the live one, which someone may have created since.
+        if (DeliverySecretOwnership.Check(apiKey, name, existing, options.SystemNamespace) is { } conflict)
+        {
+            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: {conflict.Message}");
+        }
+
         var secret = existing is null ? new Secret() : Copy(existing);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
@@ -391,15 +419,6 @@ internal sealed partial class ApiKeyReconciler(
         var url = gatewayUrl.ToString().TrimEnd('/');
         return url.EndsWith("/v1", StringComparison.Ordinal) ? url : url + "/v1";
     }
-
-    private static ApiKeySpecProblem? CheckDeliverySecretOwner(ApiKey apiKey, Secret? delivery) =>
-        delivery is null || IsOwnedBy(delivery, apiKey) || delivery.Metadata.OwnerReferences is null or { Count: 0 }
-            && delivery.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue
-            ? null
-            : new(ApiKeyConditions.SecretConflict, $"Secret '{delivery.Metadata.Name}' already exists and is not managed by this ApiKey; choose another spec.secretName.");
-
-    private static bool IsOwnedBy(Secret secret, ApiKey apiKey) =>
-        secret.Metadata.OwnerReferences?.Any(o => o.Uid == apiKey.Metadata.Uid) == true;
 
     private static string? ExistingKeyId(ApiKey apiKey) =>
         apiKey.Status?.KeyId is { } keyId && ClientKey.IsValidKeyId(keyId) ? keyId : null;
