@@ -85,7 +85,7 @@ internal sealed partial class ApiKeyReconciler(
         if (expired)
         {
             // An expired key is refused by the gateway; it is neither issued nor rotated any more.
-            stored = LoadStoredKey(apiKey, caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)));
+            stored = LoadStoredKey(apiKey, caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), out _);
             await FailUnservableRotationAsync(apiKey, status, "the key has expired", cancellationToken).ConfigureAwait(false);
             await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
@@ -111,7 +111,7 @@ internal sealed partial class ApiKeyReconciler(
 
         var verifierSecret = caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey));
         var deliverySecret = caches.TenantSecret(ns, status.SecretName!);
-        var stored = LoadStoredKey(apiKey, verifierSecret);
+        var stored = LoadStoredKey(apiKey, verifierSecret, out var lostToReset);
         var plan = RotationPlanner.Plan(stored, DeliveredVerifier(deliverySecret), request, apiKey.Status?.LastRotationRequest, now);
 
         if (plan.Action != KeyAction.UpToDate)
@@ -119,7 +119,7 @@ internal sealed partial class ApiKeyReconciler(
             // The caches may lag behind this operator's own last writes: decide writes on live reads.
             verifierSecret = await clients.Secrets.TryGetAsync(options.SystemNamespace, VerifierName(apiKey), cancellationToken).ConfigureAwait(false);
             deliverySecret = await clients.Secrets.TryGetAsync(ns, status.SecretName!, cancellationToken).ConfigureAwait(false);
-            stored = LoadStoredKey(apiKey, verifierSecret);
+            stored = LoadStoredKey(apiKey, verifierSecret, out lostToReset);
             plan = RotationPlanner.Plan(stored, DeliveredVerifier(deliverySecret), request, apiKey.Status?.LastRotationRequest, now);
         }
 
@@ -136,11 +136,19 @@ internal sealed partial class ApiKeyReconciler(
                     Log.Issuing(logger, ns, apiKey.Metadata.Name!, plan.Reason);
                     var keyId = stored?.KeyId ?? ExistingKeyId(apiKey) ?? ClientKey.NewKeyId();
                     var plaintext = ClientKey.Generate(environment, keyId);
-                    var withPending = (stored ?? new StoredKey(keyId, 0, null, null, null, null, null)) with
+
+                    // A key issued anew (its verifiers lost) continues above the version status shows: status.version never decreases.
+                    var withPending = (stored ?? new StoredKey(keyId, apiKey.Status?.Version is { } shown ? shown + 1 : 0, null, null, null, null, null)) with
                     {
                         Pending = ClientKeyVerifier.Compute(plaintext),
                         ServedRotationRequest = plan.Reason == IssueReason.Requested ? request : stored?.ServedRotationRequest,
                     };
+
+                    if (lostToReset)
+                    {
+                        lostToReset = false;
+                        await recorder.RecordAsync(apiKey, EncryptionKeyReset.ReissuedReason, $"Key {keyId} is re-issued: its verifiers were encrypted under an encryption key that was lost and reset; the key delivered before no longer works.", keyId, EncryptionKeyReset.Actor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
 
                     // (1) the gateway learns the new key before (2) anyone can read it.
                     verifierSecret = await WriteVerifierAsync(apiKey, verifierSecret, withPending, ring, cancellationToken).ConfigureAwait(false);
@@ -301,15 +309,31 @@ internal sealed partial class ApiKeyReconciler(
         }
     }
 
-    private StoredKey? LoadStoredKey(ApiKey apiKey, Secret? verifierSecret)
+    /// <param name="lostToReset">True when the verifiers were encrypted under a key lost and then reset on request: a new key replaces them, audited.</param>
+    /// <exception cref="EncryptionKeyUnavailableException">The verifiers are this key's but encrypted under a key the ring does not hold, and no reset was requested.</exception>
+    private StoredKey? LoadStoredKey(ApiKey apiKey, Secret? verifierSecret, out bool lostToReset)
     {
+        lostToReset = false;
         try
         {
             return VerifierSecretCodec.Decode(verifierSecret, apiKey, encryptionKeys.Ring);
         }
+        catch (DecryptionFailedException exception) when (exception.Failure != DecryptionFailure.Malformed
+            && verifierSecret!.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceUid) == apiKey.Metadata.Uid)
+        {
+            // This key's own verifiers under a key the ring lacks: re-issuing would break every client silently.
+            if (!encryptionKeys.ResetRequested)
+            {
+                throw new EncryptionKeyUnavailableException($"the verifiers of ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name} do not decrypt ({exception.Message}); the encryption key was lost or replaced, so the key is not re-issued", missing: false);
+            }
+
+            Log.UndecryptableVerifiers(logger, apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, exception.Message);
+            lostToReset = true;
+            return null;
+        }
         catch (Exception exception) when (exception is DecryptionFailedException or FormatException)
         {
-            // Verifiers that do not decrypt or parse are useless to the gateway too; a new key replaces them.
+            // Malformed, or left by an earlier ApiKey of this name: useless to the gateway too; a new key replaces them.
             Log.UndecryptableVerifiers(logger, apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, exception.Message);
             return null;
         }
