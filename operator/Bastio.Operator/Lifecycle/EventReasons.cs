@@ -16,6 +16,9 @@ public static class EventReasons
     public const string MigrationStarted = "MigrationStarted";
     public const string MigrationCompleted = "MigrationCompleted";
 
+    /// <summary>Warning: a key re-issued because its verifiers were encrypted under a lost encryption key that was reset on request.</summary>
+    public const string Reissued = "Reissued";
+
     /// <summary>Warning: spec.secretName names a Secret the ApiKey may not write (DeliverySecretOwnership).</summary>
     public const string SecretConflict = "SecretConflict";
 

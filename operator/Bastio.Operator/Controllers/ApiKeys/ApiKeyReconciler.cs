@@ -147,7 +147,7 @@ internal sealed partial class ApiKeyReconciler(
                     if (lostToReset)
                     {
                         lostToReset = false;
-                        await recorder.RecordAsync(apiKey, EncryptionKeyReset.ReissuedReason, $"Key {keyId} is re-issued: its verifiers were encrypted under an encryption key that was lost and reset; the key delivered before no longer works.", keyId, EncryptionKeyReset.Actor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        await recorder.RecordAsync(apiKey, EventReasons.Reissued, $"Key {keyId} is re-issued: its verifiers were encrypted under an encryption key that was lost and reset; the key delivered before no longer works.", keyId, EncryptionKeyReset.Actor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
                     }
 
                     // (1) the gateway learns the new key before (2) anyone can read it.

@@ -30,6 +30,8 @@ internal sealed partial class EncryptionKeyReconciler(
     OperatorOptions options,
     ILogger<EncryptionKeyReconciler> logger) : IReconciler
 {
+    private const string Remedy = " Restore the Secret from a backup, or start over with a new key (annotation " + EncryptionKeyReset.Annotation + ", see docs/encryption-key.md).";
+
     /// <summary>How often a lost key is reported again while nobody acts.</summary>
     public static readonly TimeSpan LossReportInterval = TimeSpan.FromMinutes(5);
 
@@ -49,7 +51,7 @@ internal sealed partial class EncryptionKeyReconciler(
             var restorable = Volatile.Read(ref _lastRing) ?? (used.Count == 0 ? EncryptionKeyRing.CreateNew() : null);
             if (restorable is null)
             {
-                return await ReportLossAsync(MissingSubject(), $"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} is missing while managed Secrets are encrypted under it; no new key is created and no client key is re-issued. Restore the Secret from a backup, or start over with a new key (annotation {EncryptionKeyReset.Annotation}, see docs/encryption-key.md).", cancellationToken).ConfigureAwait(false);
+                return await ReportLossAsync(MissingSubject(), $"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} is missing while managed Secrets are encrypted under it; no new key is created and no client key is re-issued." + Remedy, cancellationToken).ConfigureAwait(false);
             }
 
             secret = await CreateAsync(restorable, cancellationToken).ConfigureAwait(false);
@@ -78,7 +80,7 @@ internal sealed partial class EncryptionKeyReconciler(
         var lost = used.Where(version => !ring.Versions.Contains(version)).ToList();
         if (lost.Count > 0 && !EncryptionKeyReset.IsRequested(secret))
         {
-            return await ReportLossAsync(secret, $"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} lacks key version(s) {string.Join(", ", lost)} that managed Secrets are encrypted under; no client key is re-issued. Restore the Secret from a backup, or start over with a new key (annotation {EncryptionKeyReset.Annotation}, see docs/encryption-key.md).", cancellationToken).ConfigureAwait(false);
+            return await ReportLossAsync(secret, $"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} lacks key version(s) {string.Join(", ", lost)} that managed Secrets are encrypted under; no client key is re-issued." + Remedy, cancellationToken).ConfigureAwait(false);
         }
 
         Volatile.Write(ref _lastRing, ring);

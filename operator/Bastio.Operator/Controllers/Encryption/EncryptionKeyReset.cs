@@ -28,9 +28,6 @@ internal static class EncryptionKeyReset
     /// <summary>Event once every key under the lost key was re-issued and the annotation removed.</summary>
     public const string CompletedReason = "EncryptionKeyResetCompleted";
 
-    /// <summary>Audit action (and Event reason) of a client key re-issued because of a reset.</summary>
-    public const string ReissuedReason = "Reissued";
-
     /// <summary>Audit actor of those re-issues.</summary>
     public const string Actor = "encryption-key-reset";
 
