@@ -112,7 +112,7 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         // Both start at once; neither needs the other.
         await LaunchAsync(logs, Cluster, "--port", $"{options.ClusterPort.Port}", "--kubeconfig", options.KubeconfigPath,
             "--namespace", options.Namespace, "--namespace", options.SystemNamespace);
-        await LaunchAsync(logs, Stub, "--port", $"{options.StubPort.Port}", "--valid-key", stubKey, "--ca-out", options.UpstreamCaPath);
+        await LaunchAsync(logs, Stub, "--address", "127.0.0.1", "--port", $"{options.StubPort.Port}", "--valid-key", stubKey, "--ca-out", options.UpstreamCaPath);
 
         using var client = await StepAsync("test cluster", $"https://127.0.0.1:{options.ClusterPort.Port}", () =>
             waiter.UntilAsync("the test cluster to answer", Cluster.Name, ConnectAsync, stop));
@@ -130,7 +130,7 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
 
         string[] upstreamRules = ["--upstream-ca-file", options.UpstreamCaPath, "--upstream-allow-cidrs", options.StubAllowedCidr];
         await LaunchAsync(logs, Operator, ["--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace,
-            "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'), .. upstreamRules]);
+            "--admin-address", "127.0.0.1", "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'), .. upstreamRules]);
         await LaunchAsync(logs, Gateway, ["--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
             "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m", .. upstreamRules]);
         await StepAsync("examples", "applied examples/, proxies pointed at the stub", async () =>

@@ -13,7 +13,7 @@ public sealed partial class DocsTests
 {
     private static readonly string[] InstallOnlyFlags = ["--create-namespace", "--wait", "--atomic", "--reuse-values", "--install", "--dry-run"];
 
-    public static TheoryData<string> Pages => new() { "install-helm.md", "gitops-argocd.md", "rbac.md", "monitoring.md", "upgrading.md" };
+    public static TheoryData<string> Pages => new() { "install-helm.md", "gitops-argocd.md", "rbac.md", "monitoring.md", "upgrading.md", "encryption-key.md" };
 
     [GeneratedRegex(@"^Usage:\s*\n\s*(.+)$", RegexOptions.Multiline)]
     private static partial Regex UsageLine();

@@ -27,7 +27,7 @@ public sealed class MonitoringTests
         var alerts = (await AlertsAsync()).Select(alert => alert.Alert);
 
         alerts.Should().BeEquivalentTo("BastioAuthFailureRatioHigh", "BastioApiKeyNearRateLimit", "BastioGatewayConfigStale",
-            "BastioRotationFailed", "BastioInvalidApiKeys", "BastioApiKeyExpiringSoon", "BastioInvalidProviderKeys");
+            "BastioRotationFailed", "BastioEncryptionKeyMissing", "BastioInvalidApiKeys", "BastioApiKeyExpiringSoon", "BastioInvalidProviderKeys");
     }
 
     [Fact]

@@ -39,6 +39,24 @@ public sealed class LocalRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_component_listens_on_loopback_only()
+    {
+        var ports = LocalRunPorts.Free();
+        await using var localRun = LocalRunProcess.Start(ports, _stateDirectory);
+        await localRun.WaitUntilReadyAsync(StartTimeout);
+        var children = localRun.ChildPids();
+        children.Should().HaveCount(4);
+
+        // The kernel's socket tables, not the command lines: whatever a component chose, this is what it bound.
+        var listeners = children.SelectMany(ProcessTable.ListeningEndpoints).ToList();
+        listeners.Select(endpoint => endpoint.Port).Should().Contain(
+            [ports.Cluster, ports.Stub, ports.Gateway, ports.GatewayAdmin, ports.OperatorAdmin], "every component's ports are found in the socket tables");
+        listeners.Should().OnlyContain(
+            endpoint => IPAddress.IsLoopback(endpoint.Address) || (endpoint.Address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(endpoint.Address.MapToIPv4())),
+            "make run must not be reachable from the network; listening on: {0}", string.Join(", ", listeners));
+    }
+
+    [Fact]
     public async Task Children_do_not_outlive_a_killed_orchestrator()
     {
         await using var localRun = LocalRunProcess.Start(LocalRunPorts.Free(), _stateDirectory);

@@ -28,9 +28,18 @@ public sealed class EncryptionKeyRing
     public IReadOnlyList<string> Versions => [.. _keys.Keys.OrderBy(Number)];
 
     /// <summary>A ring with one fresh random key <c>k1</c>, for a cluster without an encryption-key Secret.</summary>
-    public static EncryptionKeyRing CreateNew()
+    public static EncryptionKeyRing CreateNew() => CreateNew(1);
+
+    /// <summary>
+    /// A ring with one fresh random key numbered above every version in <paramref name="versionsInUse"/>,
+    /// for starting over after a key was lost: what the lost versions encrypted stays recognisably lost.
+    /// </summary>
+    public static EncryptionKeyRing CreateNewAbove(IEnumerable<string> versionsInUse) =>
+        CreateNew(versionsInUse.Select(Number).DefaultIfEmpty(0).Max() + 1);
+
+    private static EncryptionKeyRing CreateNew(int number)
     {
-        var version = KeyVersionName.Format(1);
+        var version = KeyVersionName.Format(number);
         return new EncryptionKeyRing(new Dictionary<string, byte[]> { [version] = RandomNumberGenerator.GetBytes(KeySize) }.ToFrozenDictionary(), version);
     }
 

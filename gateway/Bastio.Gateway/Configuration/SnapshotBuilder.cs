@@ -181,9 +181,14 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var secret = secrets.FirstOrDefault(secret => secret.Metadata.Name == WellKnown.EncryptionKeySecret.Name);
         if (secret?.Data is null)
         {
-            _ring = null;
-            _ringVersion = null;
-            return null;
+            // A deleted key Secret does not make the keys it encrypted invalid: keep serving from the last
+            // good ring (the operator restores the Secret from the same ring, or reports the loss).
+            if (_ring is not null)
+            {
+                Log.KeyRingMissing(logger);
+            }
+
+            return _ring;
         }
 
         if (_ring is null || _ringVersion != secret.Metadata.ResourceVersion)
@@ -436,5 +441,8 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
         [LoggerMessage(5, LogLevel.Error, "The encryption key Secret is invalid: {Reason}")]
         public static partial void InvalidKeyRing(ILogger logger, string reason);
+
+        [LoggerMessage(7, LogLevel.Warning, "The encryption key Secret is missing; serving with the key ring read last")]
+        public static partial void KeyRingMissing(ILogger logger);
     }
 }

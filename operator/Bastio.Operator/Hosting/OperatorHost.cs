@@ -105,7 +105,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         proxies.Watch(Caches.ProviderKeys, p => [new ObjectKey(p.Metadata.Namespace, p.Spec.ProxyRef.Name)]);
 
         // The encryption key is needed as soon as any key exists, and re-checked whenever a managed Secret changes.
-        var encryption = new EncryptionKeyReconciler(Clients, Caches, options, loggerFactory.CreateLogger<EncryptionKeyReconciler>());
+        var encryption = new EncryptionKeyReconciler(Clients, Caches, _eventRecorder, Metrics, options, loggerFactory.CreateLogger<EncryptionKeyReconciler>());
         var encryptionController = NewController("encryption", encryption, timeProvider);
         encryptionController.Watch(Caches.EncryptionKey, _ => [encryption.Key]);
         encryptionController.Watch(Caches.SystemSecrets, _ => [encryption.Key]);

@@ -19,6 +19,12 @@ public static class EventReasons
     public const string SourceNotAllowed = "SourceNotAllowed";
     public const string InvalidReplaces = "InvalidReplaces";
 
+    /// <summary>Warning: a key re-issued because its verifiers were encrypted under a lost encryption key that was reset on request.</summary>
+    public const string Reissued = "Reissued";
+
+    /// <summary>Warning: spec.secretName names a Secret the ApiKey may not write (DeliverySecretOwnership).</summary>
+    public const string SecretConflict = "SecretConflict";
+
     /// <summary>Audit-only action: the key's system-namespace objects were removed with the ApiKey.</summary>
     public const string Deleted = "Deleted";
 }

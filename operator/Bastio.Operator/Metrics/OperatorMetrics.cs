@@ -28,6 +28,7 @@ internal sealed class OperatorMetrics : IDisposable
     private readonly Counter<long> _rotations;
     private IInformer<ApiKey>? _apiKeys;
     private IInformer<ProviderKey>? _providerKeys;
+    private int _encryptionKeyMissing;
 
     public OperatorMetrics()
     {
@@ -37,6 +38,7 @@ internal sealed class OperatorMetrics : IDisposable
         Meter.CreateObservableGauge("bastio_operator_keys", ObserveKeys, description: "ApiKeys by phase.");
         Meter.CreateObservableGauge("bastio_operator_apikey_expiry_timestamp_seconds", ObserveExpiries, unit: "s", description: "When each Active ApiKey with spec.expiresAt expires (Unix time).");
         Meter.CreateObservableGauge("bastio_operator_provider_keys", ObserveProviderKeys, description: "ProviderKeys by phase and Validated condition status.");
+        Meter.CreateObservableGauge("bastio_operator_encryption_key_missing", () => Volatile.Read(ref _encryptionKeyMissing), description: "1 while ApiKey verifiers are encrypted under a key the encryption-key Secret does not hold (or the Secret is gone and cannot be restored), else 0.");
     }
 
     public Meter Meter { get; }
@@ -50,6 +52,9 @@ internal sealed class OperatorMetrics : IDisposable
 
     public void RecordRotation(bool success) =>
         _rotations.Add(1, new KeyValuePair<string, object?>("result", success ? "success" : "failure"));
+
+    /// <summary>Set by the encryption controller (the leader's view; a standby reports 0).</summary>
+    public void SetEncryptionKeyMissing(bool missing) => Volatile.Write(ref _encryptionKeyMissing, missing ? 1 : 0);
 
     public void Dispose() => Meter.Dispose();
 

@@ -22,6 +22,21 @@ public sealed class EncryptionKeyRingTests
     }
 
     [Fact]
+    public void A_fresh_start_is_numbered_above_every_version_in_use_and_decrypts_none_of_them()
+    {
+        var lost = EncryptionKeyRing.CreateNew().WithNewActiveVersion().WithNewActiveVersion();
+        var envelope = lost.Encrypt(Plaintext, Binding);
+
+        var fresh = EncryptionKeyRing.CreateNewAbove(["k1", "k3", "k2"]);
+
+        fresh.ActiveVersion.Should().Be("k4");
+        fresh.Versions.Should().Equal("k4");
+        EncryptionKeyRing.CreateNewAbove([]).ActiveVersion.Should().Be("k1");
+        fresh.Invoking(r => r.Decrypt(envelope, Binding)).Should().Throw<DecryptionFailedException>()
+            .Which.Failure.Should().Be(DecryptionFailure.UnknownKeyVersion, "what the lost key encrypted is recognisably lost, not mistaken for tampering");
+    }
+
+    [Fact]
     public void Each_encryption_uses_a_fresh_nonce()
     {
         var ring = EncryptionKeyRing.CreateNew();

@@ -70,10 +70,11 @@ internal sealed partial class ApiKeyReconciler(
 
         var proxy = caches.Proxies.Store.Get(ns, apiKey.Spec.ProxyRef.Name);
         var problem = ApiKeySpecValidator.Validate(apiKey, proxy)
-            ?? CheckDeliverySecretOwner(apiKey, caches.TenantSecret(ns, status.SecretName!));
+            ?? DeliverySecretOwnership.Check(apiKey, status.SecretName!, caches.TenantSecret(ns, status.SecretName!), options.SystemNamespace);
         if (problem is not null)
         {
             await FailUnservableRotationAsync(apiKey, status, $"the ApiKey is invalid ({problem.Reason})", cancellationToken).ConfigureAwait(false);
+            await ReportSecretConflictAsync(apiKey, problem, cancellationToken).ConfigureAwait(false);
             ApiKeyStatusBuilder.Invalid(status, apiKey, problem, now);
             await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
             await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
@@ -86,7 +87,7 @@ internal sealed partial class ApiKeyReconciler(
         if (expired)
         {
             // An expired key is refused by the gateway; it is neither issued nor rotated any more.
-            stored = LoadStoredKey(apiKey, caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)));
+            stored = LoadStoredKey(apiKey, caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), out _);
             await FailUnservableRotationAsync(apiKey, status, "the key has expired", cancellationToken).ConfigureAwait(false);
             await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
@@ -112,7 +113,7 @@ internal sealed partial class ApiKeyReconciler(
 
         var verifierSecret = caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey));
         var deliverySecret = caches.TenantSecret(ns, status.SecretName!);
-        var stored = LoadStoredKey(apiKey, verifierSecret);
+        var stored = LoadStoredKey(apiKey, verifierSecret, out var lostToReset);
         var plan = RotationPlanner.Plan(stored, DeliveredVerifier(deliverySecret), request, apiKey.Status?.LastRotationRequest, now);
 
         if (plan.Action != KeyAction.UpToDate)
@@ -120,7 +121,7 @@ internal sealed partial class ApiKeyReconciler(
             // The caches may lag behind this operator's own last writes: decide writes on live reads.
             verifierSecret = await clients.Secrets.TryGetAsync(options.SystemNamespace, VerifierName(apiKey), cancellationToken).ConfigureAwait(false);
             deliverySecret = await clients.Secrets.TryGetAsync(ns, status.SecretName!, cancellationToken).ConfigureAwait(false);
-            stored = LoadStoredKey(apiKey, verifierSecret);
+            stored = LoadStoredKey(apiKey, verifierSecret, out lostToReset);
             plan = RotationPlanner.Plan(stored, DeliveredVerifier(deliverySecret), request, apiKey.Status?.LastRotationRequest, now);
         }
 
@@ -137,11 +138,19 @@ internal sealed partial class ApiKeyReconciler(
                     Log.Issuing(logger, ns, apiKey.Metadata.Name!, plan.Reason);
                     var keyId = stored?.KeyId ?? ExistingKeyId(apiKey) ?? ClientKey.NewKeyId();
                     var plaintext = ClientKey.Generate(environment, keyId);
-                    var withPending = (stored ?? new StoredKey(keyId, 0, null, null, [], null)) with
+
+                    // A key issued anew (its verifiers lost) continues above the version status shows: status.version never decreases.
+                    var withPending = (stored ?? new StoredKey(keyId, apiKey.Status?.Version is { } shown ? shown + 1 : 0, null, null, [], null)) with
                     {
                         Pending = ClientKeyVerifier.Compute(plaintext),
                         ServedRotationRequest = plan.Reason == IssueReason.Requested ? request : stored?.ServedRotationRequest,
                     };
+
+                    if (lostToReset)
+                    {
+                        lostToReset = false;
+                        await recorder.RecordAsync(apiKey, EventReasons.Reissued, $"Key {keyId} is re-issued: its verifiers were encrypted under an encryption key that was lost and reset; the key delivered before no longer works.", keyId, EncryptionKeyReset.Actor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
 
                     // (1) every serving gateway replica learns the new key before (2) anyone can read it.
                     var existingVerifier = verifierSecret;
@@ -234,6 +243,18 @@ internal sealed partial class ApiKeyReconciler(
         }
     }
 
+    /// <summary>A Warning Event (and audit line) when an ApiKey first names a Secret it may not write; not repeated while the conflict lasts.</summary>
+    private async Task ReportSecretConflictAsync(ApiKey apiKey, ApiKeySpecProblem problem, CancellationToken cancellationToken)
+    {
+        if (problem.Reason != ApiKeyConditions.SecretConflict
+            || Conditions.Find(apiKey.Status?.Conditions, ApiKeyConditions.Ready) is { Reason: ApiKeyConditions.SecretConflict } ready && ready.Message == problem.Message)
+        {
+            return;
+        }
+
+        await recorder.RecordAsync(apiKey, EventReasons.SecretConflict, problem.Message, apiKey.Status?.KeyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A requested rotation that cannot happen in the current phase is answered, not ignored: the rotate command waits for it.</summary>
     private async Task FailUnservableRotationAsync(ApiKey apiKey, ApiKeyStatus status, string why, CancellationToken cancellationToken)
     {
@@ -263,9 +284,9 @@ internal sealed partial class ApiKeyReconciler(
             await recorder.RecordAsync(apiKey, EventReasons.Revoked, $"Key {status.KeyId} revoked: its verifiers were destroyed and the key removed from Secret {status.SecretName}.", status.KeyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        await DeleteIfPresentAsync(options.SystemNamespace, VerifierName(apiKey), caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), cancellationToken).ConfigureAwait(false);
+        await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
         var delivery = caches.TenantSecret(apiKey.Metadata.Namespace, status.SecretName!);
-        if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && IsOwnedBy(delivery, apiKey))
+        if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && DeliverySecretOwnership.IsOurs(delivery, apiKey))
         {
             var copy = Copy(delivery);
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
@@ -282,7 +303,7 @@ internal sealed partial class ApiKeyReconciler(
             return;
         }
 
-        await DeleteIfPresentAsync(options.SystemNamespace, VerifierName(apiKey), caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), cancellationToken).ConfigureAwait(false);
+        await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
         await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
 
         // The delivery Secret is owned by the ApiKey: the garbage collector removes it.
@@ -290,31 +311,51 @@ internal sealed partial class ApiKeyReconciler(
         await recorder.RecordAsync(apiKey, EventReasons.Deleted, "Removed the key's verifier Secret and rotation CronJob.", apiKey.Status?.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeleteIfPresentAsync(string ns, string name, Secret? cached, CancellationToken cancellationToken)
+    /// <summary>Deletes the key's verifier Secret, and nothing else that might carry its name.</summary>
+    private async Task DeleteVerifierAsync(ApiKey apiKey, CancellationToken cancellationToken)
     {
-        if (cached is null && await clients.Secrets.TryGetAsync(ns, name, cancellationToken).ConfigureAwait(false) is null)
+        var verifier = caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey))
+            ?? await clients.Secrets.TryGetAsync(options.SystemNamespace, VerifierName(apiKey), cancellationToken).ConfigureAwait(false);
+        if (verifier is null || !VerifierSecretCodec.IsVerifierOf(verifier, apiKey))
         {
             return;
         }
 
         try
         {
-            await clients.Secrets.DeleteAsync(ns, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // The uid precondition keeps a Secret created under the same name meanwhile safe.
+            await clients.Secrets.DeleteAsync(options.SystemNamespace, verifier.Metadata.Name!, new DeleteOptions { PreconditionUid = verifier.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
         }
-        catch (NotFoundException)
+        catch (Exception exception) when (exception is NotFoundException or ConflictException)
         {
         }
     }
 
-    private StoredKey? LoadStoredKey(ApiKey apiKey, Secret? verifierSecret)
+    /// <param name="lostToReset">True when the verifiers were encrypted under a key lost and then reset on request: a new key replaces them, audited.</param>
+    /// <exception cref="EncryptionKeyUnavailableException">The verifiers are this key's but encrypted under a key the ring does not hold, and no reset was requested.</exception>
+    private StoredKey? LoadStoredKey(ApiKey apiKey, Secret? verifierSecret, out bool lostToReset)
     {
+        lostToReset = false;
         try
         {
             return VerifierSecretCodec.Decode(verifierSecret, apiKey, encryptionKeys.Ring);
         }
+        catch (DecryptionFailedException exception) when (exception.Failure != DecryptionFailure.Malformed
+            && verifierSecret!.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceUid) == apiKey.Metadata.Uid)
+        {
+            // This key's own verifiers under a key the ring lacks: re-issuing would break every client silently.
+            if (!encryptionKeys.ResetRequested)
+            {
+                throw new EncryptionKeyUnavailableException($"the verifiers of ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name} do not decrypt ({exception.Message}); the encryption key was lost or replaced, so the key is not re-issued", missing: false);
+            }
+
+            Log.UndecryptableVerifiers(logger, apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, exception.Message);
+            lostToReset = true;
+            return null;
+        }
         catch (Exception exception) when (exception is DecryptionFailedException or FormatException)
         {
-            // Verifiers that do not decrypt or parse are useless to the gateway too; a new key replaces them.
+            // Malformed, or left by an earlier ApiKey of this name: useless to the gateway too; a new key replaces them.
             Log.UndecryptableVerifiers(logger, apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, exception.Message);
             return null;
         }
@@ -322,6 +363,11 @@ internal sealed partial class ApiKeyReconciler(
 
     private async Task<Secret> WriteVerifierAsync(ApiKey apiKey, Secret? existing, StoredKey stored, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
+        if (existing is not null && !VerifierSecretCodec.IsVerifierOf(existing, apiKey))
+        {
+            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: Secret {options.SystemNamespace}/{existing.Metadata.Name} is not this key's verifier Secret; it is left untouched.");
+        }
+
         var secret = VerifierSecretCodec.ToSecret(apiKey, stored, ring, options.SystemNamespace, existing);
         return existing is null
             ? await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false)
@@ -331,6 +377,12 @@ internal sealed partial class ApiKeyReconciler(
     /// <summary>Writes the delivery Secret when it differs; <paramref name="plaintext"/> null keeps the delivered key.</summary>
     private async Task<Secret?> WriteDeliveryAsync(ApiKey apiKey, Secret? existing, string name, string? plaintext, string keyId, CancellationToken cancellationToken)
     {
+        // The reconcile checked the cached Secret; this is the live one, which someone may have created since.
+        if (DeliverySecretOwnership.Check(apiKey, name, existing, options.SystemNamespace) is { } conflict)
+        {
+            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: {conflict.Message}");
+        }
+
         var secret = existing is null ? new Secret() : Copy(existing);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
@@ -413,15 +465,6 @@ internal sealed partial class ApiKeyReconciler(
         var url = gatewayUrl.ToString().TrimEnd('/');
         return url.EndsWith("/v1", StringComparison.Ordinal) ? url : url + "/v1";
     }
-
-    private static ApiKeySpecProblem? CheckDeliverySecretOwner(ApiKey apiKey, Secret? delivery) =>
-        delivery is null || IsOwnedBy(delivery, apiKey) || delivery.Metadata.OwnerReferences is null or { Count: 0 }
-            && delivery.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue
-            ? null
-            : new(ApiKeyConditions.SecretConflict, $"Secret '{delivery.Metadata.Name}' already exists and is not managed by this ApiKey; choose another spec.secretName.");
-
-    private static bool IsOwnedBy(Secret secret, ApiKey apiKey) =>
-        secret.Metadata.OwnerReferences?.Any(o => o.Uid == apiKey.Metadata.Uid) == true;
 
     private static string? ExistingKeyId(ApiKey apiKey) =>
         apiKey.Status?.KeyId is { } keyId && ClientKey.IsValidKeyId(keyId) ? keyId : null;

@@ -25,6 +25,18 @@ internal static class VerifierSecretCodec
     public static CiphertextBinding Binding(ApiKey apiKey) =>
         KeyVerifiers.Binding(apiKey.Metadata.Namespace ?? "", apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
 
+    /// <summary>
+    /// Whether <paramref name="secret"/> is a verifier Secret made for an ApiKey of this namespace and
+    /// name: this one, or one of the same name that was deleted while the operator was away (its verifiers,
+    /// bound to the old uid, do not decrypt for this one and are replaced).
+    /// </summary>
+    public static bool IsVerifierOf(Secret secret, ApiKey apiKey) =>
+        secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue
+        && secret.Metadata.Labels.GetValueOrDefault(WellKnown.Labels.Component) == WellKnown.Components.ApiKeyVerifier
+        && ManagedLabels.Source(secret) is { Kind: "ApiKey" } source
+        && source.Namespace == apiKey.Metadata.Namespace
+        && source.Name == apiKey.Metadata.Name;
+
     /// <summary>Reads a verifier Secret.</summary>
     /// <exception cref="DecryptionFailedException">A verifier does not decrypt.</exception>
     /// <exception cref="FormatException">The Secret's data is not what the operator writes.</exception>

@@ -37,5 +37,8 @@ internal sealed class CachedEncryptionKeys(IInformer<Secret> encryptionKeySecret
         }
     }
 
+    public bool ResetRequested =>
+        EncryptionKeyReset.IsRequested(encryptionKeySecret.Store.Get(options.SystemNamespace, WellKnown.EncryptionKeySecret.Name));
+
     private sealed record Parsed(string? ResourceVersion, EncryptionKeyRing Ring);
 }

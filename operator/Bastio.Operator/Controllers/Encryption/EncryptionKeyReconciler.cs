@@ -6,30 +6,61 @@ using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
+using Bastio.Kubernetes.Runtime.Events;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.Encryption;
 
 /// <summary>
-/// Creates Secret <c>bastio-encryption-key</c> when it is missing, and after a new version became
+/// Creates Secret <c>bastio-encryption-key</c> on a fresh installation, and after a new version became
 /// active (someone added <c>k2</c> and set <c>active: k2</c>) re-encrypts every managed Secret under
 /// it. Older versions stay in the Secret: a restored backup or a lagging gateway may still need them.
+/// Losing the key is never silent: while managed Secrets are encrypted under versions the Secret does
+/// not hold, no new key is made (the operator restores the Secret from the ring it last read, or reports
+/// the loss) until a person asks for a fresh start with <see cref="EncryptionKeyReset.Annotation"/>.
 /// </summary>
 internal sealed partial class EncryptionKeyReconciler(
     ResourceClients clients,
     OperatorCaches caches,
+    IEventRecorder events,
+    OperatorMetrics metrics,
     OperatorOptions options,
     ILogger<EncryptionKeyReconciler> logger) : IReconciler
 {
+    private const string Remedy = " Restore the Secret from a backup, or start over with a new key (annotation " + EncryptionKeyReset.Annotation + ", see docs/encryption-key.md).";
+
+    /// <summary>How often a lost key is reported again while nobody acts.</summary>
+    public static readonly TimeSpan LossReportInterval = TimeSpan.FromMinutes(5);
+
+    // The last ring read from the Secret: what a deleted Secret is restored from. Replaced whole.
+    private EncryptionKeyRing? _lastRing;
+
     public ObjectKey Key => new(options.SystemNamespace, WellKnown.EncryptionKeySecret.Name);
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var secret = caches.EncryptionKey.Store.Get(key)
-            ?? await clients.Secrets.TryGetAsync(options.SystemNamespace, WellKnown.EncryptionKeySecret.Name, cancellationToken).ConfigureAwait(false)
-            ?? await CreateAsync(cancellationToken).ConfigureAwait(false);
+            ?? await clients.Secrets.TryGetAsync(options.SystemNamespace, WellKnown.EncryptionKeySecret.Name, cancellationToken).ConfigureAwait(false);
+        var used = EncryptionKeyReset.VersionsInUse(caches.SystemSecrets.Store.List());
+        if (secret is null)
+        {
+            // The ring last read is the same key: restoring it keeps every verifier and copy decrypting.
+            var restorable = Volatile.Read(ref _lastRing) ?? (used.Count == 0 ? EncryptionKeyRing.CreateNew() : null);
+            if (restorable is null)
+            {
+                return await ReportLossAsync(MissingSubject(), $"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} is missing while managed Secrets are encrypted under it; no new key is created and no client key is re-issued." + Remedy, cancellationToken).ConfigureAwait(false);
+            }
+
+            secret = await CreateAsync(restorable, cancellationToken).ConfigureAwait(false);
+        }
+        else if (EncryptionKeyReset.IsRequested(secret) && (secret.Data is null || secret.Data.Count == 0))
+        {
+            secret = await StartOverAsync(secret, used, cancellationToken).ConfigureAwait(false);
+        }
+
         if (IsOurs(secret))
         {
             secret = await ManagedAnnotations.EnsureAsync(clients.Secrets, secret, cancellationToken).ConfigureAwait(false);
@@ -46,6 +77,21 @@ internal sealed partial class EncryptionKeyReconciler(
             return ReconcileResult.Terminal(exception);
         }
 
+        var lost = used.Where(version => !ring.Versions.Contains(version)).ToList();
+        if (lost.Count > 0 && !EncryptionKeyReset.IsRequested(secret))
+        {
+            return await ReportLossAsync(secret, $"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} lacks key version(s) {string.Join(", ", lost)} that managed Secrets are encrypted under; no client key is re-issued." + Remedy, cancellationToken).ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _lastRing, ring);
+        metrics.SetEncryptionKeyMissing(false);
+        if (lost.Count == 0 && EncryptionKeyReset.IsRequested(secret))
+        {
+            // Every key encrypted under the lost versions was re-issued: the reset is complete, and a later loss is loud again.
+            secret = await clients.Secrets.PatchAsync(options.SystemNamespace, WellKnown.EncryptionKeySecret.Name, PatchType.Merge, EncryptionKeyReset.ClearPatch, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await events.RecordAsync(secret, EventType.Normal, EncryptionKeyReset.CompletedReason, "Every key encrypted under the lost encryption key was re-issued; the reset is complete.", cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var managed in caches.SystemSecrets.Store.List())
         {
             await ReEncryptAsync(managed, ring, cancellationToken).ConfigureAwait(false);
@@ -53,6 +99,41 @@ internal sealed partial class EncryptionKeyReconciler(
 
         return ReconcileResult.Done;
     }
+
+    private async Task<ReconcileResult> ReportLossAsync(Secret subject, string message, CancellationToken cancellationToken)
+    {
+        metrics.SetEncryptionKeyMissing(true);
+        Log.KeyLost(logger, message);
+        await events.RecordAsync(subject, EventType.Warning, EncryptionKeyReset.MissingReason, message, cancellationToken).ConfigureAwait(false);
+        return ReconcileResult.Requeue(LossReportInterval);
+    }
+
+    /// <summary>A person asked for a fresh start: a new ring numbered above every version in use, so what it replaces stays recognisably lost.</summary>
+    private async Task<Secret> StartOverAsync(Secret requested, IReadOnlySet<string> used, CancellationToken cancellationToken)
+    {
+        var ring = EncryptionKeyRing.CreateNewAbove(used);
+
+        var copy = new Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Type = requested.Type ?? "Opaque",
+            Metadata = ObjectMetaCopy.Of(requested.Metadata),
+            Data = ring.ToSecretData(),
+        };
+        var written = await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Log.StartedOver(logger, options.SystemNamespace, WellKnown.EncryptionKeySecret.Name, ring.ActiveVersion);
+        await events.RecordAsync(written, EventType.Warning, EncryptionKeyReset.ResetReason, $"Started over with new encryption key version {ring.ActiveVersion} as requested by annotation {EncryptionKeyReset.Annotation}; every key encrypted under the lost key is re-issued (and audited).", cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>Events about a Secret that does not exist name it without a uid.</summary>
+    private Secret MissingSubject() => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Secret",
+        Metadata = new ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, Namespace = options.SystemNamespace },
+    };
 
     // A Secret a person or a restore created stays as they wrote it; only the one this operator generated is marked for Argo CD.
     private static bool IsOurs(Secret secret) =>
@@ -78,13 +159,24 @@ internal sealed partial class EncryptionKeyReconciler(
         Data = ring.ToSecretData(),
     };
 
-    private async Task<Secret> CreateAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the Secret holding <paramref name="ring"/>: a new one on a fresh installation, or the one last read when it was deleted.</summary>
+    private async Task<Secret> CreateAsync(EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
-        var secret = NewKeySecret(EncryptionKeyRing.CreateNew(), options.SystemNamespace);
+        var restoring = ReferenceEquals(ring, Volatile.Read(ref _lastRing));
+        var secret = NewKeySecret(ring, options.SystemNamespace);
         try
         {
             var created = await clients.Secrets.CreateAsync(secret, cancellationToken: cancellationToken).ConfigureAwait(false);
-            Log.Created(logger, options.SystemNamespace, WellKnown.EncryptionKeySecret.Name);
+            if (restoring)
+            {
+                Log.Restored(logger, options.SystemNamespace, WellKnown.EncryptionKeySecret.Name);
+                await events.RecordAsync(created, EventType.Warning, EncryptionKeyReset.RestoredReason, $"Secret {options.SystemNamespace}/{WellKnown.EncryptionKeySecret.Name} was deleted; restored it from the key ring the operator held in memory (versions {string.Join(", ", ring.Versions)}). No client key was re-issued. Find out who deleted it, and keep a backup of this Secret.", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Log.Created(logger, options.SystemNamespace, WellKnown.EncryptionKeySecret.Name);
+            }
+
             return created;
         }
         catch (AlreadyExistsException)
@@ -166,5 +258,14 @@ internal sealed partial class EncryptionKeyReconciler(
 
         [LoggerMessage(3, LogLevel.Warning, "Secret {Name}: entry {Slot} does not decrypt ({Error}); left for its controller to replace")]
         public static partial void NotReEncrypted(ILogger logger, string name, string slot, string error);
+
+        [LoggerMessage(4, LogLevel.Error, "Encryption key lost: {Message}")]
+        public static partial void KeyLost(ILogger logger, string message);
+
+        [LoggerMessage(5, LogLevel.Error, "Encryption key Secret {Namespace}/{Name} was deleted; restored it from the key ring held in memory")]
+        public static partial void Restored(ILogger logger, string @namespace, string name);
+
+        [LoggerMessage(6, LogLevel.Warning, "Encryption key Secret {Namespace}/{Name}: started over with new key version {Version} as requested; keys under the lost key are re-issued")]
+        public static partial void StartedOver(ILogger logger, string @namespace, string name, string version);
     }
 }

@@ -8,6 +8,9 @@ internal interface IEncryptionKeys
     /// <summary>The current ring.</summary>
     /// <exception cref="EncryptionKeyUnavailableException">The Secret is missing or invalid; reconcile again later.</exception>
     EncryptionKeyRing Ring { get; }
+
+    /// <summary>True while the Secret carries <see cref="EncryptionKeyReset.Annotation"/>: keys under a lost key may be re-issued.</summary>
+    bool ResetRequested { get; }
 }
 
 /// <summary>Keys cannot be written before the encryption key exists or while it is invalid; reconciled again when the Secret changes.</summary>
