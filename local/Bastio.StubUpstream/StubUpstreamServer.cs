@@ -4,7 +4,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.StubUpstream;
@@ -62,6 +64,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
             kestrel.Listen(IPAddress.Parse(options.Address), port, listen => listen.Protocols = HttpProtocols.Http1);
             kestrel.Limits.MaxRequestBodySize = null;
         });
+        builder.Services.AddStubCompression();
         var app = builder.Build();
         var server = new StubUpstreamServer(app, options);
         server.Map(app);
@@ -113,6 +116,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        app.UseResponseCompression();
         app.UsePathBase("/v1");
 
         // Routing must run after the base is stripped, or "/v1/models" would match the fallback.
@@ -133,7 +137,8 @@ public sealed class StubUpstreamServer : IAsyncDisposable
             }
 
             JsonDocument? json = null;
-            if (body.Length > 0)
+            // Multipart uploads (audio, image edits) are answered by the echo route without parsing.
+            if (body.Length > 0 && context.Request.HasJsonContentType())
             {
                 try
                 {
@@ -176,7 +181,10 @@ public sealed class StubUpstreamServer : IAsyncDisposable
             headers[header.Key] = header.Value.ToString();
         }
 
-        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body)
+        {
+            RawTarget = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "",
+        };
         TaskCompletionSource signal;
         lock (_gate)
         {

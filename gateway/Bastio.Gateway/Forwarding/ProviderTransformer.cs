@@ -25,6 +25,7 @@ public sealed class ProviderTransformer : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var request = httpContext.Features.GetRequiredFeature<ForwardedRequest>();
+        RequestHeaderHygiene.Apply(httpContext.Request, proxyRequest, request.ClientIp);
         var headers = proxyRequest.Headers;
         foreach (var name in Credential.HeaderNames)
         {
@@ -64,9 +65,10 @@ public sealed class ProviderTransformer : HttpTransformer
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         RateLimitHeaders.Write(httpContext.Response.Headers, request.RateLimit);
         if (proxyResponse is { IsSuccessStatusCode: true } && proxyResponse.Content.Headers.ContentType?.MediaType is { } mediaType
-            && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
+            && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            && ContentDecoder.TryCreate(proxyResponse.Content.Headers.ContentEncoding, out var decoder))
         {
-            request.Usage = new UsageObservingStream(httpContext.Response.Body, serverSentEvents: mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+            request.Usage = new UsageObservingStream(httpContext.Response.Body, serverSentEvents: mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase), decoder);
             httpContext.Response.Body = request.Usage;
         }
 

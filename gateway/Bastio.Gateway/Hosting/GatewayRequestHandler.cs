@@ -78,6 +78,14 @@ internal sealed partial class GatewayRequestHandler(
     private async Task HandleAsync(HttpContext context, Outcome state)
     {
         var request = context.Request;
+
+        // Before any check: Kestrel has already resolved dot segments in Path, but the upstream gets the raw path.
+        if (RawPath.HasDotSegment(RawPath.Of(context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget)))
+        {
+            await RefuseAsync(context, state, GatewayErrors.InvalidPath, null).ConfigureAwait(false);
+            return;
+        }
+
         var route = RouteTable.Match(request.Method, request.Path.Value);
         if (route is null)
         {
@@ -149,7 +157,7 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        await ForwardAsync(context, state, snapshot!, new ForwardedRequest(key, providerKey, rateLimit), model).ConfigureAwait(false);
+        await ForwardAsync(context, state, snapshot!, new ForwardedRequest(key, providerKey, rateLimit) { ClientIp = clientIp }, model).ConfigureAwait(false);
     }
 
     private async Task ForwardAsync(HttpContext context, Outcome state, GatewaySnapshot snapshot, ForwardedRequest forwarded, string? requestModel)
