@@ -47,8 +47,9 @@ public sealed class ProviderTransformer : HttpTransformer
                 break;
         }
 
-        httpContext.Request.Path.StartsWithSegments(RouteTable.Prefix, out var rest);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(request.Proxy.Upstream, rest, httpContext.Request.QueryString);
+        // The raw path, not the decoded Path: PathString would re-encode the '%' of a client's %2F.
+        var rest = RawPath.AfterFirstSegment(RawPath.Of(httpContext.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget));
+        proxyRequest.RequestUri = new Uri(request.Proxy.Upstream.TrimEnd('/') + rest + httpContext.Request.QueryString.Value);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
