@@ -13,6 +13,7 @@ npm_packages=(
   @kubernetes-models/prometheus-operator@6.0.0
   yaml@2.9.1
   @prometheus-io/lezer-promql@0.315.0
+  openai@6.49.0
 )
 
 missing_apt=()
