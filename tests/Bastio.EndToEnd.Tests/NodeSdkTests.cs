@@ -57,15 +57,16 @@ public sealed class NodeSdkTests(SystemUnderTest system)
         var proxy = $"e2e-limited-{Guid.NewGuid():N}"[..20];
         var upstream = await Kubectl.RunAsync(system, "get", "proxy", system.Proxy, "-o", "jsonpath={.spec.upstream}");
         upstream.ExitCode.Should().Be(0, upstream.ToString());
-        var manifest = $$$"""
-            {"apiVersion": "v1", "kind": "List", "items": [
-              {"apiVersion": "bastio.io/v1alpha1", "kind": "Proxy", "metadata": {"name": "{{{proxy}}}"},
-               "spec": {"provider": "openai", "upstream": "{{{upstream.Output.Trim()}}}", "allowedModels": ["whisper-1"]}},
-              {"apiVersion": "bastio.io/v1alpha1", "kind": "ProviderKey", "metadata": {"name": "{{{proxy}}}-pk"},
-               "spec": {"proxyRef": {"name": "{{{proxy}}}"}, "secretRef": {"name": "openai-credentials", "key": "apiKey"}} }]}
-            """;
-        var applied = await CommandRunner.RunAsync("kubectl", ["--kubeconfig", system.Kubeconfig, "-n", system.Namespace, "apply", "-f", "-"], Kubectl.CacheDirectory, manifest);
-        applied.ExitCode.Should().Be(0, applied.ToString());
+        var manifest = Path.Combine(Path.GetTempPath(), proxy + ".json");
+        await File.WriteAllTextAsync(manifest, $$$"""
+            {"apiVersion": "bastio.io/v1alpha1", "kind": "Proxy", "metadata": {"name": "{{{proxy}}}"},
+             "spec": {"provider": "openai", "upstream": "{{{upstream.Output.Trim()}}}", "allowedModels": ["whisper-1"]}}
+            {"apiVersion": "bastio.io/v1alpha1", "kind": "ProviderKey", "metadata": {"name": "{{{proxy}}}-pk"},
+             "spec": {"proxyRef": {"name": "{{{proxy}}}"}, "secretRef": {"name": "openai-credentials", "key": "apiKey"}} }
+            """);
+        var created = await Kubectl.RunAsync(system, "create", "-f", manifest);
+        File.Delete(manifest);
+        created.ExitCode.Should().Be(0, created.ToString());
         try
         {
             var key = await CreateServedKeyAsync(proxy, "audio,models");
