@@ -17,9 +17,9 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bastio.Gateway.Hosting;
 
 /// <summary>
-/// The client-facing pipeline: route, readiness (1), checks 2–6, model (7), rate limit (8),
-/// provider key (9), then forwarding with errors 10–11 — each failure answered in the OpenAI error
-/// shape — and finally usage, metrics and the access-log line.
+/// The client-facing pipeline: dot segments in the raw path, route, readiness (1), checks 2–6,
+/// model (7), rate limit (8), provider key (9), then forwarding with errors 10–11 — each failure
+/// answered in the OpenAI error shape — and finally usage, metrics and the access-log line.
 /// </summary>
 internal sealed partial class GatewayRequestHandler(
     ISnapshotProvider snapshots,

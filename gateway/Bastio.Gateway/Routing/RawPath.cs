@@ -35,6 +35,12 @@ public static class RawPath
     /// </summary>
     public static bool HasDotSegment(string rawPath)
     {
+        // Nearly every path: neither a dot nor an escape, so nothing to decode.
+        if (rawPath.AsSpan().IndexOfAny('.', '%') < 0)
+        {
+            return false;
+        }
+
         var path = rawPath;
         for (var round = 0; round <= DecodingRounds; round++)
         {
