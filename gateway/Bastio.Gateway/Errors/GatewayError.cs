@@ -65,13 +65,25 @@ public static class GatewayErrors
         "Unknown route: the gateway serves the provider API under /v1.");
 
     public static readonly GatewayError InvalidJsonBody = new(400, "invalid_request_error", "invalid_json",
-        "The request body is not a JSON object.");
+        "The request body is not a UTF-8 JSON object (or a multipart/form-data upload).");
 
     public static readonly GatewayError BodyTooLarge = new(413, "invalid_request_error", "request_too_large",
         "The request body is larger than 1 MiB, the most this proxy reads to check the model.");
 
     public static readonly GatewayError MissingModel = new(400, "invalid_request_error", "missing_model",
         "This proxy only allows listed models; the request body must name one in 'model'.");
+
+    public static readonly GatewayError AmbiguousModel = new(400, "invalid_request_error", "ambiguous_model",
+        "The request body names 'model' more than once (names compared ignoring case); name it once.");
+
+    public static readonly GatewayError InvalidModel = new(400, "invalid_request_error", "invalid_model",
+        "'model' must be a string of valid UTF-8 text.");
+
+    public static readonly GatewayError InvalidMultipartBody = new(400, "invalid_request_error", "invalid_multipart",
+        "The multipart/form-data request body could not be read: every part needs a form-data Content-Disposition with a name, and the boundary must close the body.");
+
+    public static readonly GatewayError InvalidPath = new(400, "invalid_request_error", "invalid_path",
+        "The request path contains a '.' or '..' segment (in some spelling); send the path without them.");
 
     /// <summary>403 for a route the key's permissions do not cover; the message names the permission.</summary>
     public static GatewayError InsufficientPermissions(string permission) => new(403, "permission_error", "insufficient_permissions",

@@ -1,3 +1,4 @@
+using System.Net;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Usage;
@@ -12,6 +13,9 @@ public sealed class ForwardedRequest(KeyEntry key, ProviderKeyEntry providerKey,
     public ProxyEntry Proxy => Key.Proxy;
 
     public ProviderKeyEntry ProviderKey { get; } = providerKey;
+
+    /// <summary>The client's address as the gateway resolved it; the upstream gets it in <c>X-Forwarded-For</c>.</summary>
+    public IPAddress ClientIp { get; init; } = IPAddress.None;
 
     /// <summary>Re-applied after the upstream's headers are copied: the gateway's limits are the ones the client hits.</summary>
     public RateLimitResult RateLimit { get; } = rateLimit;

@@ -25,6 +25,7 @@ public sealed class ProviderTransformer(LoopGuard loopGuard) : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var request = httpContext.Features.GetRequiredFeature<ForwardedRequest>();
+        RequestHeaderHygiene.Apply(httpContext.Request, proxyRequest, request.ClientIp);
         var headers = proxyRequest.Headers;
 
         // The base copies the client's Host, which the handler would also send as TLS server name: the upstream's own comes from the URI.
@@ -50,8 +51,9 @@ public sealed class ProviderTransformer(LoopGuard loopGuard) : HttpTransformer
                 break;
         }
 
-        httpContext.Request.Path.StartsWithSegments(RouteTable.Prefix, out var rest);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(request.Proxy.Upstream, rest, httpContext.Request.QueryString);
+        // The raw path, not the decoded Path: PathString would re-encode the '%' of a client's %2F.
+        var rest = RawPath.AfterFirstSegment(RawPath.Of(httpContext.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget));
+        proxyRequest.RequestUri = new Uri(request.Proxy.Upstream.TrimEnd('/') + rest + httpContext.Request.QueryString.Value);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -68,9 +70,10 @@ public sealed class ProviderTransformer(LoopGuard loopGuard) : HttpTransformer
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         RateLimitHeaders.Write(httpContext.Response.Headers, request.RateLimit);
         if (proxyResponse is { IsSuccessStatusCode: true } && proxyResponse.Content.Headers.ContentType?.MediaType is { } mediaType
-            && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase)))
+            && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            && ContentDecoder.TryCreate(proxyResponse.Content.Headers.ContentEncoding, out var decoder))
         {
-            request.Usage = new UsageObservingStream(httpContext.Response.Body, serverSentEvents: mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+            request.Usage = new UsageObservingStream(httpContext.Response.Body, serverSentEvents: mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase), decoder);
             httpContext.Response.Body = request.Usage;
         }
 

@@ -18,9 +18,9 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bastio.Gateway.Hosting;
 
 /// <summary>
-/// The client-facing pipeline: route, readiness (1), checks 2–6, model (7), rate limit (8),
-/// provider key (9), then forwarding with errors 10–11 — each failure answered in the OpenAI error
-/// shape — and finally usage, metrics and the access-log line.
+/// The client-facing pipeline: dot segments in the raw path, route, readiness (1), checks 2–6,
+/// model (7), rate limit (8), provider key (9), then forwarding with errors 10–11 — each failure
+/// answered in the OpenAI error shape — and finally usage, metrics and the access-log line.
 /// </summary>
 internal sealed partial class GatewayRequestHandler(
     ISnapshotProvider snapshots,
@@ -85,6 +85,13 @@ internal sealed partial class GatewayRequestHandler(
         if (loopGuard.HasLooped(request.Headers))
         {
             await RefuseAsync(context, state, GatewayErrors.LoopDetected, null).ConfigureAwait(false);
+            return;
+        }
+
+        // Before any check: Kestrel has already resolved dot segments in Path, but the upstream gets the raw path.
+        if (RawPath.HasDotSegment(RawPath.Of(context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget)))
+        {
+            await RefuseAsync(context, state, GatewayErrors.InvalidPath, null).ConfigureAwait(false);
             return;
         }
 
@@ -159,7 +166,7 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        await ForwardAsync(context, state, snapshot!, new ForwardedRequest(key, providerKey, rateLimit), model).ConfigureAwait(false);
+        await ForwardAsync(context, state, snapshot!, new ForwardedRequest(key, providerKey, rateLimit) { ClientIp = clientIp }, model).ConfigureAwait(false);
     }
 
     private async Task ForwardAsync(HttpContext context, Outcome state, GatewaySnapshot snapshot, ForwardedRequest forwarded, string? requestModel)

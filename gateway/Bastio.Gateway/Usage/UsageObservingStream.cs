@@ -4,9 +4,10 @@ namespace Bastio.Gateway.Usage;
 /// Wraps the client response body and watches the bytes as they pass, without holding them back:
 /// a JSON answer is copied aside (up to 1 MiB) and parsed at the end; a server-sent event stream is
 /// split into lines and only <c>data:</c> lines mentioning <c>usage</c> are parsed. Every write and
-/// flush goes straight through, so streaming latency is untouched.
+/// flush goes straight through, so streaming latency is untouched. With a <see cref="ContentDecoder"/>
+/// the client still gets the encoded bytes and the observer reads a decoded copy.
 /// </summary>
-public sealed class UsageObservingStream(Stream inner, bool serverSentEvents) : Stream
+public sealed class UsageObservingStream(Stream inner, bool serverSentEvents, ContentDecoder? decoder = null) : Stream
 {
     private const int MaxJsonBytes = 1024 * 1024;
     private const int MaxLineBytes = 256 * 1024;
@@ -74,12 +75,34 @@ public sealed class UsageObservingStream(Stream inner, bool serverSentEvents) : 
         if (disposing)
         {
             _captured.Dispose();
+            decoder?.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
     private void Observe(ReadOnlySpan<byte> data)
+    {
+        if (decoder is null)
+        {
+            ObserveDecoded(data);
+            return;
+        }
+
+        // A JSON answer past the capture limit is not parsed, so there is no point decoding the rest.
+        if (!serverSentEvents && _overflowed)
+        {
+            return;
+        }
+
+        decoder.Push(data);
+        while (decoder.TryRead(out var decoded))
+        {
+            ObserveDecoded(decoded);
+        }
+    }
+
+    private void ObserveDecoded(ReadOnlySpan<byte> data)
     {
         if (!serverSentEvents)
         {

@@ -1,5 +1,4 @@
 using System.Text;
-using Bastio.Gateway.Forwarding;
 using Bastio.Gateway.Usage;
 
 namespace Bastio.Gateway.Tests.Unit;
@@ -51,19 +50,6 @@ public sealed class UsageTests
         json.TryGetUsage(out var usage).Should().BeTrue();
         usage.Should().Be(new TokenUsage("gpt", 3, 4));
         none.TryGetUsage(out _).Should().BeFalse();
-    }
-
-    [Theory]
-    [InlineData("{\"model\":\"a\",\"messages\":[{\"model\":\"nested\"}]}", "a", true)]
-    [InlineData("{\"messages\":[]}", null, true)]
-    [InlineData("{\"model\":\"a\"", null, false)]
-    [InlineData("{\"model\":\"a\"} trailing", null, false)]
-    [InlineData("[\"model\"]", null, false)]
-    [InlineData("{\"model\":42}", null, true)]
-    public void The_model_is_the_top_level_string_of_a_valid_json_object(string body, string? model, bool valid)
-    {
-        ModelReader.FindModel(Encoding.UTF8.GetBytes(body), out var isValid).Should().Be(model);
-        isValid.Should().Be(valid);
     }
 
     [Fact]
