@@ -128,6 +128,8 @@ public sealed class WorkloadTests
 
         exit.Should().Be(0, "a flag the binary refuses would crash-loop the pod");
         bound!.SystemNamespace.Should().Be("bastio-system");
+        bound.ShutdownTimeout.Should().BeLessThan(TimeSpan.FromSeconds((long)deployment["spec.template.spec.terminationGracePeriodSeconds"]!),
+            "in-flight requests are given their time before Kubernetes kills the pod");
         if (values == "all-features")
         {
             bound.TrustedProxies.Should().Equal("10.0.0.0/8", "fd00::/8");
@@ -150,8 +152,10 @@ public sealed class WorkloadTests
 
         Args(deployment).Should().Contain([
             "--system-namespace=bastio-system", "--port=8080", "--admin-port=8081", "--max-staleness=2m",
-            "--trusted-proxies=10.0.0.0/8,fd00::/8", "--environments=production,staging"]);
+            "--trusted-proxies=10.0.0.0/8,fd00::/8", "--environments=production,staging",
+            "--shutdown-delay=10s", "--shutdown-timeout=50s", "--max-connections=5000", "--keep-alive-timeout=75s"]);
         ((string?)deployment["spec.template.spec.serviceAccountName"]).Should().Be("bastio-gateway");
+        ((long?)deployment["spec.template.spec.terminationGracePeriodSeconds"]).Should().Be(60);
     }
 
     [Fact]
