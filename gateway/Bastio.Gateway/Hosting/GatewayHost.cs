@@ -68,6 +68,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var loggerFactory = LoggerFactory.Create(logging =>
         {
             logging.SetMinimumLevel(options.MinimumLogLevel);
+            PerRequestDiagnostics.Silence(logging, options.MinimumLogLevel);
             logging.AddJsonConsole();
             if (options.LoggerProvider is { } provider)
             {
