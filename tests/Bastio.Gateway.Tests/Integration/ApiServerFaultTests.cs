@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Bastio.Gateway.Tests.Infrastructure;
 
@@ -27,6 +28,25 @@ public sealed class ApiServerFaultTests
         await env.PatchApiKeyAsync("doomed", """{"revoked": true}""");
         await Eventually.UntilAsync(async () => (await env.ChatAsync(doomed)).StatusCode == HttpStatusCode.Unauthorized, "the revocation made after the outage is seen");
         (await env.ChatAsync(key)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task After_a_long_outage_a_change_made_as_the_api_server_returns_is_served_within_2_seconds()
+    {
+        // The production watch settings: their retry delays through the outage decide how soon the gateway reconnects.
+        await using var env = await GatewayTestEnvironment.StartAsync(options => options.Informers = null);
+        await env.CreateProxyAsync("openai");
+        var (_, key) = await env.CreateApiKeyAsync("app", "openai");
+
+        // Long enough for an exponential backoff from 0.8 s to reach several seconds between attempts.
+        env.Cluster.Faults.Unavailable = true;
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        env.Cluster.Faults.Unavailable = false;
+        var returned = Stopwatch.StartNew();
+        await env.PatchApiKeyAsync("app", """{"revoked": true}""");
+
+        await Eventually.UntilAsync(async () => (await env.ChatAsync(key)).StatusCode == HttpStatusCode.Unauthorized, "the revocation is served");
+        returned.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2), "the gateway reconnects at most a second apart while the API server is unreachable");
     }
 
     [Fact]
