@@ -83,6 +83,36 @@ public sealed class ShutdownTests
         (await read.Should().ThrowAsync<Exception>()).Which.Should().BeAssignableTo<IOException>("the cut stream ends abruptly, not with [DONE]");
     }
 
+    [Fact]
+    public async Task A_second_signal_cuts_the_wait_short()
+    {
+        await using var env = await GatewayTestEnvironment.StartAsync();
+        await env.CreateProxyAsync("openai");
+        var (_, key) = await env.CreateApiKeyAsync("app", "openai");
+        var never = new TaskCompletionSource();
+        env.Stub.Options.BeforeChunk = async (index, cancellationToken) =>
+        {
+            if (index == 1)
+            {
+                await never.Task.WaitAsync(cancellationToken);
+            }
+        };
+        await using var gateway = await GatewayProcess.StartAsync(env, "--shutdown-delay", "30s", "--shutdown-timeout", "2m");
+        using var client = new HttpClient { BaseAddress = gateway.Url };
+        using var response = await StartStreamAsync(client, key);
+        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
+        (await ReadLineContainingAsync(stream, "Hello")).Should().NotBeNull();
+
+        gateway.Signal("INT");
+        using var probe = new HttpClient();
+        await Eventually.UntilAsync(async () => (await probe.GetAsync(new Uri(gateway.AdminUrl, "readyz"))).StatusCode == HttpStatusCode.ServiceUnavailable, "the first signal is taken");
+        var forced = Stopwatch.StartNew();
+        gateway.Signal("INT");
+
+        (await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20))).Should().Be(0);
+        forced.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "a second Ctrl-C does not wait out the 30 s delay and the 2 min timeout");
+    }
+
     private static async Task<HttpResponseMessage> StartStreamAsync(HttpClient client, string key)
     {
         using var request = WithKey(new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
