@@ -36,6 +36,13 @@ public static class WellKnown
 
         public const string Proxy = "bastio.io/proxy";
         public const string KeyId = "bastio.io/key-id";
+
+        /// <summary>
+        /// A Secret a ProviderKey may read carries this label with value <see cref="ProviderKeySourceValue"/>:
+        /// sources opt in, so creating a ProviderKey cannot send any other Secret of the namespace to an upstream.
+        /// </summary>
+        public const string ProviderKeySource = "bastio.io/provider-key";
+        public const string ProviderKeySourceValue = "true";
     }
 
     public static class Components
@@ -45,6 +52,23 @@ public static class WellKnown
         public const string ProviderKeyCopy = "providerkey";
         public const string DeliverySecret = "apikey-delivery";
         public const string RotationCronJob = "rotation";
+
+        /// <summary>A gateway replica's acknowledgement Lease (<see cref="GatewayAcknowledgement"/>).</summary>
+        public const string GatewayAcknowledgement = "gateway-acknowledgement";
+    }
+
+    /// <summary>
+    /// One coordination.k8s.io Lease per gateway replica in the system namespace, renewed while the
+    /// replica serves: the highest verifier epoch (<see cref="VerifierSecret.Epoch"/>) its served snapshot
+    /// holds. The operator delivers a new key only once every fresh Lease acknowledged the epoch of the
+    /// key's verifier, so a delivered key is never refused.
+    /// </summary>
+    public static class GatewayAcknowledgement
+    {
+        public const string NamePrefix = "bastio-gateway-ack-";
+
+        /// <summary>Annotation holding the acknowledged epoch, a decimal number.</summary>
+        public const string EpochAnnotation = "bastio.io/verifier-epoch";
     }
 
     /// <summary>Secret <c>bastio-encryption-key</c> in the system namespace: versioned KEKs, one active.</summary>
@@ -83,6 +107,20 @@ public static class WellKnown
 
         /// <summary>Key version number (1, 2, ...), incremented by each rotation.</summary>
         public const string Version = "version";
+
+        /// <summary>
+        /// Older previous keys still in their grace period, newest first after <see cref="Previous"/>:
+        /// <c>previous.2</c> with <c>previousExpiresAt.2</c> up to <see cref="Keys.KeyVerifiers.MaxPrevious"/>.
+        /// A reader that knows only <see cref="Previous"/> still accepts the newest previous key.
+        /// </summary>
+        public const string OlderPreviousSeparator = ".";
+
+        /// <summary>
+        /// The installation-wide verifier epoch of the last write that added a verifier (plain text, not
+        /// secret): gateway replicas acknowledge the highest epoch they serve, and the operator delivers a
+        /// new key only once every ready replica acknowledged its epoch.
+        /// </summary>
+        public const string Epoch = "epoch";
     }
 
     /// <summary>Encrypted copy of a ProviderKey's source Secret value, in the system namespace.</summary>
@@ -90,6 +128,7 @@ public static class WellKnown
     {
         public const string NamePrefix = "bastio-pk-";
         public const string ApiKey = "apiKey";
+        /// <summary>The key's <see cref="Keys.ProviderKeyFingerprint"/> (keyed, as in the ProviderKey's status).</summary>
         public const string Fingerprint = "fingerprint";
     }
 

@@ -39,7 +39,7 @@ public sealed class ProviderKeySpec
 
     [JsonPropertyName("secretRef")]
     [Required]
-    [Description("The Secret in the same namespace holding the provider's API key.")]
+    [Description("The Secret in the same namespace holding the provider's API key. It must carry the label bastio.io/provider-key: \"true\" (it opts in to being read); otherwise the key is Ready=False with reason SourceNotAllowed and nothing is read.")]
     public SecretKeyReference SecretRef { get; set; } = new();
 
     [JsonPropertyName("label")]
@@ -62,7 +62,7 @@ public sealed class ProviderKeySpec
     [JsonPropertyName("replaces")]
     [Pattern(Patterns.DnsSubdomain)]
     [Length(Max = 63)]
-    [Description("Name of an older ProviderKey of the same Proxy. Once this key is validated, traffic moves from the old key to this one linearly over migration.duration; then the old key is retired.")]
+    [Description("Name of an older ProviderKey of the same Proxy. Once this key is validated, traffic moves from the old key to this one linearly over migration.duration; then the old key is retired. A key of another Proxy, or one whose replaces lead back to this key, is refused (Ready=False, reason InvalidReplaces) and nothing is retired.")]
     public string? Replaces { get; set; }
 
     [JsonPropertyName("migration")]
@@ -140,7 +140,7 @@ public sealed class ProviderKeyStatus : IHasConditions
 
     [JsonPropertyName("conditions")]
     [ListMap("type")]
-    [Description("Current conditions: Ready, and Validated (True; False with reason InvalidCredentials; Unknown with reason ProviderUnreachable).")]
+    [Description("Current conditions: Ready, and Validated (True; False with reason InvalidCredentials or UpstreamNotAllowed; Unknown with reason ProviderUnreachable or ProviderRedirected).")]
     public List<Condition>? Conditions { get; set; }
 
     /// <summary>Active | Migrating | Retired | Disabled | Invalid.</summary>
@@ -149,9 +149,9 @@ public sealed class ProviderKeyStatus : IHasConditions
     [Description("Lifecycle phase: Active, Migrating, Retired, Disabled or Invalid.")]
     public string? Phase { get; set; }
 
-    /// <summary>First 8 hex characters of SHA-256 of the provider key.</summary>
+    /// <summary>First 8 hex characters of an HMAC-SHA256 of the provider key under a per-installation key.</summary>
     [JsonPropertyName("fingerprint")]
-    [Description("First 8 hex characters of the SHA-256 of the provider key, to tell keys apart without revealing them.")]
+    [Description("First 8 hex characters of an HMAC-SHA256 of the provider key under a per-installation secret, to tell keys apart without revealing them or letting a guess be checked. Changes when the encryption key is rotated.")]
     public string? Fingerprint { get; set; }
 
     [JsonPropertyName("provider")]
@@ -162,6 +162,10 @@ public sealed class ProviderKeyStatus : IHasConditions
     [JsonConverter(typeof(Rfc3339TimeConverter))]
     [Description("When the key was last checked against the provider.")]
     public DateTimeOffset? LastValidatedAt { get; set; }
+
+    [JsonPropertyName("validatedUpstream")]
+    [Description("The Proxy upstream the key was last validated against; when the Proxy's upstream changes the key is validated again.")]
+    public string? ValidatedUpstream { get; set; }
 
     [JsonPropertyName("migration")]
     [Description("Progress of the traffic migration from the replaced key.")]

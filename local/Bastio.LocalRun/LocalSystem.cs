@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Bastio.Core;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
@@ -102,12 +103,16 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
     {
         var waiter = new Waiter(timeProvider, options.StepTimeout, _children);
         var stubKey = "sk-local-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var stubUrl = new Uri($"http://127.0.0.1:{options.StubPort.Port}/v1");
+
+        // HTTPS by name, as a real provider: the gateway sends "localhost" as TLS server name and validates the
+        // stub's certificate against the CA the stub writes (never trusted beyond --upstream-ca-file).
+        var stubUrl = new Uri($"https://localhost:{options.StubPort.Port}/v1");
+        File.Delete(options.UpstreamCaPath);
 
         // Both start at once; neither needs the other.
         await LaunchAsync(logs, Cluster, "--port", $"{options.ClusterPort.Port}", "--kubeconfig", options.KubeconfigPath,
             "--namespace", options.Namespace, "--namespace", options.SystemNamespace);
-        await LaunchAsync(logs, Stub, "--port", $"{options.StubPort.Port}", "--valid-key", stubKey);
+        await LaunchAsync(logs, Stub, "--port", $"{options.StubPort.Port}", "--valid-key", stubKey, "--ca-out", options.UpstreamCaPath);
 
         using var client = await StepAsync("test cluster", $"https://127.0.0.1:{options.ClusterPort.Port}", () =>
             waiter.UntilAsync("the test cluster to answer", Cluster.Name, ConnectAsync, stop));
@@ -121,15 +126,16 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         });
 
         await StepAsync("stub upstream", stubUrl.ToString(), () =>
-            waiter.UntilAsync("the stub upstream", Stub.Name, token => ProbeAsync(new Uri(stubUrl + "/models"), stubKey, token), stop));
+            waiter.UntilAsync("the stub upstream", Stub.Name, token => ProbeStubAsync(new Uri(stubUrl + "/models"), stubKey, token), stop));
 
-        await LaunchAsync(logs, Operator, "--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace,
-            "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'));
+        string[] upstreamRules = ["--upstream-ca-file", options.UpstreamCaPath, "--upstream-allow-cidrs", options.StubAllowedCidr];
+        await LaunchAsync(logs, Operator, ["--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace,
+            "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'), .. upstreamRules]);
 
         // No Service in front whose endpoints must drain first: on Ctrl-C the gateway closes its listener at once.
-        await LaunchAsync(logs, Gateway, "--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
+        await LaunchAsync(logs, Gateway, ["--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
             "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m",
-            "--shutdown-delay", "0s", "--shutdown-timeout", "3s");
+            "--shutdown-delay", "0s", "--shutdown-timeout", "3s", .. upstreamRules]);
         await StepAsync("examples", "applied examples/, proxies pointed at the stub", async () =>
         {
             var examples = ReadManifests("examples");
@@ -273,8 +279,25 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         }
     }
 
+    /// <summary>
+    /// <see cref="ProbeAsync"/> over HTTPS once the stub has written its CA, trusting it exactly as the
+    /// gateway and the operator will (<see cref="UpstreamTrust"/>), so a broken certificate shows here.
+    /// </summary>
+    private async Task<string?> ProbeStubAsync(Uri url, string bearer, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(options.UpstreamCaPath))
+        {
+            return null;
+        }
+
+        var handler = new SocketsHttpHandler();
+        UpstreamTrust.Load(options.UpstreamCaPath).Apply(handler);
+        using var client = new HttpClient(handler) { Timeout = Http.Timeout };
+        return await ProbeAsync(url, bearer, cancellationToken, client);
+    }
+
     /// <summary>The response for a 200, null for anything else; the key is sent only as a header.</summary>
-    private static async Task<string?> ProbeAsync(Uri url, string? bearer, CancellationToken cancellationToken)
+    private static async Task<string?> ProbeAsync(Uri url, string? bearer, CancellationToken cancellationToken, HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (bearer is not null)
@@ -282,7 +305,7 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
-        using var response = await Http.SendAsync(request, cancellationToken);
+        using var response = await (client ?? Http).SendAsync(request, cancellationToken);
         return response.IsSuccessStatusCode ? "ok" : null;
     }
 

@@ -7,6 +7,21 @@ public sealed class StubUpstreamOptions
     public string Address { get; set; } = "127.0.0.1";
 
     /// <summary>
+    /// The CA whose server certificate the stub presents; null makes a new one (see
+    /// <see cref="StubUpstreamServer.CertificateAuthority"/>). Set before start.
+    /// </summary>
+    public TestCertificateAuthority? CertificateAuthority { get; set; }
+
+    /// <summary>
+    /// Where to print one line per request (method, path, Host and TLS server name), so a stub running
+    /// as its own process (<c>make run</c>) shows what it was sent; null prints nothing.
+    /// </summary>
+    public TextWriter? RequestLog { get; set; }
+
+    /// <summary>Plain HTTP instead of HTTPS, only for what compares the two (the benchmarks). Set before start.</summary>
+    public bool PlainHttp { get; set; }
+
+    /// <summary>
     /// Provider keys the stub accepts (from <c>Authorization: Bearer</c>, <c>x-api-key</c> or <c>api-key</c>).
     /// Empty means every request is accepted, with or without a credential.
     /// </summary>

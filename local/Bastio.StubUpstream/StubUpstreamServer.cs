@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -13,28 +14,38 @@ namespace Bastio.StubUpstream;
 /// A stub OpenAI-compatible (and Anthropic <c>/messages</c>) upstream on loopback. Serves the same
 /// routes with and without a <c>/v1</c> base, records what it received, and refuses unknown provider
 /// keys with a 401 whose body quotes the key, as real providers do, so tests can prove the gateway
-/// never passes that body on.
+/// never passes that body on. It speaks HTTPS with a certificate of a <see cref="TestCertificateAuthority"/>
+/// (plain HTTP only on request) and records the Host header and TLS server name each request came with.
 /// </summary>
 public sealed class StubUpstreamServer : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 
     private readonly WebApplication _app;
+    private readonly TestCertificateAuthority? _ownedAuthority;
     private readonly object _gate = new();
     private readonly Queue<RecordedRequest> _requests = new();
     private TaskCompletionSource _recorded = NewSignal();
 
-    private StubUpstreamServer(WebApplication app, StubUpstreamOptions options)
+    private StubUpstreamServer(WebApplication app, StubUpstreamOptions options, TestCertificateAuthority? authority, TestCertificateAuthority? ownedAuthority)
     {
         _app = app;
         Options = options;
+        CertificateAuthority = authority;
+        _ownedAuthority = ownedAuthority;
     }
 
     public StubUpstreamOptions Options { get; }
 
+    /// <summary>The CA clients must trust (<c>--upstream-ca-file</c>); null in plain-HTTP mode.</summary>
+    public TestCertificateAuthority? CertificateAuthority { get; }
+
     public int Port { get; private set; }
 
-    /// <summary>Root address, e.g. <c>http://127.0.0.1:18081</c>.</summary>
+    /// <summary>
+    /// Root address, e.g. <c>https://localhost:18081</c>: a name, so clients send it as TLS server name
+    /// and validate the certificate against it (<c>http://127.0.0.1:18081</c> in plain-HTTP mode).
+    /// </summary>
     public Uri Url { get; private set; } = null!;
 
     /// <summary>The address to use as a Proxy's <c>spec.upstream</c>: <see cref="Url"/> + <c>/v1</c>.</summary>
@@ -55,20 +66,29 @@ public sealed class StubUpstreamServer : IAsyncDisposable
     public static async Task<StubUpstreamServer> StartAsync(int port = 0, StubUpstreamOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new StubUpstreamOptions();
+        var owned = options.PlainHttp || options.CertificateAuthority is not null ? null : TestCertificateAuthority.Create();
+        var authority = options.PlainHttp ? null : options.CertificateAuthority ?? owned;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Parse(options.Address), port, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(IPAddress.Parse(options.Address), port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (authority is not null)
+                {
+                    listen.UseHttps(authority.ServerCertificate);
+                }
+            });
             kestrel.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
-        var server = new StubUpstreamServer(app, options);
+        var server = new StubUpstreamServer(app, options, authority, owned);
         server.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = new Uri(app.Urls.First());
         server.Port = address.Port;
-        server.Url = new Uri($"http://{options.Address}:{address.Port}/");
+        server.Url = new Uri(authority is null ? $"http://{options.Address}:{address.Port}/" : $"https://localhost:{address.Port}/");
         return server;
     }
 
@@ -107,6 +127,7 @@ public sealed class StubUpstreamServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _ownedAuthority?.Dispose();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -176,7 +197,11 @@ public sealed class StubUpstreamServer : IAsyncDisposable
             headers[header.Key] = header.Value.ToString();
         }
 
-        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? "", headers, body)
+        {
+            Sni = request.HttpContext.Features.Get<ISslStreamFeature>()?.SslStream.TargetHostName is { Length: > 0 } serverName ? serverName : null,
+        };
+        Options.RequestLog?.WriteLine($"{recorded.Method} {recorded.Path} host={recorded.Host} sni={recorded.Sni ?? "-"}");
         TaskCompletionSource signal;
         lock (_gate)
         {

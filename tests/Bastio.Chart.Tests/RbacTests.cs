@@ -51,9 +51,14 @@ public sealed class RbacTests
 
     [Theory]
     [MemberData(nameof(ValueSets))]
-    public async Task Gateway_reads_secrets_only_in_the_system_namespace_and_writes_nothing(string values)
+    public async Task Gateway_reads_secrets_only_in_the_system_namespace_and_writes_only_its_acknowledgement_leases(string values)
     {
-        var grants = Rbac.GrantsOf(await Render(values), Gateway);
+        var allGrants = Rbac.GrantsOf(await Render(values), Gateway);
+        var leaseGrants = allGrants.Where(grant => grant.Covers("coordination.k8s.io", "leases")).ToList();
+        leaseGrants.Should().ContainSingle().Which.Should().Match<Grant>(grant =>
+            grant.RoleKind == "Role" && grant.Namespace == Helm.Namespace && grant.Resources.SequenceEqual(new[] { "leases" }));
+        leaseGrants[0].Verbs.Should().BeEquivalentTo("get", "create", "update", "delete");
+        var grants = allGrants.Except(leaseGrants).ToList();
 
         var secretGrants = grants.Where(grant => grant.Covers("", "secrets")).ToList();
         secretGrants.Should().ContainSingle().Which.Should().Match<Grant>(grant =>
@@ -90,12 +95,8 @@ public sealed class RbacTests
         {
             "bastio.io/apikeys", "bastio.io/providerkeys", "bastio.io/proxies",
             "bastio.io/apikeys/status", "bastio.io/providerkeys/status", "bastio.io/proxies/status",
-            "bastio.io/apikeys/finalizers", "/secrets", "/events", "batch/cronjobs",
+            "bastio.io/apikeys/finalizers", "/secrets", "/events", "batch/cronjobs", "coordination.k8s.io/leases",
         };
-        if (values == "all-features")
-        {
-            expected.Add("coordination.k8s.io/leases");
-        }
 
         resources.Should().BeEquivalentTo(expected);
         grants.Where(grant => grant.ApiGroups.Contains("bastio.io") && grant.Resources.Any(resource => CustomKinds.Contains(resource)))
@@ -124,19 +125,21 @@ public sealed class RbacTests
         var grants = Rbac.GrantsOf(await Helm.TemplateAsync("--set", "operator.replicas=2"), Operator)
             .Where(grant => grant.Covers("coordination.k8s.io", "leases")).ToList();
 
-        grants.Should().HaveCount(2);
-        grants.Should().ContainSingle(grant => grant.ResourceNames.Count == 0)
-            .Which.Verbs.Should().Equal("create");
+        grants.Should().HaveCount(3);
+        grants.Should().ContainSingle(grant => grant.ResourceNames.Count == 0 && grant.Verbs.SequenceEqual(new[] { "create" }));
+        grants.Should().ContainSingle(grant => grant.ResourceNames.Count == 0 && grant.Verbs.SequenceEqual(new[] { "list", "watch" }),
+            "the gateway replicas' acknowledgement Leases are read");
         grants.Should().ContainSingle(grant => grant.ResourceNames.SequenceEqual(new[] { "bastio-operator" }))
             .Which.Verbs.Should().BeEquivalentTo("get", "update", "patch");
     }
 
     [Fact]
-    public async Task Single_operator_without_leader_election_gets_no_lease_access()
+    public async Task Single_operator_without_leader_election_only_reads_leases()
     {
         var grants = Rbac.GrantsOf(await Helm.Default, Operator);
 
-        grants.Should().NotContain(grant => grant.Covers("coordination.k8s.io", "leases"));
+        grants.Where(grant => grant.Covers("coordination.k8s.io", "leases")).SelectMany(grant => grant.Verbs)
+            .Should().BeEquivalentTo("list", "watch");
     }
 
     [Fact]

@@ -13,6 +13,30 @@ public sealed class WorkloadTests
 
     private static List<string> Args(Manifest deployment) => Container(deployment)["args"]!.AsArray().Select(arg => (string)arg!).ToList();
 
+    /// <summary>
+    /// The rendered flags as the pod's binary sees them: a CA bundle mounted at the rendered path, played
+    /// by a real PEM file in a temporary directory standing in for the volume (the command line reads it).
+    /// </summary>
+    private static List<string> ArgsWithMountedVolumes(Manifest deployment, string directory)
+    {
+        var mounts = Container(deployment)["volumeMounts"]!.AsArray().ToDictionary(mount => (string)mount!["mountPath"]!, mount => (string)mount!["name"]!);
+        var args = Args(deployment);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i].StartsWith("--upstream-ca-file=", StringComparison.Ordinal))
+            {
+                var path = args[i]["--upstream-ca-file=".Length..];
+                mounts.Should().ContainKey(Path.GetDirectoryName(path)!, "the CA bundle is read from its mounted volume");
+                var standIn = Path.Combine(directory, Path.GetFileName(path));
+                using var authority = Bastio.StubUpstream.TestCertificateAuthority.Create();
+                authority.WriteCertificatePem(standIn);
+                args[i] = "--upstream-ca-file=" + standIn;
+            }
+        }
+
+        return args;
+    }
+
     [Theory]
     [MemberData(nameof(ValueSets))]
     public async Task Pods_run_non_root_with_a_read_only_root_and_no_privileges(string values)
@@ -105,14 +129,18 @@ public sealed class WorkloadTests
         Bastio.Operator.Configuration.OperatorOptions? bound = null;
         var command = Bastio.Operator.Configuration.OperatorCommandLine.Create(
             (options, _) => { bound = options; return Task.FromResult(0); }, (_, _) => Task.FromResult(0));
+        var volumes = Directory.CreateTempSubdirectory("bastio-chart-volumes-");
 
-        var exit = await command.Parse(Args(deployment)).InvokeAsync();
+        var exit = await command.Parse(ArgsWithMountedVolumes(deployment, volumes.FullName)).InvokeAsync();
 
+        volumes.Delete(recursive: true);
         exit.Should().Be(0, "a flag the binary does not know would crash-loop the pod");
         bound!.SystemNamespace.Should().Be("bastio-system");
         bound.KubeApiQps.Should().Be(qps);
         bound.KubeApiBurst.Should().Be(burst);
         bound.WatchNamespaces.Should().Equal(values == "default" ? [] : ["team-a", "team-b"]);
+        bound.UpstreamAddresses.Allowed.Select(network => network.ToString()).Should().Equal(values == "default" ? [] : ["10.96.0.0/12", "fd00:10::/64"]);
+        bound.UpstreamTrust.ExtraRootCount.Should().Be(values == "default" ? 0 : 1);
     }
 
     [Theory]
@@ -123,13 +151,17 @@ public sealed class WorkloadTests
         var deployment = (values == "default" ? await Helm.Default : await Helm.AllFeatures).Single("Deployment", "bastio-gateway");
         Bastio.Gateway.Hosting.GatewayOptions? bound = null;
         var command = Bastio.Gateway.Hosting.GatewayCommandLine.Create((options, _) => { bound = options; return Task.FromResult(0); });
+        var volumes = Directory.CreateTempSubdirectory("bastio-chart-volumes-");
 
-        var exit = await command.Parse(Args(deployment)).InvokeAsync();
+        var exit = await command.Parse(ArgsWithMountedVolumes(deployment, volumes.FullName)).InvokeAsync();
 
+        volumes.Delete(recursive: true);
         exit.Should().Be(0, "a flag the binary refuses would crash-loop the pod");
         bound!.SystemNamespace.Should().Be("bastio-system");
         bound.ShutdownTimeout.Should().BeLessThan(TimeSpan.FromSeconds((long)deployment["spec.template.spec.terminationGracePeriodSeconds"]!),
             "in-flight requests are given their time before Kubernetes kills the pod");
+        bound.UpstreamAddresses.Allowed.Select(network => network.ToString()).Should().Equal(values == "default" ? [] : ["10.96.0.0/12", "fd00:10::/64"]);
+        bound.UpstreamTrust.ExtraRootCount.Should().Be(values == "default" ? 0 : 1);
         if (values == "all-features")
         {
             bound.TrustedProxies.Should().Equal("10.0.0.0/8", "fd00::/8");
@@ -153,9 +185,50 @@ public sealed class WorkloadTests
         Args(deployment).Should().Contain([
             "--system-namespace=bastio-system", "--port=8080", "--admin-port=8081", "--max-staleness=2m",
             "--trusted-proxies=10.0.0.0/8,fd00::/8", "--environments=production,staging",
-            "--shutdown-delay=10s", "--shutdown-timeout=50s", "--max-connections=5000", "--keep-alive-timeout=75s"]);
+            "--shutdown-delay=10s", "--shutdown-timeout=50s", "--max-connections=5000", "--keep-alive-timeout=75s",
+            "--upstream-allow-cidrs=10.96.0.0/12,fd00:10::/64", "--upstream-ca-file=/etc/bastio/upstream-ca/bundle.pem"]);
         ((string?)deployment["spec.template.spec.serviceAccountName"]).Should().Be("bastio-gateway");
         ((long?)deployment["spec.template.spec.terminationGracePeriodSeconds"]).Should().Be(60);
+    }
+
+    [Theory]
+    [InlineData("configMapName", "configMap", "name")]
+    [InlineData("secretName", "secret", "secretName")]
+    public async Task Gateway_and_operator_read_the_upstream_CA_bundle_from_the_named_volume(string value, string source, string nameField)
+    {
+        var chart = await Helm.TemplateAsync("--set", $"upstream.caBundle.{value}=provider-ca", "--set", "upstream.allowCidrs={10.0.0.0/8}");
+
+        foreach (var name in new[] { "bastio-gateway", "bastio-operator" })
+        {
+            var deployment = chart.Single("Deployment", name);
+            Args(deployment).Should().Contain(["--upstream-ca-file=/etc/bastio/upstream-ca/ca.crt", "--upstream-allow-cidrs=10.0.0.0/8"], name);
+            Container(deployment)["volumeMounts"]!.AsArray().Should().Contain(mount =>
+                (string?)mount!["name"] == "upstream-ca" && (string?)mount["mountPath"] == "/etc/bastio/upstream-ca" && (bool?)mount["readOnly"] == true, name);
+            deployment["spec.template.spec.volumes"]!.AsArray().Should().Contain(volume =>
+                (string?)volume!["name"] == "upstream-ca" && (string?)volume[source]![nameField] == "provider-ca", name);
+        }
+    }
+
+    [Fact]
+    public async Task Without_upstream_values_neither_component_gets_upstream_flags_or_volumes()
+    {
+        var chart = await Helm.Default;
+
+        foreach (var name in new[] { "bastio-gateway", "bastio-operator" })
+        {
+            var deployment = chart.Single("Deployment", name);
+            Args(deployment).Should().NotContain(arg => arg.StartsWith("--upstream-", StringComparison.Ordinal), "public upstreams and the system store are the defaults");
+            deployment["spec.template.spec.volumes"]!.AsArray().Should().NotContain(volume => (string?)volume!["name"] == "upstream-ca");
+        }
+    }
+
+    [Fact]
+    public async Task A_CA_bundle_from_both_a_ConfigMap_and_a_Secret_is_refused_at_render_time()
+    {
+        var result = await Helm.TryTemplateAsync("--set", "upstream.caBundle.configMapName=a", "--set", "upstream.caBundle.secretName=b");
+
+        result.ExitCode.Should().NotBe(0);
+        result.ToString().Should().Contain("upstream.caBundle: set configMapName or secretName, not both");
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class LocalRunTests : IDisposable
             children.Should().HaveCount(4, "the cluster, stub upstream, operator and gateway run as separate processes (run {0})", run);
             (await Gateway.ListModelsAsync(banner.GatewayUrl, banner.ApiKey)).Status.Should().Be(HttpStatusCode.OK);
             File.Exists(banner.Kubeconfig).Should().BeTrue();
+            await ChatThroughTheGatewayAsync(banner);
+            (await StubLogLineAsync($"POST /chat/completions host=localhost:{ports.Stub} sni=localhost")).Should().NotBeNull(
+                "the gateway reaches the stub over HTTPS by name, as it would a provider, and sends the stub's host, not its own (run {0})", run);
 
             var interrupted = Stopwatch.StartNew();
             localRun.Signal("INT");
@@ -76,4 +79,42 @@ public sealed class LocalRunTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_stateDirectory, recursive: true);
+
+    private static async Task ChatThroughTheGatewayAsync(PrintedBanner banner)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, banner.GatewayUrl.ToString().TrimEnd('/') + "/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", banner.ApiKey);
+        using var response = await http.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The stub prints one line per request to its log (relayed by make run); null if <paramref name="line"/> does not show up in time.</summary>
+    private async Task<string?> StubLogLineAsync(string line)
+    {
+        var log = Path.Combine(_stateDirectory, "logs", "stub.log");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (File.Exists(log))
+            {
+                // make run keeps the file open for writing.
+                await using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                if ((await new StreamReader(stream).ReadToEndAsync()).Contains(line, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

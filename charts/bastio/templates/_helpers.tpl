@@ -97,3 +97,45 @@ app.kubernetes.io/component: {{ . }}
     medium: Memory
     sizeLimit: 64Mi
 {{- end }}
+
+{{/* Upstream rules shared by the gateway and the operator (provider key validation): the same flags for both. */}}
+{{- define "bastio.upstream.caFile" -}}
+{{- with .Values.upstream.caBundle }}
+{{- if and .configMapName .secretName }}
+{{- fail "upstream.caBundle: set configMapName or secretName, not both" }}
+{{- end }}
+{{- if or .configMapName .secretName }}/etc/bastio/upstream-ca/{{ .key }}{{ end }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.upstream.args" -}}
+{{- with .Values.upstream.allowCidrs }}
+- --upstream-allow-cidrs={{ join "," . }}
+{{- end }}
+{{- with include "bastio.upstream.caFile" . }}
+- --upstream-ca-file={{ . }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.upstream.volumeMount" -}}
+{{- if include "bastio.upstream.caFile" . }}
+- name: upstream-ca
+  mountPath: /etc/bastio/upstream-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "bastio.upstream.volume" -}}
+{{- if include "bastio.upstream.caFile" . }}
+- name: upstream-ca
+  {{- with .Values.upstream.caBundle }}
+  {{- if .configMapName }}
+  configMap:
+    name: {{ .configMapName }}
+  {{- else }}
+  secret:
+    secretName: {{ .secretName }}
+  {{- end }}
+  {{- end }}
+{{- end }}
+{{- end }}

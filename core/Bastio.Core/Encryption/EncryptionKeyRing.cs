@@ -101,6 +101,17 @@ public sealed class EncryptionKeyRing
         return data;
     }
 
+    /// <summary>
+    /// A key for <paramref name="purpose"/> derived from the active version with HKDF-SHA256: one-way, so
+    /// whatever uses it learns nothing about the KEK, and distinct purposes get unrelated keys. It changes
+    /// when the active version does. The caller zeroes it after use.
+    /// </summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, _keys[ActiveVersion], KeySize, salt: [], info: Encoding.UTF8.GetBytes(purpose));
+    }
+
     /// <summary>Encrypts under the active version with a fresh random nonce.</summary>
     public string Encrypt(ReadOnlySpan<byte> plaintext, CiphertextBinding binding)
     {

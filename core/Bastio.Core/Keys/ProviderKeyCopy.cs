@@ -21,7 +21,7 @@ public static class ProviderKeyCopy
         return new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             [WellKnown.ProviderKeySecret.ApiKey] = Encoding.UTF8.GetBytes(ring.Encrypt(Encoding.UTF8.GetBytes(credential), binding)),
-            [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(ProviderKeyFingerprint.Compute(credential)),
+            [WellKnown.ProviderKeySecret.Fingerprint] = Encoding.UTF8.GetBytes(ProviderKeyFingerprint.Compute(ring, credential)),
         };
     }
 

@@ -1,29 +1,38 @@
 using System.Security.Cryptography;
 using System.Text;
+using Bastio.Core.Encryption;
 
 namespace Bastio.Core.Keys;
 
-/// <summary><c>status.fingerprint</c> of a ProviderKey: the first 8 lowercase hex characters of SHA-256 of the key.</summary>
+/// <summary>
+/// <c>status.fingerprint</c> of a ProviderKey: the first 8 lowercase hex characters of HMAC-SHA256 of the
+/// key under a per-installation secret derived from the encryption key. It tells keys apart (two
+/// ProviderKeys with one credential show the same value), but unlike a plain hash it cannot be used to
+/// confirm a guessed key offline: that needs the encryption key. It changes when the encryption key's
+/// active version does.
+/// </summary>
 public static class ProviderKeyFingerprint
 {
     public const int Length = 8;
 
-    public static string Compute(ReadOnlySpan<byte> providerKey)
-    {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(providerKey, hash);
-        return Convert.ToHexStringLower(hash[..(Length / 2)]);
-    }
+    /// <summary>The HKDF purpose of the fingerprint key; a new version of the format gets a new label.</summary>
+    public const string KeyPurpose = "bastio.io/provider-key-fingerprint/v1";
 
-    public static string Compute(string providerKey)
+    public static string Compute(EncryptionKeyRing ring, string providerKey)
     {
+        ArgumentNullException.ThrowIfNull(ring);
+        ArgumentNullException.ThrowIfNull(providerKey);
+        var key = ring.DeriveKey(KeyPurpose);
         var utf8 = Encoding.UTF8.GetBytes(providerKey);
         try
         {
-            return Compute(utf8);
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(key, utf8, mac);
+            return Convert.ToHexStringLower(mac[..(Length / 2)]);
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(utf8);
         }
     }

@@ -31,7 +31,7 @@ public sealed class RequestAuthorizer(TimeProvider time)
 
         // A revoked key's verifiers are destroyed, so its secret cannot be checked; the key id is public,
         // so saying it is revoked reveals nothing.
-        if (key.State == KeyState.Revoked && key.Current is null && key.Pending is null && key.Previous is null)
+        if (key.State == KeyState.Revoked && key.Current is null && key.Pending is null && key.Previous.Count == 0)
         {
             return new AuthorizationResult(GatewayErrors.RevokedApiKey, key);
         }

@@ -78,6 +78,9 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
 
     public GatewaySnapshot? Current => Volatile.Read(ref _current);
 
+    /// <summary>Raised on the rebuild thread after a new snapshot is in service (the acknowledgement Lease follows it).</summary>
+    public event Action? SnapshotBuilt;
+
     public DateTimeOffset? LastConfirmedSync
     {
         get
@@ -185,6 +188,7 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
                 var started = _time.GetTimestamp();
                 var snapshot = _builder.Build(new ConfigurationObjects(_apiKeys.Store.List(), _proxies.Store.List(), _providerKeys.Store.List(), _secrets.Store.List()));
                 Volatile.Write(ref _current, snapshot);
+                SnapshotBuilt?.Invoke();
                 Log.SnapshotBuilt(_logger, snapshot.KeyCount, snapshot.Proxies.Count, _time.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception ex)

@@ -26,6 +26,9 @@ public sealed class GatewaySnapshot
 
     public IReadOnlyList<ProxyEntry> Proxies { get; }
 
+    /// <summary>The verifier epoch this replica acknowledges while serving this snapshot (see <c>SnapshotBuilder</c>).</summary>
+    public long VerifierEpoch { get; init; }
+
     /// <summary>Looks a key id up without allocating.</summary>
     public bool TryGetKey(ReadOnlySpan<char> keyId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeyEntry? entry) =>
         _lookup.TryGetValue(keyId, out entry);

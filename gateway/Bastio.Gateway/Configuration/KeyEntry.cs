@@ -29,14 +29,13 @@ public sealed class KeyEntry
 
     public required KeyState State { get; init; }
 
-    /// <summary>SHA-256 verifiers accepted right now, except <see cref="Previous"/> after <see cref="PreviousExpiresAt"/>.</summary>
+    /// <summary>SHA-256 verifiers accepted right now, and each of <see cref="Previous"/> until its own grace end.</summary>
     public byte[]? Current { get; init; }
 
     public byte[]? Pending { get; init; }
 
-    public byte[]? Previous { get; init; }
-
-    public DateTimeOffset? PreviousExpiresAt { get; init; }
+    /// <summary>Keys replaced by rotations, newest first, at most <see cref="KeyVerifiers.MaxPrevious"/>.</summary>
+    public IReadOnlyList<PreviousVerifier> Previous { get; init; } = [];
 
     public DateTimeOffset? ExpiresAt { get; init; }
 
@@ -50,10 +49,14 @@ public sealed class KeyEntry
     /// <summary>Compares the presented key's verifier with every accepted one, always all of them, in constant time.</summary>
     public bool Verify(ReadOnlySpan<byte> presented, DateTimeOffset now)
     {
-        var previousValid = PreviousExpiresAt is null || now < PreviousExpiresAt.Value;
         var match = Matches(Current, presented);
         match |= Matches(Pending, presented);
-        match |= Matches(Previous, presented) && previousValid;
+        for (var index = 0; index < Previous.Count; index++)
+        {
+            var previous = Previous[index];
+            match |= Matches(previous.Verifier, presented) && (previous.ExpiresAt is null || now < previous.ExpiresAt.Value);
+        }
+
         return match;
     }
 

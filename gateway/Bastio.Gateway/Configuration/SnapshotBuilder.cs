@@ -31,6 +31,10 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     private EncryptionKeyRing? _ring;
     private string? _ringVersion;
     private Dictionary<string, (string? ResourceVersion, object Value)> _decrypted = new(StringComparer.Ordinal);
+    private long _acknowledgedEpoch;
+
+    // The first build's lists are both as fresh as the sync: a verifier without its ApiKey there is a leftover.
+    private bool _acknowledgedOnce;
 
     public GatewaySnapshot Build(ConfigurationObjects objects)
     {
@@ -103,7 +107,64 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         }
 
         buckets.RetainOnly(liveBuckets);
-        return new GatewaySnapshot(keys.Values, proxies.Values.Select(proxy => proxy.Entry));
+        return new GatewaySnapshot(keys.Values, proxies.Values.Select(proxy => proxy.Entry))
+        {
+            VerifierEpoch = AcknowledgeableEpoch(objects, verifierSecrets.Values, ring),
+        };
+    }
+
+    /// <summary>
+    /// The verifier epoch this snapshot lets the replica acknowledge: the highest epoch among the verifier
+    /// Secrets it holds. The operator writes epochs in order, and one watch delivers the system namespace's
+    /// Secrets in order, so holding epoch N means holding every verifier written up to N. A verifier
+    /// whose ApiKey or Proxy this replica has not seen yet (their watches may lag the Secrets') is not
+    /// served, so it holds the acknowledgement below its epoch. Only epochs not yet acknowledged are held:
+    /// a verifier left behind by a deleted ApiKey (the sweeper removes it later) never blocks deliveries,
+    /// nor does one the first build finds.
+    /// Monotonic, and nothing new is acknowledged without a key ring (then nothing is served).
+    /// </summary>
+    private long AcknowledgeableEpoch(ConfigurationObjects objects, IEnumerable<Secret> verifierSecrets, EncryptionKeyRing? ring)
+    {
+        if (ring is null)
+        {
+            return _acknowledgedEpoch;
+        }
+
+        var proxies = objects.Proxies.Select(proxy => (proxy.Metadata.Namespace ?? "", proxy.Metadata.Name ?? "")).ToHashSet();
+        var servable = objects.ApiKeys
+            .Where(apiKey => proxies.Contains((apiKey.Metadata.Namespace ?? "", apiKey.Spec.ProxyRef.Name)))
+            .Select(apiKey => apiKey.Metadata.Uid)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        long highest = 0;
+        long? firstUnservable = null;
+        foreach (var secret in verifierSecrets)
+        {
+            long epoch;
+            try
+            {
+                epoch = KeyVerifiers.ReadEpoch(secret.Data);
+            }
+            catch (FormatException)
+            {
+                // Not an epoch the operator wrote; the key itself is judged by ToKeyEntry.
+                continue;
+            }
+
+            if (secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceUid) is { } uid && servable.Contains(uid))
+            {
+                highest = Math.Max(highest, epoch);
+            }
+            else if (_acknowledgedOnce && epoch > _acknowledgedEpoch)
+            {
+                firstUnservable = Math.Min(firstUnservable ?? long.MaxValue, epoch);
+            }
+        }
+
+        var acknowledgeable = firstUnservable is { } held ? Math.Min(highest, held - 1) : highest;
+        _acknowledgedEpoch = Math.Max(_acknowledgedEpoch, acknowledgeable);
+        _acknowledgedOnce = true;
+        return _acknowledgedEpoch;
     }
 
     /// <summary>One object the builder cannot handle must cost that object, not the whole snapshot.</summary>
@@ -311,8 +372,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             State = revoked ? KeyState.Revoked : spec.Disabled == true ? KeyState.Disabled : KeyState.Active,
             Current = verifiers?.Current,
             Pending = verifiers?.Pending,
-            Previous = verifiers?.Previous,
-            PreviousExpiresAt = verifiers?.PreviousExpiresAt,
+            Previous = verifiers?.Previous ?? [],
             ExpiresAt = spec.ExpiresAt,
             Permissions = permissions,
             IpAllowList = ipAllowList,

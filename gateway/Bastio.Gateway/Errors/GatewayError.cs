@@ -52,6 +52,12 @@ public static class GatewayErrors
     public static readonly GatewayError UpstreamUnavailable = new(502, "api_error", "upstream_unavailable",
         "The provider could not be reached.");
 
+    public static readonly GatewayError UpstreamNotAllowed = new(502, "api_error", "upstream_not_allowed",
+        "The proxy's upstream resolves only to addresses the gateway may not connect to (loopback, private, link-local...); an administrator can allow them with --upstream-allow-cidrs.");
+
+    public static readonly GatewayError LoopDetected = new(508, "api_error", "loop_detected",
+        "The proxy's upstream leads back to this gateway; the request was not forwarded again.");
+
     public static readonly GatewayError UpstreamTimeout = new(504, "api_error", "upstream_timeout",
         "The provider did not answer in time.");
 

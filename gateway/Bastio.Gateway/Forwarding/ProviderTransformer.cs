@@ -16,7 +16,7 @@ namespace Bastio.Gateway.Forwarding;
 /// replaces a provider 401/403 with <c>upstream_auth_failed</c> (the provider's body may quote our key)
 /// and attaches the usage observer.
 /// </summary>
-public sealed class ProviderTransformer : HttpTransformer
+public sealed class ProviderTransformer(LoopGuard loopGuard) : HttpTransformer
 {
     /// <summary>Azure's key header; a client may send it too, and it must not reach the provider either.</summary>
     private const string AzureKeyHeader = "api-key";
@@ -26,6 +26,10 @@ public sealed class ProviderTransformer : HttpTransformer
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var request = httpContext.Features.GetRequiredFeature<ForwardedRequest>();
         var headers = proxyRequest.Headers;
+
+        // The base copies the client's Host, which the handler would also send as TLS server name: the upstream's own comes from the URI.
+        headers.Host = null;
+        loopGuard.Mark(headers);
         foreach (var name in Credential.HeaderNames)
         {
             headers.Remove(name);

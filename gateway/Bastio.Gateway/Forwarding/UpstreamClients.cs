@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
+using Bastio.Core.Networking;
 using Bastio.Gateway.Configuration;
 
 namespace Bastio.Gateway.Forwarding;
@@ -7,10 +7,12 @@ namespace Bastio.Gateway.Forwarding;
 /// <summary>
 /// One <see cref="HttpMessageInvoker"/> per upstream origin, shared across snapshots so connection
 /// pools survive configuration changes. Settings follow YARP's direct-forwarding guidance: no
-/// proxy, redirects, decompression, cookies or activity propagation. Origins no Proxy uses any more
+/// proxy, redirects, decompression, cookies or activity propagation. Every connection goes through
+/// the <see cref="UpstreamConnector"/> (allowed addresses, not the gateway itself) and certificates are
+/// validated against the <see cref="UpstreamTrust"/>. Origins no Proxy uses any more
 /// are forgotten when a new snapshot is first seen, so deleted Proxies do not pin connection pools.
 /// </summary>
-public sealed class UpstreamClients : IDisposable
+public sealed class UpstreamClients(UpstreamConnector connector, UpstreamTrust trust) : IDisposable
 {
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _byOrigin = new(StringComparer.OrdinalIgnoreCase);
 
@@ -33,16 +35,16 @@ public sealed class UpstreamClients : IDisposable
     }
 
     /// <summary>The handler behind every upstream client (public so benchmarks pool connections the same way).</summary>
-    public static SocketsHttpHandler CreateHandler() => new()
+    public static SocketsHttpHandler CreateHandler(UpstreamConnector connector, UpstreamTrust trust)
     {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        EnableMultipleHttp2Connections = true,
-        ActivityHeadersPropagator = null,
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-    };
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(trust);
+        var handler = connector.CreateHandler();
+        handler.EnableMultipleHttp2Connections = true;
+        handler.ConnectTimeout = TimeSpan.FromSeconds(15);
+        trust.Apply(handler);
+        return handler;
+    }
 
     public void Dispose()
     {
@@ -57,7 +59,7 @@ public sealed class UpstreamClients : IDisposable
 
     private HttpMessageInvoker Add(string upstream)
     {
-        var client = _byOrigin.GetOrAdd(Origin(upstream), static _ => new HttpMessageInvoker(CreateHandler()));
+        var client = _byOrigin.GetOrAdd(Origin(upstream), _ => new HttpMessageInvoker(CreateHandler(connector, trust)));
         _byUpstream[upstream] = client;
         return client;
     }

@@ -1,6 +1,8 @@
 using System.Net;
 using Bastio.Core.Keys;
 using Bastio.Core.Metrics;
+using Bastio.Core.Networking;
+using Bastio.Gateway.Acknowledgement;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Forwarding;
@@ -31,15 +33,17 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private readonly WebApplication _admin;
     private readonly IDisposable[] _owned;
     private readonly ClusterSnapshotProvider? _cluster;
+    private readonly VerifierAcknowledgementPublisher? _acknowledgements;
     private readonly AccessLog _accessLog;
     private readonly CancellationTokenSource _stopping = new();
     private Task _syncing = Task.CompletedTask;
 
-    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, AccessLog accessLog, IDisposable[] owned)
+    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, VerifierAcknowledgementPublisher? acknowledgements, AccessLog accessLog, IDisposable[] owned)
     {
         _gateway = gateway;
         _admin = admin;
         _cluster = cluster;
+        _acknowledgements = acknowledgements;
         _accessLog = accessLog;
         _owned = owned;
     }
@@ -79,6 +83,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var time = options.TimeProvider;
         var buckets = new BucketStore(time);
         ClusterSnapshotProvider? cluster = null;
+        VerifierAcknowledgementPublisher? acknowledgements = null;
         KubernetesClient? client = null;
         ISnapshotProvider snapshots;
         if (options.SnapshotProvider is { } given)
@@ -94,7 +99,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         var metrics = new GatewayMetrics(options.MeterName, snapshots, time);
         var accessLog = new AccessLog(options.AccessLogOutput ?? Console.Out, time);
-        var upstreams = new UpstreamClients();
+        var listeners = new OwnListeners();
+        var upstreams = new UpstreamClients(new UpstreamConnector(options.UpstreamAddresses, listeners.Contains), options.UpstreamTrust);
         var usage = new UsageStore();
 
         var gatewayBuilder = WebApplication.CreateSlimBuilder();
@@ -105,7 +111,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton(snapshots);
         gatewayBuilder.Services.AddSingleton(new RequestAuthorizer(time));
         gatewayBuilder.Services.AddSingleton(new ClientIpResolver(trusted));
-        gatewayBuilder.Services.AddSingleton(new ProviderTransformer());
+        gatewayBuilder.Services.AddSingleton(new LoopGuard());
+        gatewayBuilder.Services.AddSingleton<ProviderTransformer>();
         gatewayBuilder.Services.AddSingleton(upstreams);
         gatewayBuilder.Services.AddSingleton(usage);
         gatewayBuilder.Services.AddSingleton(metrics);
@@ -113,6 +120,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton<GatewayRequestHandler>();
         var gateway = gatewayBuilder.Build();
         var handler = gateway.Services.GetRequiredService<GatewayRequestHandler>();
+        if (cluster is not null)
+        {
+            acknowledgements = new VerifierAcknowledgementPublisher(client!.Leases(), cluster, () => handler.IsServing(out var served) ? served : null, options.SystemNamespace, options.ReplicaName, options.AcknowledgementLeaseDuration, time, loggerFactory.CreateLogger<VerifierAcknowledgementPublisher>());
+        }
+
         gateway.Run(handler.InvokeAsync);
 
         var adminBuilder = WebApplication.CreateSlimBuilder();
@@ -126,7 +138,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         admin.MapGet("/readyz", () => shutdown.IsDraining ? Results.Text("shutting down\n", statusCode: StatusCodes.Status503ServiceUnavailable)
             : handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
 
-        var host = new GatewayHost(gateway, admin, cluster, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
+        var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
         {
             Snapshots = snapshots,
             Shutdown = shutdown,
@@ -135,10 +147,18 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await admin.StartAsync(cancellationToken).ConfigureAwait(false);
         host.Url = BoundAddress(gateway, options.Address);
         host.AdminUrl = BoundAddress(admin, options.Address);
+
+        // Every bound address, including endpoints Kestrel configuration added (the chart's HTTPS port).
+        foreach (var url in gateway.Urls.Concat(admin.Urls))
+        {
+            listeners.Add(url);
+        }
+
         if (cluster is not null)
         {
             var logger = loggerFactory.CreateLogger<GatewayHost>();
             host._syncing = Task.Run(() => host.SyncAsync(cluster, logger), CancellationToken.None);
+            acknowledgements?.Start();
         }
 
         return host;
@@ -168,6 +188,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _gateway.StopAsync().ConfigureAwait(false);
         await _admin.StopAsync().ConfigureAwait(false);
+        if (_acknowledgements is not null)
+        {
+            await _acknowledgements.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_cluster is not null)
         {
             await _cluster.DisposeAsync().ConfigureAwait(false);

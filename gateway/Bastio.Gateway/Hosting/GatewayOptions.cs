@@ -55,6 +55,15 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
 
+    /// <summary>
+    /// This replica's name in its acknowledgement Lease (docs/delivery.md): the pod name, which
+    /// Kubernetes sets as the hostname. Distinct per replica.
+    /// </summary>
+    public string ReplicaName { get; set; } = Environment.GetEnvironmentVariable("HOSTNAME") is { Length: > 0 } hostname ? hostname : Environment.MachineName;
+
+    /// <summary>How long the operator counts this replica's acknowledgement Lease after its last renewal (renewed every third).</summary>
+    public TimeSpan AcknowledgementLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Quiet period after a change before the snapshot is rebuilt.</summary>
     public TimeSpan RebuildDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Bastio.Core.Networking;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Errors;
@@ -27,6 +28,7 @@ internal sealed partial class GatewayRequestHandler(
     ClientIpResolver clientIps,
     IHttpForwarder forwarder,
     ProviderTransformer transformer,
+    LoopGuard loopGuard,
     UpstreamClients upstreams,
     UsageStore usage,
     GatewayMetrics metrics,
@@ -78,6 +80,14 @@ internal sealed partial class GatewayRequestHandler(
     private async Task HandleAsync(HttpContext context, Outcome state)
     {
         var request = context.Request;
+
+        // First of all: a looped request must cost as little as possible, and its credential may be anything.
+        if (loopGuard.HasLooped(request.Headers))
+        {
+            await RefuseAsync(context, state, GatewayErrors.LoopDetected, null).ConfigureAwait(false);
+            return;
+        }
+
         var route = RouteTable.Match(request.Method, request.Path.Value);
         if (route is null)
         {
@@ -178,7 +188,7 @@ internal sealed partial class GatewayRequestHandler(
             var mapped = error switch
             {
                 ForwarderError.RequestTimedOut => GatewayErrors.UpstreamTimeout,
-                ForwarderError.Request or ForwarderError.RequestCreation or ForwarderError.RequestBodyDestination => GatewayErrors.UpstreamUnavailable,
+                ForwarderError.Request or ForwarderError.RequestCreation or ForwarderError.RequestBodyDestination => RefusedConnection(context.GetForwarderErrorFeature()?.Exception) ?? GatewayErrors.UpstreamUnavailable,
                 _ => null,
             };
             state.Reason = mapped?.Code ?? "forwarding_" + error.ToString().ToLowerInvariant();
@@ -200,6 +210,23 @@ internal sealed partial class GatewayRequestHandler(
                 metrics.TokensUsed(key.Namespace, key.Proxy.Name, key.KeyId, model, tokens.PromptTokens, tokens.CompletionTokens);
             }
         }
+    }
+
+    /// <summary>The error for a connection the upstream connector refused (the cause is wrapped by the handler), or null.</summary>
+    private static GatewayError? RefusedConnection(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            switch (exception)
+            {
+                case UpstreamAddressNotAllowedException:
+                    return GatewayErrors.UpstreamNotAllowed;
+                case UpstreamLoopException:
+                    return GatewayErrors.LoopDetected;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Answers with a gateway error, adding the key's rate-limit state (without spending a token) when the key is known.</summary>

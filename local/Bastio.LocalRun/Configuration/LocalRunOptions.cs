@@ -45,6 +45,12 @@ public sealed record LocalRunOptions
 
     public string LogDirectory => Path.Combine(StateDirectory, "logs");
 
+    /// <summary>The stub's CA certificate (PEM), made fresh by every run; the gateway and the operator get it as <c>--upstream-ca-file</c>.</summary>
+    public string UpstreamCaPath => Path.Combine(StateDirectory, "upstream-ca.pem");
+
+    /// <summary>The stub's address and the one internal address the gateway and the operator may reach (<c>--upstream-allow-cidrs</c>).</summary>
+    public string StubAllowedCidr => "127.0.0.1/32";
+
     public IEnumerable<LocalPort> Ports => [ClusterPort, StubPort, OperatorAdminPort, GatewayPort, GatewayAdminPort];
 
     public Uri GatewayUrl => new($"http://127.0.0.1:{GatewayPort.Port}/v1");

@@ -25,6 +25,7 @@ public static class OperatorCommandLine
     private static readonly Option<string?> GatewayUrl = new("--gateway-url") { Description = "Gateway base URL written as baseUrl into delivery Secrets" };
     private static readonly Option<string?> ValidationTimeout = new("--validation-timeout") { Description = "Timeout of a provider key validation request, as a duration like 10s" };
     private static readonly Option<string?> SweepInterval = new("--sweep-interval") { Description = "Interval of the orphan sweep, as a duration like 10m" };
+    private static readonly Option<string?> DeliveryAckTimeout = new("--delivery-ack-timeout") { Description = "How long a new key waits for every serving gateway replica to acknowledge its verifier before it is delivered anyway, as a duration like 30s" };
     private static readonly Option<double> KubeApiQps = new("--kube-api-qps") { Description = "Sustained requests per second to the API server (client-side limit; each new ApiKey costs about 8 writes)", DefaultValueFactory = _ => 50 };
     private static readonly Option<int> KubeApiBurst = new("--kube-api-burst") { Description = "Requests to the API server allowed at once above --kube-api-qps", DefaultValueFactory = _ => 100 };
 
@@ -49,6 +50,7 @@ public static class OperatorCommandLine
             Kubeconfig, Context, SystemNamespace, AdminAddress, AdminPort, LeaderElect, WatchNamespaces,
             RotatorImage, RotatorServiceAccount, GatewayUrl, ValidationTimeout, SweepInterval, KubeApiQps, KubeApiBurst,
             UpstreamAllowCidrs, UpstreamCaFile,
+            DeliveryAckTimeout,
         };
         root.Validators.Add(Validate);
         root.SetAction((result, ct) => WithConfigurationErrors(() => run(Bind(result), ct)));
@@ -118,6 +120,11 @@ public static class OperatorCommandLine
             options.SweepInterval = GoDuration.Parse(sweepInterval);
         }
 
+        if (result.GetValue(DeliveryAckTimeout) is { Length: > 0 } deliveryAckTimeout)
+        {
+            options.DeliveryAcknowledgementTimeout = GoDuration.Parse(deliveryAckTimeout);
+        }
+
         return options;
     }
 
@@ -132,6 +139,7 @@ public static class OperatorCommandLine
     {
         ValidateDuration(result, ValidationTimeout);
         ValidateDuration(result, SweepInterval);
+        ValidateDuration(result, DeliveryAckTimeout);
         if (result.GetValue(AdminPort) is < 0 or > 65535)
         {
             result.AddError("--admin-port must be between 0 and 65535.");

@@ -38,6 +38,12 @@ public sealed class OperatorOptions
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a new key waits for every serving gateway replica to acknowledge its verifier before it is
+    /// delivered anyway (<c>--delivery-ack-timeout</c>, docs/delivery.md).
+    /// </summary>
+    public TimeSpan DeliveryAcknowledgementTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Client-side request rate to the API server; bounds how fast thousands of new keys become Ready.</summary>
     public double KubeApiQps { get; set; } = 50;
 

@@ -16,6 +16,7 @@ using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Controllers.Proxies;
 using Bastio.Operator.Controllers.Sweep;
+using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
 using Bastio.Operator.Metrics;
 using Microsoft.AspNetCore.Builder;
@@ -48,7 +49,7 @@ internal sealed class OperatorHost : IAsyncDisposable
     private long _reconciles;
     private int _inFlight;
 
-    public OperatorHost(IKubernetesClient client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null, HttpMessageHandler? validationHandler = null)
+    public OperatorHost(IKubernetesClient client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _options = options;
@@ -69,9 +70,11 @@ internal sealed class OperatorHost : IAsyncDisposable
         _eventRecorder = new EventRecorder(client.Events(), new EventRecorderOptions { Component = "bastio-operator" }, loggerFactory.CreateLogger<EventRecorder>(), timeProvider);
         var recorder = new LifecycleRecorder(_eventRecorder, new JsonLineAuditLog(auditOutput, timeProvider));
         var encryptionKeys = new CachedEncryptionKeys(Caches.EncryptionKey, options);
-        _validationClient = validationHandler is null ? new HttpClient() : new HttpClient(validationHandler, disposeHandler: false);
+        _validationClient = new HttpClient(HttpProviderValidator.CreateHandler(options));
 
-        var apiKeys = NewController("apikey", WaitsForEncryptionKey("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>())), timeProvider);
+        var acknowledgements = new GatewayAcknowledgements(client.Leases(), options.SystemNamespace, timeProvider, loggerFactory);
+        var deliveryGate = new KeyDeliveryGate(acknowledgements, Caches.SystemSecrets, options, timeProvider, loggerFactory.CreateLogger<KeyDeliveryGate>());
+        var apiKeys = NewController("apikey", WaitsForEncryptionKey("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), deliveryGate, recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>())), timeProvider);
         apiKeys.Watch(Caches.ApiKeys);
         apiKeys.Watch(Caches.Proxies, p => Caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
         apiKeys.Watch(Caches.TenantSecrets, s => OwnerApiKey(s));
@@ -84,6 +87,9 @@ internal sealed class OperatorHost : IAsyncDisposable
 
         // A key that is replaced follows the migration of the key replacing it.
         providerKeys.Watch(Caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.Namespace, replaced)] : []);
+
+        // Whether a replaces may take effect depends on its target's Proxy and replaces (ReplacesRule).
+        providerKeys.Watch(Caches.ProviderKeys, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
         providerKeys.Watch(Caches.Proxies, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
         foreach (var sources in new[] { Caches.TenantSecrets, Caches.SystemUnmanagedSecrets }.OfType<IInformer<Secret>>())
         {
@@ -93,7 +99,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         providerKeys.Watch(Caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ProviderKey"));
         providerKeys.Watch(Caches.EncryptionKey, _ => Caches.ProviderKeys.Store.List().Select(ObjectKey.From));
 
-        var proxies = NewController("proxy", new ProxyReconciler(Clients, Caches, timeProvider), timeProvider);
+        var proxies = NewController("proxy", new ProxyReconciler(Clients, Caches, options, timeProvider), timeProvider);
         proxies.Watch(Caches.Proxies);
         proxies.Watch(Caches.ApiKeys, a => [new ObjectKey(a.Metadata.Namespace, a.Spec.ProxyRef.Name)]);
         proxies.Watch(Caches.ProviderKeys, p => [new ObjectKey(p.Metadata.Namespace, p.Spec.ProxyRef.Name)]);
@@ -118,7 +124,8 @@ internal sealed class OperatorHost : IAsyncDisposable
         }
 
         LeaderElector = elector;
-        _controllerHost = new ControllerHost(_controllers, Caches.All, elector, loggerFactory.CreateLogger<ControllerHost>());
+        // The acknowledgement Leases are synced before any key is delivered, or no replica would be waited for.
+        _controllerHost = new ControllerHost(_controllers, [.. Caches.All, acknowledgements.Informer], elector, loggerFactory.CreateLogger<ControllerHost>());
     }
 
     public ResourceClients Clients { get; }

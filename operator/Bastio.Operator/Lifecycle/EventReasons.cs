@@ -7,6 +7,7 @@ public static class EventReasons
     public const string Rotated = "Rotated";
     public const string RotationFailed = "RotationFailed";
     public const string PreviousKeyExpired = "PreviousKeyExpired";
+    public const string DeliveryNotAcknowledged = "DeliveryNotAcknowledged";
     public const string Revoked = "Revoked";
     public const string Disabled = "Disabled";
     public const string Enabled = "Enabled";
@@ -15,6 +16,8 @@ public static class EventReasons
     public const string ValidationFailed = "ValidationFailed";
     public const string MigrationStarted = "MigrationStarted";
     public const string MigrationCompleted = "MigrationCompleted";
+    public const string SourceNotAllowed = "SourceNotAllowed";
+    public const string InvalidReplaces = "InvalidReplaces";
 
     /// <summary>Audit-only action: the key's system-namespace objects were removed with the ApiKey.</summary>
     public const string Deleted = "Deleted";

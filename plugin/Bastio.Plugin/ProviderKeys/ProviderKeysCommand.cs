@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
@@ -62,9 +63,11 @@ public static class ProviderKeysCommand
                 throw CommandException.Usage($"proxy \"{proxyName}\" is for provider {target.Spec.Provider}, not {expected}");
             }
 
-            if (parseResult.GetValue(replaces) is { } old)
+            if (parseResult.GetValue(replaces) is { } old
+                && (await context.Cluster.GetAsync(context.Cluster.ProviderKeys, context.Namespace, old, cancellationToken)).Spec.ProxyRef.Name is var oldProxy
+                && oldProxy != proxyName)
             {
-                await context.Cluster.GetAsync(context.Cluster.ProviderKeys, context.Namespace, old, cancellationToken);
+                throw CommandException.Usage($"--replaces: providerkey \"{old}\" serves proxy {oldProxy}, not {proxyName}; only a key of the same proxy can be replaced");
             }
 
             var secretName = $"{keyName}-credentials";
@@ -76,7 +79,7 @@ public static class ProviderKeysCommand
                     {
                         ApiVersion = "v1",
                         Kind = "Secret",
-                        Metadata = new() { Name = secretName, Namespace = context.Namespace, Labels = new() { ["bastio.io/provider-key"] = keyName } },
+                        Metadata = new() { Name = secretName, Namespace = context.Namespace, Labels = new() { [WellKnown.Labels.ProviderKeySource] = WellKnown.Labels.ProviderKeySourceValue } },
                         Type = "Opaque",
                         Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(value.Trim()) },
                     },

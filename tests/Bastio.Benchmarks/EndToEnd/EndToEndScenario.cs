@@ -6,7 +6,8 @@ namespace Bastio.Benchmarks.EndToEnd;
 
 /// <summary>
 /// The same <c>wrk</c> load, one target after another, against the stub provider directly, a bare YARP
-/// pass-through, nginx and the gateway (with every key loaded); then the gateway and bare YARP again at
+/// pass-through, nginx and the gateway (with every key loaded), and the gateway forwarding to the stub
+/// over HTTPS (certificate validated against the stub's test CA); then the gateway and bare YARP again at
 /// half of bare YARP's saturation rate, where the gateway's added p99 latency is read. The throughput
 /// goal is judged on interleaved pairs (bare YARP, then the gateway, several times), because on a shared
 /// 2-core machine two 10-second runs minutes apart differ by more than the gateway costs.
@@ -30,23 +31,25 @@ internal sealed class EndToEndScenario(BenchSettings settings, ResultsTable resu
         await using var bare = await BareYarpProxy.StartAsync(fixture.Stub.Url).ConfigureAwait(false);
         var key = fixture.Keys[0].Key;
 
-        var targets = new (string Name, Uri Url)[]
+        // The last two compare the gateway's upstream leg over plain HTTP and over validated TLS (same stub, same gateway).
+        var targets = new (string Name, Uri Url, string Key)[]
         {
-            ("upstream directly", fixture.Stub.Url),
-            ("bare YARP", bare.Url),
-            ("nginx proxy_pass", nginx.Url),
-            ("Bastio gateway", fixture.Gateway.Url),
+            ("upstream directly", fixture.Stub.Url, key),
+            ("bare YARP", bare.Url, key),
+            ("nginx proxy_pass", nginx.Url, key),
+            ("Bastio gateway", fixture.Gateway.Url, key),
+            ("Bastio gateway, HTTPS upstream", fixture.Gateway.Url, fixture.TlsKey.Key),
         };
         var saturated = new Dictionary<string, WrkResult>();
-        foreach (var (name, url) in targets)
+        foreach (var (name, url, targetKey) in targets)
         {
-            await wrk.RunAsync(url, key, Warmup, settings.WrkConnections).ConfigureAwait(false);
-            saturated[name] = Checked(name, await wrk.RunAsync(url, key, settings.WrkDuration, settings.WrkConnections).ConfigureAwait(false));
+            await wrk.RunAsync(url, targetKey, Warmup, settings.WrkConnections).ConfigureAwait(false);
+            saturated[name] = Checked(name, await wrk.RunAsync(url, targetKey, settings.WrkDuration, settings.WrkConnections).ConfigureAwait(false));
             Console.WriteLine($"{name}: {saturated[name]}");
         }
 
         var baseline = saturated["bare YARP"];
-        foreach (var (name, _) in targets)
+        foreach (var (name, _, _) in targets)
         {
             var run = saturated[name];
             var isGateway = name == "Bastio gateway";

@@ -27,7 +27,7 @@ internal sealed class GatewayMemoryScenario(BenchSettings settings, ResultsTable
 
     private async Task MeasureHeapPerKeyAsync(BenchCluster empty)
     {
-        var keys = fixture.Keys.Count;
+        var keys = fixture.ServedKeyCount;
 
         // Unmeasured first start: a fresh cluster server allocates its connection buffers and caches on
         // its first client, which would otherwise be charged to the empty gateway.

@@ -29,6 +29,8 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>Concurrent API requests while loading keys: enough to keep both cores busy, few enough not to starve the rest.</summary>
     private const int LoadParallelism = 16;
 
+    private bool _ringWritten;
+
     private BenchCluster(TestClusterServer server, KubernetesClient client)
     {
         Server = server;
@@ -65,10 +67,15 @@ internal sealed class BenchCluster : IAsyncDisposable
         return new BenchCluster(server, loader);
     }
 
-    /// <summary>The KEK Secret, a Proxy to <paramref name="upstream"/> and its provider key's encrypted copy.</summary>
+    /// <summary>The KEK Secret (with the first Proxy), a Proxy to <paramref name="upstream"/> and its provider key's encrypted copy.</summary>
     public async Task CreateProxyAsync(string name, Uri upstream, string providerSecret)
     {
-        await Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(Ring, SystemNamespace)).ConfigureAwait(false);
+        if (!_ringWritten)
+        {
+            await Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(Ring, SystemNamespace)).ConfigureAwait(false);
+            _ringWritten = true;
+        }
+
         await Proxies.CreateAsync(new Proxy
         {
             Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
@@ -87,14 +94,14 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <summary>
     /// <paramref name="count"/> ApiKeys on <paramref name="proxy"/>, each with its verifier Secret and an
     /// Active status, as the operator leaves them. Returns the plaintext client keys in name order
-    /// (key-00000, key-00001, ...): the benchmark plays the application holding them.
+    /// (key-00000, key-00001, ... with the default <paramref name="namePrefix"/>): the benchmark plays the application holding them.
     /// </summary>
-    public async Task<IReadOnlyList<IssuedKey>> CreateApiKeysAsync(string proxy, int count, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IssuedKey>> CreateApiKeysAsync(string proxy, int count, CancellationToken cancellationToken = default, string namePrefix = "key")
     {
         var issued = new IssuedKey[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            var name = $"key-{i:D5}";
+            var name = $"{namePrefix}-{i:D5}";
             var apiKey = await ApiKeys.CreateAsync(new ApiKey
             {
                 Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
@@ -102,7 +109,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             }, cancellationToken: ct).ConfigureAwait(false);
             var keyId = ClientKey.NewKeyId();
             var key = ClientKey.Generate(KeyEnvironment.Live, keyId);
-            var stored = new StoredKey(keyId, 1, ClientKeyVerifier.Compute(key), null, null, null, ServedRotationRequest: null);
+            var stored = new StoredKey(keyId, 1, ClientKeyVerifier.Compute(key), null, [], ServedRotationRequest: null);
             await Secrets.CreateAsync(VerifierSecretCodec.ToSecret(apiKey, stored, Ring, SystemNamespace), cancellationToken: ct).ConfigureAwait(false);
             apiKey.Status = new ApiKeyStatus { Phase = "Active", KeyId = keyId, Version = 1 };
             await ApiKeys.ReplaceStatusAsync(apiKey, cancellationToken: ct).ConfigureAwait(false);

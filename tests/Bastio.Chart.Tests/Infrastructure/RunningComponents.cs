@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Bastio.Core;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Kubernetes.Client;
@@ -86,7 +87,14 @@ public sealed class RunningComponents : IAsyncLifetime
         using var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var api = new ResourceClients(client);
 
+        // The stub speaks HTTPS with a CA made here; both components trust it and may reach its loopback address only.
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-chart-scrape-ca-{Guid.NewGuid():N}.pem");
+        stub.CertificateAuthority!.WriteCertificatePem(caFile);
+        var upstreamTrust = UpstreamTrust.Load(caFile);
+        File.Delete(caFile);
         var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0 };
+        operatorOptions.UpstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
+        operatorOptions.UpstreamTrust = upstreamTrust;
         await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null);
         await operatorHost.StartAsync(CancellationToken.None);
 
@@ -105,6 +113,8 @@ public sealed class RunningComponents : IAsyncLifetime
                 AccessLogOutput = TextWriter.Null,
                 MinimumLogLevel = LogLevel.Warning,
                 MeterName = $"Bastio.Chart.Tests.{Guid.NewGuid():N}",
+                UpstreamTrust = upstreamTrust,
+                UpstreamAddresses = operatorOptions.UpstreamAddresses,
             });
             await DriveTrafficAsync(api, stub, gateway);
 
@@ -132,7 +142,7 @@ public sealed class RunningComponents : IAsyncLifetime
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = new ObjectMeta { Name = "provider-credentials", Namespace = Ns },
+            Metadata = new ObjectMeta { Name = "provider-credentials", Namespace = Ns, Labels = new() { [WellKnown.Labels.ProviderKeySource] = WellKnown.Labels.ProviderKeySourceValue } },
             Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(ProviderSecret) },
         });
         await api.Proxies.CreateAsync(new Proxy

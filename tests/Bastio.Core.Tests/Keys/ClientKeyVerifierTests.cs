@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 
 namespace Bastio.Core.Tests.Keys;
@@ -46,10 +47,20 @@ public sealed class ClientKeyVerifierTests
     }
 
     [Fact]
-    public void Provider_key_fingerprint_is_first_8_hex_of_sha256()
+    public void Provider_key_fingerprint_is_an_hmac_under_a_key_derived_from_the_installations_encryption_key()
     {
-        var expected = Convert.ToHexStringLower(SHA256.HashData("sk-test-123"u8))[..8];
+        var ring = EncryptionKeyRing.CreateNew();
+        var kek = ring.ToSecretData()[ring.ActiveVersion];
+        var fingerprintKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, kek, 32, [], "bastio.io/provider-key-fingerprint/v1"u8.ToArray());
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(fingerprintKey, "sk-test-123"u8))[..8];
 
-        ProviderKeyFingerprint.Compute("sk-test-123").Should().Be(expected).And.HaveLength(8);
+        var fingerprint = ProviderKeyFingerprint.Compute(ring, "sk-test-123");
+
+        fingerprint.Should().Be(expected).And.HaveLength(8);
+        fingerprint.Should().NotBe(Convert.ToHexStringLower(SHA256.HashData("sk-test-123"u8))[..8], "a plain hash confirms a guessed key offline");
+        ProviderKeyFingerprint.Compute(ring, "sk-test-123").Should().Be(fingerprint, "it identifies the key");
+        ProviderKeyFingerprint.Compute(ring, "sk-test-124").Should().NotBe(fingerprint);
+        ProviderKeyFingerprint.Compute(EncryptionKeyRing.CreateNew(), "sk-test-123").Should().NotBe(fingerprint, "another installation's fingerprints are unrelated");
+        fingerprintKey.Should().NotEqual(kek, "the derived key must not be the KEK itself");
     }
 }

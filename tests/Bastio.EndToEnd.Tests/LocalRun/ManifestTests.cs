@@ -53,11 +53,11 @@ public sealed class ManifestTests
     {
         var manifests = ReadExamples();
 
-        LocalExamples.Rewrite(manifests, new Uri("http://127.0.0.1:5555/v1"), "sk-local-test");
+        LocalExamples.Rewrite(manifests, new Uri("https://localhost:5555/v1"), "sk-local-test");
 
         var proxies = manifests.Where(manifest => Kind(manifest) == "Proxy").ToList();
         proxies.Should().HaveCountGreaterThanOrEqualTo(2);
-        proxies.Should().OnlyContain(proxy => proxy["spec"]!["upstream"]!.GetValue<string>() == "http://127.0.0.1:5555/v1");
+        proxies.Should().OnlyContain(proxy => proxy["spec"]!["upstream"]!.GetValue<string>() == "https://localhost:5555/v1");
         foreach (var providerKey in manifests.Where(manifest => Kind(manifest) == "ProviderKey"))
         {
             var reference = providerKey["spec"]!["secretRef"]!;

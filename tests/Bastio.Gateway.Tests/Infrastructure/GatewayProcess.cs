@@ -6,29 +6,36 @@ namespace Bastio.Gateway.Tests.Infrastructure;
 internal sealed partial class GatewayProcess : IAsyncDisposable
 {
     private readonly string _kubeconfig;
+    private readonly string _caFile;
     private readonly TaskCompletionSource<(Uri Url, Uri AdminUrl)> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ComponentProcess _process = null!;
 
-    private GatewayProcess(string kubeconfig)
+    private GatewayProcess(string kubeconfig, string caFile)
     {
         _kubeconfig = kubeconfig;
+        _caFile = caFile;
     }
 
     public Uri Url { get; private set; } = null!;
 
     public Uri AdminUrl { get; private set; } = null!;
 
-    /// <summary>Starts the gateway on free loopback ports against <paramref name="env"/>'s cluster and waits until <c>/readyz</c> is 200.</summary>
+    /// <summary>
+    /// Starts the gateway on free loopback ports against <paramref name="env"/>'s cluster, trusting and allowing
+    /// its stub as the in-process gateways do, and waits until <c>/readyz</c> is 200.
+    /// </summary>
     public static async Task<GatewayProcess> StartAsync(GatewayTestEnvironment env, params string[] flags)
     {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-gateway-process-{Guid.NewGuid():N}.yaml");
         await env.Cluster.WriteKubeconfigAsync(kubeconfig);
-        var gateway = new GatewayProcess(kubeconfig);
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-gateway-process-ca-{Guid.NewGuid():N}.pem");
+        env.Stub.CertificateAuthority!.WriteCertificatePem(caFile);
+        var gateway = new GatewayProcess(kubeconfig, caFile);
         gateway._process = ComponentProcess.Start(
             Path.Combine(AppContext.BaseDirectory, "Bastio.Gateway.dll"),
             [
                 "--kubeconfig", kubeconfig, "--system-namespace", GatewayTestEnvironment.SystemNamespace,
-                "--address", "127.0.0.1", "--port", "0", "--admin-port", "0", "--upstream-allow-cidrs", "127.0.0.0/8", .. flags,
+                "--address", "127.0.0.1", "--port", "0", "--admin-port", "0", "--upstream-allow-cidrs", GatewayTestEnvironment.StubAddressCidr, "--upstream-ca-file", caFile, .. flags,
             ],
             gateway.OnLine);
         try
@@ -54,6 +61,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     {
         await _process.DisposeAsync();
         File.Delete(_kubeconfig);
+        File.Delete(_caFile);
     }
 
     [GeneratedRegex(@"gateway listening on (?<url>\S+) \(admin (?<admin>\S+)\)")]

@@ -5,6 +5,7 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Kubernetes.Client;
@@ -13,12 +14,15 @@ using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
+using Bastio.Operator.Hosting;
 using Bastio.Operator.Naming;
 using Bastio.StubUpstream;
+using Microsoft.Extensions.Logging;
 using OpenAI;
 
 namespace Bastio.Gateway.Tests.Infrastructure;
@@ -26,7 +30,9 @@ namespace Bastio.Gateway.Tests.Infrastructure;
 /// <summary>
 /// A test cluster with the CRDs, a stub provider and a gateway watching the cluster, all on loopback.
 /// Objects are written the way the operator writes them (layout of <see cref="WellKnown"/>, encrypted
-/// with the KEK ring), so the gateway is tested against the operator contract.
+/// with the KEK ring), so the gateway is tested against the operator contract. The stub speaks HTTPS
+/// with a CA made for the test, which the gateway trusts through <c>--upstream-ca-file</c> as it would a
+/// private CA, and the gateway may connect to loopback only at the stub's address (<c>--upstream-allow-cidrs</c>).
 /// </summary>
 internal sealed class GatewayTestEnvironment : IAsyncDisposable
 {
@@ -34,11 +40,23 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     public const string SystemNamespace = "bastio-system";
     public const string ProviderSecret = "sk-provider-0123456789abcdefghij";
 
+    /// <summary>What <c>--upstream-allow-cidrs</c> allows here: the stub's loopback address, nothing else.</summary>
+    public const string StubAddressCidr = "127.0.0.1/32";
+
+    private readonly List<GatewayHost> _replicas = [];
+    private Action<GatewayOptions>? _configure;
+    private OperatorHost? _operator;
+    private ILoggerFactory? _operatorLogs;
+
     private GatewayTestEnvironment(TestClusterServer cluster, KubernetesClient client, StubUpstreamServer stub)
     {
         Cluster = cluster;
         Client = client;
         Stub = stub;
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-gateway-test-ca-{Guid.NewGuid():N}.pem");
+        stub.CertificateAuthority!.WriteCertificatePem(caFile);
+        UpstreamTrust = UpstreamTrust.Load(caFile);
+        File.Delete(caFile);
         var clients = new ResourceClients(client);
         ApiKeys = clients.ApiKeys;
         Proxies = clients.Proxies;
@@ -51,6 +69,9 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     public KubernetesClient Client { get; }
 
     public StubUpstreamServer Stub { get; }
+
+    /// <summary>The system store plus the stub's CA, as <c>--upstream-ca-file</c> gives it to gateways and the operator here.</summary>
+    public UpstreamTrust UpstreamTrust { get; }
 
     public GatewayHost Gateway { get; private set; } = null!;
 
@@ -84,8 +105,54 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         var environment = new GatewayTestEnvironment(cluster, client, stub);
         await environment.Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(environment.Ring, SystemNamespace));
 
+        environment._configure = configure;
+        environment.Gateway = await environment.StartGatewayAsync("gateway-0");
+        // UTF-8 header encoding lets tests send the non-ASCII credentials a hostile client would.
+        environment.Http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 }) { BaseAddress = environment.Gateway.Url };
+        return environment;
+    }
+
+    /// <summary>Another gateway replica watching the same cluster (stopped with the environment).</summary>
+    public async Task<GatewayHost> StartReplicaAsync(string replicaName)
+    {
+        var replica = await StartGatewayAsync(replicaName);
+        _replicas.Add(replica);
+        return replica;
+    }
+
+    /// <summary>Stops a replica started with <see cref="StartReplicaAsync"/> (as a pod that is shut down).</summary>
+    public async Task StopReplicaAsync(GatewayHost replica)
+    {
+        _replicas.Remove(replica);
+        await replica.DisposeAsync();
+    }
+
+    /// <summary>The real operator, in-process against the same cluster (stopped with the environment).</summary>
+    public async Task<OperatorHost> StartOperatorAsync(Action<OperatorOptions>? configure = null)
+    {
+        var options = new OperatorOptions
+        {
+            SystemNamespace = SystemNamespace,
+            AdminAddress = "127.0.0.1",
+            AdminPort = 0,
+            RotatorImage = "bastio/operator:test",
+            RotatorServiceAccount = "bastio-rotator",
+            UpstreamAddresses = UpstreamAddressPolicy.Create([StubAddressCidr]),
+            UpstreamTrust = UpstreamTrust,
+        };
+        configure?.Invoke(options);
+        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
+        _operatorLogs = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
+        _operator = new OperatorHost(client, options, _operatorLogs, TextWriter.Null);
+        await _operator.StartAsync(CancellationToken.None);
+        await _operator.Readiness.WaitUntilReadyAsync();
+        return _operator;
+    }
+
+    private async Task<GatewayHost> StartGatewayAsync(string replicaName)
+    {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-gateway-test-{Guid.NewGuid():N}.yaml");
-        await cluster.WriteKubeconfigAsync(kubeconfig);
+        await Cluster.WriteKubeconfigAsync(kubeconfig);
         var options = new GatewayOptions
         {
             Kubeconfig = kubeconfig,
@@ -93,24 +160,37 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             Address = "127.0.0.1",
             Port = 0,
             AdminPort = 0,
-            AccessLogOutput = environment.AccessLog,
-            LoggerProvider = environment.Logs,
+            AccessLogOutput = AccessLog,
+            LoggerProvider = Logs,
             MeterName = $"Bastio.Gateway.Tests.{Guid.NewGuid():N}",
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug,
             Informers = new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(500), WatchdogTimeout = TimeSpan.FromSeconds(10) },
+            ReplicaName = replicaName,
+            UpstreamAddresses = UpstreamAddressPolicy.Create([StubAddressCidr]),
+            UpstreamTrust = UpstreamTrust,
         };
-        configure?.Invoke(options);
-        environment.Gateway = await GatewayHost.StartAsync(options);
-        // UTF-8 header encoding lets tests send the non-ASCII credentials a hostile client would.
-        environment.Http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 }) { BaseAddress = environment.Gateway.Url };
-        await environment.Gateway.WaitUntilReadyAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _configure?.Invoke(options);
+        var gateway = await GatewayHost.StartAsync(options);
+        await gateway.WaitUntilReadyAsync().WaitAsync(TimeSpan.FromSeconds(30));
         File.Delete(kubeconfig);
-        return environment;
+        return gateway;
     }
 
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
+        if (_operator is not null)
+        {
+            await _operator.StopAsync(CancellationToken.None);
+            await _operator.DisposeAsync();
+            _operatorLogs?.Dispose();
+        }
+
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
@@ -180,7 +260,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     public async Task WriteVerifiersAsync(ApiKey apiKey, string keyId, string? current, string? pending = null, string? previous = null, DateTimeOffset? previousExpiresAt = null)
     {
         static byte[]? Verifier(string? key) => key is null ? null : ClientKeyVerifier.Compute(key);
-        var stored = new StoredKey(keyId, 1, Verifier(current), Verifier(pending), Verifier(previous), previousExpiresAt, ServedRotationRequest: null);
+        var stored = new StoredKey(keyId, 1, Verifier(current), Verifier(pending), previous is null ? [] : [new(Verifier(previous)!, previousExpiresAt)], ServedRotationRequest: null);
         var existing = await Secrets.TryGetAsync(SystemNamespace, ManagedObjectNames.VerifierSecret(Namespace, apiKey.Metadata.Name!));
         var secret = VerifierSecretCodec.ToSecret(apiKey, stored, Ring, SystemNamespace, existing);
         if (existing is null)

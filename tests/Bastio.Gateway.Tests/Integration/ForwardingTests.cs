@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Net;
 using Bastio.Gateway.Tests.Infrastructure;
+using Bastio.StubUpstream;
 using OpenAI.Chat;
 using OpenAI.Embeddings;
 
@@ -29,6 +30,35 @@ public sealed class ForwardingTests : IAsyncLifetime
         received.Path.Should().Be("/chat/completions");
         received.Header("Authorization").Should().Be("Bearer " + GatewayTestEnvironment.ProviderSecret);
         string.Join("\n", received.Headers.Select(header => header.Key + ": " + header.Value)).Should().NotContain(key);
+    }
+
+    [Fact]
+    public async Task The_provider_sees_its_own_host_as_Host_and_TLS_server_name_never_the_gateways()
+    {
+        await _env.CreateProxyAsync("openai");
+        var (_, key) = await _env.CreateApiKeyAsync("app", "openai");
+
+        using var response = await _env.ChatAsync(key, configure: request => request.Headers.Host = "gateway.example.com");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, "the stub's certificate is for localhost and validated against the test CA");
+        var received = _env.Stub.Requests.Should().ContainSingle().Subject;
+        _env.Stub.Url.Scheme.Should().Be("https");
+        received.Host.Should().Be($"localhost:{_env.Stub.Port}");
+        received.Sni.Should().Be("localhost");
+    }
+
+    [Fact]
+    public async Task An_upstream_whose_certificate_is_not_trusted_is_unavailable()
+    {
+        await using var untrusted = await StubUpstreamServer.StartAsync();
+        await _env.CreateProxyAsync("openai", spec => spec.Upstream = untrusted.BaseUrl.ToString());
+        var (_, key) = await _env.CreateApiKeyAsync("app", "openai");
+
+        using var response = await _env.ChatAsync(key);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadGateway, "validation is never off: this stub's CA is not the one the gateway trusts");
+        (await GatewayTestEnvironment.ErrorOf(response)).GetProperty("code").GetString().Should().Be("upstream_unavailable");
+        untrusted.Requests.Should().BeEmpty();
     }
 
     [Fact]

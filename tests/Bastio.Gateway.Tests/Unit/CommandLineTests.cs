@@ -20,6 +20,8 @@ public sealed class CommandLineTests
         options.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(25));
         options.MaxConnections.Should().Be(10_000);
         options.KeepAliveTimeout.Should().Be(TimeSpan.FromSeconds(130));
+        options.UpstreamAddresses.Should().BeSameAs(Bastio.Core.Networking.UpstreamAddressPolicy.PublicOnly);
+        options.UpstreamTrust.Should().BeSameAs(Bastio.Core.Networking.UpstreamTrust.SystemStore);
     }
 
     [Fact]
@@ -31,6 +33,22 @@ public sealed class CommandLineTests
         options.ShutdownTimeout.Should().Be(TimeSpan.FromMinutes(2));
         options.MaxConnections.Should().Be(0);
         options.KeepAliveTimeout.Should().Be(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public void Upstream_flags_bind_to_the_address_policy_and_the_trusted_bundle()
+    {
+        using var authority = Bastio.StubUpstream.TestCertificateAuthority.Create();
+        var caFile = Path.Combine(Path.GetTempPath(), $"bastio-cli-ca-{Guid.NewGuid():N}.pem");
+        authority.WriteCertificatePem(caFile);
+
+        var result = Root.Parse(["--upstream-allow-cidrs", "10.0.0.0/8, fd00::/8,127.0.0.1", "--upstream-ca-file", caFile]);
+        var options = GatewayCommandLine.Bind(result);
+        File.Delete(caFile);
+
+        result.Errors.Should().BeEmpty();
+        options.UpstreamAddresses.Allowed.Select(network => network.ToString()).Should().Equal("10.0.0.0/8", "fd00::/8", "127.0.0.1/32");
+        options.UpstreamTrust.ExtraRootCount.Should().Be(1);
     }
 
     [Theory]
@@ -45,6 +63,8 @@ public sealed class CommandLineTests
     [InlineData("--shutdown-timeout", "5s", "shorter than --shutdown-timeout")]
     [InlineData("--max-connections", "-1", "--max-connections")]
     [InlineData("--keep-alive-timeout", "0s", "--keep-alive-timeout")]
+    [InlineData("--upstream-allow-cidrs", "10.0.0.0/8,metadata.internal", "--upstream-allow-cidrs")]
+    [InlineData("--upstream-ca-file", "/nonexistent/ca.pem", "--upstream-ca-file")]
     public void A_bad_value_is_refused_naming_the_flag(string flag, string value, string named)
     {
         var result = Root.Parse([flag, value]);

@@ -1,4 +1,5 @@
 using Bastio.Core.Keys;
+using Bastio.Core.Networking;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Forwarding;
 
@@ -18,7 +19,7 @@ public sealed class UpstreamClientsTests
     [Fact]
     public void Proxies_on_one_origin_share_a_client_and_other_origins_get_their_own()
     {
-        using var clients = new UpstreamClients();
+        using var clients = new UpstreamClients(new UpstreamConnector(UpstreamAddressPolicy.PublicOnly), UpstreamTrust.SystemStore);
         var snapshot = new GatewaySnapshot([], [Proxy("a", "https://api.openai.com/v1"), Proxy("b", "https://API.openai.com/v2"), Proxy("c", "http://127.0.0.1:9/v1")]);
 
         var a = clients.Get(snapshot, "https://api.openai.com/v1");
@@ -32,7 +33,7 @@ public sealed class UpstreamClientsTests
     [Fact]
     public void An_origin_no_proxy_uses_any_more_is_forgotten_with_the_next_snapshot()
     {
-        using var clients = new UpstreamClients();
+        using var clients = new UpstreamClients(new UpstreamConnector(UpstreamAddressPolicy.PublicOnly), UpstreamTrust.SystemStore);
         var before = new GatewaySnapshot([], [Proxy("kept", "https://api.openai.com/v1"), Proxy("deleted", "http://127.0.0.1:9/v1")]);
         var kept = clients.Get(before, "https://api.openai.com/v1");
         var deleted = clients.Get(before, "http://127.0.0.1:9/v1");

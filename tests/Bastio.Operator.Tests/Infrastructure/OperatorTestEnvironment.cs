@@ -2,6 +2,7 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
+using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
@@ -24,6 +25,11 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
 {
     public const string Namespace = "team-a";
     public const string SystemNamespace = "bastio-system";
+
+    /// <summary>The address policy the tests run with: the default plus 127.0.0.1, where the stub providers listen.</summary>
+    public static readonly UpstreamAddressPolicy LoopbackAllowed = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
+
+    private static readonly UpstreamTrust TestUpstreamTrust = UpstreamTrust.Load(TestCertificateAuthority.Shared.PemPath);
 
     private readonly List<(OperatorHost Host, ILoggerFactory Logs)> _operators = [];
 
@@ -71,16 +77,20 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
             AdminPort = 0,
             RotatorImage = "bastio/operator:test",
             RotatorServiceAccount = "bastio-rotator",
+
+            // Every stub provider is HTTPS on loopback: trusted through the test CA, reachable through an allowance.
+            UpstreamTrust = TestUpstreamTrust,
+            UpstreamAddresses = LoopbackAllowed,
         };
         configure?.Invoke(options);
         return options;
     }
 
-    public async Task<OperatorHost> StartOperatorAsync(Action<OperatorOptions>? configure = null, HttpMessageHandler? validationHandler = null, KubernetesClient? client = null)
+    public async Task<OperatorHost> StartOperatorAsync(Action<OperatorOptions>? configure = null, KubernetesClient? client = null)
     {
         var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         client ??= new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
-        var host = new OperatorHost(client, NewOptions(configure), loggerFactory, Audit, validationHandler: validationHandler);
+        var host = new OperatorHost(client, NewOptions(configure), loggerFactory, Audit);
         _operators.Add((host, loggerFactory));
         await host.StartAsync(CancellationToken.None);
         await host.Readiness.WaitUntilReadyAsync();
@@ -181,10 +191,9 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
             return false;
         }
 
-        var previousValid = stored.Previous is not null && stored.PreviousExpiresAt > DateTimeOffset.UtcNow;
         return (stored.Current is not null && ClientKeyVerifier.Matches(presented, stored.Current))
             || (stored.Pending is not null && ClientKeyVerifier.Matches(presented, stored.Pending))
-            || (previousValid && ClientKeyVerifier.Matches(presented, stored.Previous));
+            || stored.Previous.Any(previous => previous.ExpiresAt > DateTimeOffset.UtcNow && ClientKeyVerifier.Matches(presented, previous.Verifier));
     }
 
     public async Task<IReadOnlyList<Event>> EventsAsync(string? involvedName = null) =>

@@ -73,7 +73,7 @@ public sealed class ApiKeyLifecycleTests
         var expired = await env.WaitForApiKeyAsync("app", a => a.Status?.PreviousKeyExpiresAt is null, "dropped the previous key");
         (await env.GatewayAcceptsAsync(expired, oldKey!)).Should().BeFalse();
         (await env.GatewayAcceptsAsync(expired, newKey!)).Should().BeTrue();
-        (await env.StoredKeyAsync(expired))!.Previous.Should().BeNull("the previous verifier is removed, not just expired");
+        (await env.StoredKeyAsync(expired))!.Previous.Should().BeEmpty("the previous verifier is removed, not just expired");
         await env.WaitForEventAsync("app", "PreviousKeyExpired");
         env.Audit.Lines().Should().Contain(l => l.Contains("\"action\":\"Rotated\"") && l.Contains("\"actor\":\"user\""));
     }

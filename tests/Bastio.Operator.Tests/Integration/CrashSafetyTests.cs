@@ -7,10 +7,12 @@ using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
+using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
+using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
 using Bastio.Operator.Metrics;
 using Bastio.Operator.Tests.Infrastructure;
@@ -145,12 +147,14 @@ public sealed class CrashSafetyTests
             var options = env.NewOptions();
             var clients = new ResourceClients(rig.Crashing);
             rig._caches = new OperatorCaches(clients, options, NullLoggerFactory.Instance, TimeProvider.System);
-            foreach (var informer in rig._caches.All)
+            var acknowledgements = new GatewayAcknowledgements(rig.Crashing.Leases(), options.SystemNamespace, TimeProvider.System, NullLoggerFactory.Instance);
+            IInformer[] informers = [.. rig._caches.All, acknowledgements.Informer];
+            foreach (var informer in informers)
             {
                 rig._informers.Add(informer.RunAsync(rig._stop.Token));
             }
 
-            foreach (var informer in rig._caches.All)
+            foreach (var informer in informers)
             {
                 await informer.WaitForSyncAsync();
             }
@@ -162,6 +166,7 @@ public sealed class CrashSafetyTests
                 rig._caches,
                 new CachedEncryptionKeys(rig._caches.EncryptionKey, options),
                 new RotationCronJobs(clients, rig._caches, options),
+                new KeyDeliveryGate(acknowledgements, rig._caches.SystemSecrets, options, TimeProvider.System, NullLogger<KeyDeliveryGate>.Instance),
                 new CrashingEvents(rig),
                 rig._metrics,
                 options,

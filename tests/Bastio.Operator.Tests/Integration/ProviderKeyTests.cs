@@ -26,13 +26,14 @@ public sealed class ProviderKeyTests
         await CreateProviderKeyAsync(env, "primary", "openai-credentials");
 
         var validated = await WaitForProviderKeyAsync(env, "primary", p => Conditions.IsTrue(p.Status?.Conditions, "Validated") && p.Status?.Phase == "Active", "is validated");
-        validated.Status!.Fingerprint.Should().Be(ProviderKeyFingerprint.Compute(GoodKey));
+        var ring = await env.KeyRingAsync();
+        validated.Status!.Fingerprint.Should().Be(ProviderKeyFingerprint.Compute(ring, GoodKey));
         validated.Status.LastValidatedAt.Should().NotBeNull();
         validated.Status.Provider.Should().Be("openai");
         await env.WaitForEventAsync("primary", "Validated");
 
         var copy = await env.Api.Secrets.GetAsync(OperatorTestEnvironment.SystemNamespace, ManagedObjectNames.ProviderKeySecret(Ns, "primary"));
-        var ring = await env.KeyRingAsync();
+        Encoding.UTF8.GetString(copy.Data![WellKnown.ProviderKeySecret.Fingerprint]).Should().Be(validated.Status.Fingerprint);
         var envelope = Encoding.UTF8.GetString(copy.Data![WellKnown.ProviderKeySecret.ApiKey]);
         envelope.Should().NotContain(GoodKey);
         Encoding.UTF8.GetString(ring.Decrypt(envelope, ProviderKeyReconciler.Binding(validated))).Should().Be(GoodKey);
@@ -44,7 +45,7 @@ public sealed class ProviderKeyTests
         await env.Api.Secrets.ReplaceAsync(source);
 
         var refused = await WaitForProviderKeyAsync(env, "primary", p => Conditions.Find(p.Status?.Conditions, "Validated")?.Reason == "InvalidCredentials", "fails validation");
-        refused.Status!.Fingerprint.Should().Be(ProviderKeyFingerprint.Compute(BadKey));
+        refused.Status!.Fingerprint.Should().Be(ProviderKeyFingerprint.Compute(ring, BadKey));
         Conditions.Find(refused.Status.Conditions, "Validated")!.Status.Should().Be("False");
         copy = await env.Api.Secrets.GetAsync(OperatorTestEnvironment.SystemNamespace, ManagedObjectNames.ProviderKeySecret(Ns, "primary"));
         Encoding.UTF8.GetString(ring.Decrypt(Encoding.UTF8.GetString(copy.Data![WellKnown.ProviderKeySecret.ApiKey]), ProviderKeyReconciler.Binding(refused))).Should().Be(BadKey);
@@ -99,7 +100,7 @@ public sealed class ProviderKeyTests
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = new ObjectMeta { Name = name, Namespace = Ns },
+            Metadata = new ObjectMeta { Name = name, Namespace = Ns, Labels = new() { [WellKnown.Labels.ProviderKeySource] = "true" } },
             Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(value) },
         });
 
@@ -116,6 +117,6 @@ public sealed class ProviderKeyTests
         return env.Api.ProviderKeys.CreateAsync(providerKey);
     }
 
-    private static Task<ProviderKey> WaitForProviderKeyAsync(OperatorTestEnvironment env, string name, Func<ProviderKey, bool> condition, string what) =>
+    internal static Task<ProviderKey> WaitForProviderKeyAsync(OperatorTestEnvironment env, string name, Func<ProviderKey, bool> condition, string what) =>
         Eventually.UntilAsync(async () => await env.Api.ProviderKeys.TryGetAsync(Ns, name) is { } p && condition(p) ? p : null, $"ProviderKey {name} {what}");
 }

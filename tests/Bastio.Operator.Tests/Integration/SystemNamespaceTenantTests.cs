@@ -1,4 +1,5 @@
 using System.Text;
+using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Objects;
@@ -64,7 +65,7 @@ public sealed class SystemNamespaceTenantTests
             Metadata = new ObjectMeta { Name = "openai", Namespace = SystemNs },
             Spec = new ProxySpec { Provider = "openai", Upstream = provider.Upstream.ToString() },
         });
-        await env.Api.Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "creds", Namespace = SystemNs }, Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(GoodKey) } });
+        await env.Api.Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "creds", Namespace = SystemNs, Labels = new() { [WellKnown.Labels.ProviderKeySource] = "true" } }, Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(GoodKey) } });
         await env.Api.ProviderKeys.CreateAsync(new ProviderKey
         {
             Metadata = new ObjectMeta { Name = "primary", Namespace = SystemNs },

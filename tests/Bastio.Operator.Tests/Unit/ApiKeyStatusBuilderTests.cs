@@ -39,7 +39,7 @@ public sealed class ApiKeyStatusBuilderTests
             Status = new ApiKeyStatus { Phase = "Active" },
         };
         var status = ApiKeyStatusBuilder.Start(apiKey);
-        var stored = new StoredKey("AAAAAAAAAAAA", 2, [1], null, [2], Now.AddHours(1), "t1", Now);
+        var stored = new StoredKey("AAAAAAAAAAAA", 2, [1], null, [new([2], Now.AddHours(1))], "t1", Now);
 
         ApiKeyStatusBuilder.Complete(status, apiKey, stored, Bastio.Core.Keys.KeyEnvironment.Live, expired: false, Now);
 

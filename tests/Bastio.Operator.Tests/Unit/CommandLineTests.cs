@@ -14,7 +14,7 @@ public sealed class CommandLineTests
             "--kubeconfig", "/tmp/kc", "--context", "ctx", "--system-namespace", "sys", "--admin-port", "0",
             "--leader-elect", "--watch-namespaces", "a, b,,c", "--rotator-image", "img:1", "--rotator-service-account", "sa",
             "--gateway-url", "https://gw.example.com", "--validation-timeout", "3s", "--sweep-interval", "1m30s",
-            "--kube-api-qps", "200", "--kube-api-burst", "400",
+            "--kube-api-qps", "200", "--kube-api-burst", "400", "--delivery-ack-timeout", "45s",
         ]).InvokeAsync();
 
         exit.Should().Be(0);
@@ -32,6 +32,7 @@ public sealed class CommandLineTests
         bound.SweepInterval.Should().Be(TimeSpan.FromSeconds(90));
         bound.KubeApiQps.Should().Be(200);
         bound.KubeApiBurst.Should().Be(400);
+        bound.DeliveryAcknowledgementTimeout.Should().Be(TimeSpan.FromSeconds(45));
     }
 
     [Fact]
@@ -46,11 +47,13 @@ public sealed class CommandLineTests
         bound.WatchNamespaces.Should().BeEmpty();
         bound.KubeApiQps.Should().Be(50);
         bound.KubeApiBurst.Should().Be(100);
+        bound.DeliveryAcknowledgementTimeout.Should().Be(TimeSpan.FromSeconds(30));
     }
 
     [Theory]
     [InlineData("--validation-timeout", "soon")]
     [InlineData("--sweep-interval", "90d")]
+    [InlineData("--delivery-ack-timeout", "0s")]
     [InlineData("--gateway-url", "not a url")]
     [InlineData("--admin-port", "70000")]
     [InlineData("--kube-api-qps", "0")]

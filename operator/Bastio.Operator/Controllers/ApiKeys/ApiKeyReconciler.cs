@@ -12,6 +12,7 @@ using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Audit;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
+using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
 using Bastio.Operator.Metrics;
 using Bastio.Operator.Naming;
@@ -30,6 +31,7 @@ internal sealed partial class ApiKeyReconciler(
     OperatorCaches caches,
     IEncryptionKeys encryptionKeys,
     RotationCronJobs cronJobs,
+    KeyDeliveryGate deliveryGate,
     ILifecycleRecorder recorder,
     OperatorMetrics metrics,
     OperatorOptions options,
@@ -135,16 +137,19 @@ internal sealed partial class ApiKeyReconciler(
                     Log.Issuing(logger, ns, apiKey.Metadata.Name!, plan.Reason);
                     var keyId = stored?.KeyId ?? ExistingKeyId(apiKey) ?? ClientKey.NewKeyId();
                     var plaintext = ClientKey.Generate(environment, keyId);
-                    var withPending = (stored ?? new StoredKey(keyId, 0, null, null, null, null, null)) with
+                    var withPending = (stored ?? new StoredKey(keyId, 0, null, null, [], null)) with
                     {
                         Pending = ClientKeyVerifier.Compute(plaintext),
                         ServedRotationRequest = plan.Reason == IssueReason.Requested ? request : stored?.ServedRotationRequest,
                     };
 
-                    // (1) the gateway learns the new key before (2) anyone can read it.
-                    verifierSecret = await WriteVerifierAsync(apiKey, verifierSecret, withPending, ring, cancellationToken).ConfigureAwait(false);
+                    // (1) every serving gateway replica learns the new key before (2) anyone can read it.
+                    var existingVerifier = verifierSecret;
+                    (verifierSecret, var epoch) = await deliveryGate.PublishVerifierAsync(
+                        next => WriteVerifierAsync(apiKey, existingVerifier, withPending with { Epoch = next }, ring, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    await WaitUntilServedAsync(apiKey, keyId, epoch, cancellationToken).ConfigureAwait(false);
                     deliverySecret = await WriteDeliveryAsync(apiKey, deliverySecret, status.SecretName!, plaintext, keyId, cancellationToken).ConfigureAwait(false);
-                    stored = withPending;
+                    stored = withPending with { Epoch = epoch };
                     break;
 
                 case KeyAction.Promote:
@@ -156,10 +161,13 @@ internal sealed partial class ApiKeyReconciler(
                     break;
 
                 case KeyAction.ExpirePrevious:
-                    var withoutPrevious = stored! with { Previous = null, PreviousExpiresAt = null };
-                    verifierSecret = await WriteVerifierAsync(apiKey, verifierSecret, withoutPrevious, ring, cancellationToken).ConfigureAwait(false);
-                    stored = withoutPrevious;
-                    await recorder.RecordAsync(apiKey, EventReasons.PreviousKeyExpired, $"The grace period of key version {stored.Version - 1} ended; only version {stored.Version} is accepted.", stored.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    var (remaining, expiredVersions) = RotationPlanner.ExpirePrevious(stored!, now);
+                    verifierSecret = await WriteVerifierAsync(apiKey, verifierSecret, remaining, ring, cancellationToken).ConfigureAwait(false);
+                    stored = remaining;
+                    var accepted = remaining.Previous.Count == 0
+                        ? $"only version {stored.Version} is accepted"
+                        : $"version {stored.Version} and {remaining.Previous.Count} earlier version(s) in their own grace periods are accepted";
+                    await recorder.RecordAsync(apiKey, EventReasons.PreviousKeyExpired, $"The grace period of key version {string.Join(", ", expiredVersions)} ended; {accepted}.", stored.KeyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
                     break;
             }
 
@@ -203,13 +211,27 @@ internal sealed partial class ApiKeyReconciler(
         var request = apiKey.Metadata.Annotations?.GetValueOrDefault(WellKnown.RotateRequestedAtAnnotation);
         var servesRequest = stored.ServedRotationRequest is { } served && served == request && served != live.Status?.LastRotationRequest;
         var actor = servesRequest ? RequestActor(apiKey) : AuditEntry.OperatorActor;
-        var grace = stored.Previous is null
-            ? "the previous key is no longer accepted"
-            : $"the previous key is accepted until {Rfc3339.Format(stored.PreviousExpiresAt!.Value)}";
+        var grace = stored.Previous is [{ ExpiresAt: { } previousUntil }, ..]
+            ? $"the previous key is accepted until {Rfc3339.Format(previousUntil)}"
+            : "the previous key is no longer accepted";
         var message = $"Rotated key {stored.KeyId} to version {stored.Version}; {grace}.";
         ApiKeyStatusBuilder.SetRotated(status, apiKey, true, EventReasons.Rotated, message, now);
         await recorder.RecordAsync(apiKey, EventReasons.Rotated, message, stored.KeyId, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
         metrics.RecordRotation(success: true);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until every serving gateway replica acknowledged the new verifier's epoch. Replicas
+    /// that did not in time are named in a Warning Event: they may refuse the key until they catch up.
+    /// </summary>
+    private async Task WaitUntilServedAsync(ApiKey apiKey, string keyId, long epoch, CancellationToken cancellationToken)
+    {
+        var lagging = await deliveryGate.WaitUntilServedAsync(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, epoch, cancellationToken).ConfigureAwait(false);
+        if (lagging.Count > 0)
+        {
+            var message = $"Gateway replicas {string.Join(", ", lagging)} had not acknowledged the new key's verifier after {options.DeliveryAcknowledgementTimeout}; it was delivered anyway and they may refuse it until they catch up.";
+            await recorder.RecordAsync(apiKey, EventReasons.DeliveryNotAcknowledged, message, keyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A requested rotation that cannot happen in the current phase is answered, not ignored: the rotate command waits for it.</summary>
@@ -377,7 +399,7 @@ internal sealed partial class ApiKeyReconciler(
             next = expiresAt;
         }
 
-        if (stored?.PreviousExpiresAt is { } previousExpiresAt && (next is null || previousExpiresAt < next))
+        if (stored is not null && RotationPlanner.NextPreviousExpiry(stored) is { } previousExpiresAt && (next is null || previousExpiresAt < next))
         {
             next = previousExpiresAt;
         }

@@ -81,7 +81,7 @@ internal static class ApiKeyStatusBuilder
             status.KeyId = stored.KeyId;
             status.KeyPrefix = ClientKey.DisplayPrefix(environment, stored.KeyId);
             status.Version = stored.Version > 0 ? stored.Version : null;
-            status.PreviousKeyExpiresAt = stored.Previous is null ? null : stored.PreviousExpiresAt;
+            status.PreviousKeyExpiresAt = stored.Previous.Max(previous => previous.ExpiresAt);
         }
 
         status.NextRotationAt = !expired && apiKey.Spec.Rotation?.Schedule is { } schedule && CronSchedule.TryParse(schedule, out var cron, out _)

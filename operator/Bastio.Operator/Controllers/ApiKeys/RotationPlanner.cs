@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Bastio.Core.Keys;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 
@@ -13,7 +14,7 @@ internal enum KeyAction
     /// <summary>The delivery Secret already holds the pending key: make it current.</summary>
     Promote,
 
-    /// <summary>The previous key's grace period is over: drop its verifier.</summary>
+    /// <summary>A previous key's grace period is over: drop its verifier (and any other whose grace ended).</summary>
     ExpirePrevious,
 }
 
@@ -72,7 +73,7 @@ internal static class RotationPlanner
             return new(KeyAction.Issue, IssueReason.DeliveryLost);
         }
 
-        if (stored.Previous is not null && stored.PreviousExpiresAt is { } expiresAt && expiresAt <= now)
+        if (stored.Previous.Any(previous => previous.ExpiresAt <= now))
         {
             return new(KeyAction.ExpirePrevious);
         }
@@ -94,20 +95,44 @@ internal static class RotationPlanner
         && !string.Equals(rotationRequest, servedOnSecret, StringComparison.Ordinal)
         && !string.Equals(rotationRequest, servedInStatus, StringComparison.Ordinal);
 
-    /// <summary>The stored key after the pending key was delivered: pending becomes current, current becomes previous.</summary>
+    /// <summary>
+    /// The stored key after the pending key was delivered: pending becomes current, current becomes the
+    /// newest previous key with its own grace end. Earlier previous keys keep theirs; beyond
+    /// <see cref="KeyVerifiers.MaxPrevious"/> the oldest is dropped. A rotation without grace (regenerate)
+    /// drops every previous key: whoever asks for that wants only the new key to work.
+    /// </summary>
     public static StoredKey Promote(StoredKey stored, TimeSpan gracePeriod, DateTimeOffset now)
     {
-        var keepPrevious = stored.Current is not null && gracePeriod > TimeSpan.Zero;
+        IReadOnlyList<PreviousVerifier> previous = gracePeriod <= TimeSpan.Zero
+            ? []
+            : stored.Current is null
+                ? stored.Previous
+                : [new PreviousVerifier(stored.Current, Rfc3339.Truncate(now + gracePeriod)), .. stored.Previous.Take(KeyVerifiers.MaxPrevious - 1)];
         return stored with
         {
             Version = stored.Current is null ? Math.Max(stored.Version, 1) : stored.Version + 1,
             Current = stored.Pending,
             Pending = null,
-            Previous = keepPrevious ? stored.Current : null,
-            PreviousExpiresAt = keepPrevious ? Rfc3339.Truncate(now + gracePeriod) : null,
+            Previous = previous,
             RotatedAt = stored.Current is null ? stored.RotatedAt : Rfc3339.Truncate(now),
         };
     }
+
+    /// <summary>The stored key without the previous keys whose grace ended, and the versions those keys had.</summary>
+    public static (StoredKey Remaining, IReadOnlyList<int> ExpiredVersions) ExpirePrevious(StoredKey stored, DateTimeOffset now)
+    {
+        // Previous keys are newest first and each rotation adds one, so the i-th is version - 1 - i.
+        var expired = stored.Previous
+            .Select((previous, index) => (previous, Version: stored.Version - 1 - index))
+            .Where(entry => entry.previous.ExpiresAt <= now)
+            .ToList();
+        var remaining = stored with { Previous = [.. stored.Previous.Where(previous => !(previous.ExpiresAt <= now))] };
+        return (remaining, [.. expired.Select(entry => entry.Version)]);
+    }
+
+    /// <summary>The earliest grace end among the previous keys: when the next <see cref="KeyAction.ExpirePrevious"/> is due.</summary>
+    public static DateTimeOffset? NextPreviousExpiry(StoredKey stored) =>
+        stored.Previous.Min(previous => previous.ExpiresAt);
 
     private static bool Same(byte[]? a, byte[]? b) =>
         a is not null && b is not null && CryptographicOperations.FixedTimeEquals(a, b);

@@ -42,10 +42,10 @@ internal static class VerifierSecretCodec
             verifiers.Current,
             verifiers.Pending,
             verifiers.Previous,
-            verifiers.PreviousExpiresAt,
             annotations?.GetValueOrDefault(ServedRequestAnnotation),
             annotations?.GetValueOrDefault(RotatedAtAnnotation) is { } rotatedAt
-                && DateTimeOffset.TryParse(rotatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rotated) ? rotated : null);
+                && DateTimeOffset.TryParse(rotatedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rotated) ? rotated : null,
+            verifiers.Epoch);
     }
 
     /// <summary>
@@ -76,7 +76,7 @@ internal static class VerifierSecretCodec
 
     /// <summary>The data of the Secret for <paramref name="stored"/>, with verifiers encrypted under the active KEK.</summary>
     public static Dictionary<string, byte[]> Encode(StoredKey stored, ApiKey apiKey, EncryptionKeyRing ring) =>
-        new KeyVerifiers(stored.KeyId, stored.Version, stored.Current, stored.Pending, stored.Previous, stored.PreviousExpiresAt)
+        new KeyVerifiers(stored.KeyId, stored.Version, stored.Current, stored.Pending, stored.Previous, stored.Epoch)
             .Encode(ring, Binding(apiKey));
 
     private static void SetOrRemove(Dictionary<string, string> annotations, string name, string? value)

@@ -12,6 +12,12 @@ internal enum ValidationOutcome
 
     /// <summary>No usable answer: network error, timeout or another status.</summary>
     Unreachable,
+
+    /// <summary>The provider answered a redirect, which is not followed (the key would go to another address).</summary>
+    Redirected,
+
+    /// <summary>The upstream resolves only to addresses the <c>--upstream-allow-cidrs</c> policy refuses; nothing was sent.</summary>
+    UpstreamNotAllowed,
 }
 
 /// <summary>What a validation found; <see cref="Detail"/> is safe to show (never the provider's body: it may echo key fragments).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Bastio.Core;
@@ -34,8 +35,21 @@ internal sealed class ProviderKeyReconciler(
     public const string Ready = "Ready";
     public const string Validated = "Validated";
 
+    /// <summary>Ready=False: the source Secret does not carry <see cref="WellKnown.Labels.ProviderKeySource"/>.</summary>
+    public const string SourceNotAllowed = EventReasons.SourceNotAllowed;
+
+    /// <summary>Validated=False, Ready=False: the address policy refuses every address of the upstream.</summary>
+    public const string UpstreamNotAllowed = "UpstreamNotAllowed";
+
     private static readonly TimeSpan DefaultValidationInterval = TimeSpan.FromHours(6);
+
+    // A check that said nothing about the key (unreachable, redirected, address refused) is repeated
+    // sooner, so a fixed upstream or a widened --upstream-allow-cidrs is noticed without waiting hours.
+    private static readonly TimeSpan InconclusiveRetryInterval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
+
+    // The last check per ProviderKey uid; one entry a key, removed with the key.
+    private readonly ConcurrentDictionary<string, RecentValidation> _recent = new(StringComparer.Ordinal);
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -64,24 +78,26 @@ internal sealed class ProviderKeyReconciler(
             Fingerprint = old?.Fingerprint,
             Provider = old?.Provider,
             LastValidatedAt = old?.LastValidatedAt,
+            ValidatedUpstream = old?.ValidatedUpstream,
             Migration = old?.Migration is { } migration ? new MigrationStatus { StartedAt = migration.StartedAt, CompletedAt = migration.CompletedAt } : null,
         };
 
         var proxy = caches.Proxies.Store.Get(ns, providerKey.Spec.ProxyRef.Name);
-        var (secretValue, problem) = await ReadSourceAsync(providerKey, proxy, cancellationToken).ConfigureAwait(false);
-        if (problem is not null)
+        var (secretValue, problem) = SpecProblem(providerKey, proxy) is { } specProblem
+            ? (null, specProblem)
+            : await ReadSourceAsync(providerKey, cancellationToken).ConfigureAwait(false);
+        if (problem is { } refused)
         {
-            status.Phase = Phases.Invalid;
-            Conditions.Set(status, Ready, Conditions.False, problem.Value.Reason, problem.Value.Message, generation, now);
-            await WriteStatusAsync(providerKey, status, cancellationToken).ConfigureAwait(false);
+            await ReportProblemAsync(providerKey, status, refused.Reason, refused.Message, now, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
         status.Provider = proxy!.Spec.Provider;
-        var fingerprint = ProviderKeyFingerprint.Compute(secretValue!);
+        var ring = encryptionKeys.Ring;
+        var fingerprint = ProviderKeyFingerprint.Compute(ring, secretValue!);
         var keyChanged = status.Fingerprint != fingerprint;
         status.Fingerprint = fingerprint;
-        await EnsureCopyAsync(providerKey, secretValue!, cancellationToken).ConfigureAwait(false);
+        await EnsureCopyAsync(providerKey, secretValue!, fingerprint, ring, cancellationToken).ConfigureAwait(false);
 
         var wakes = new List<DateTimeOffset>();
         await ValidateIfDueAsync(providerKey, proxy, secretValue!, status, keyChanged, now, wakes, cancellationToken).ConfigureAwait(false);
@@ -102,25 +118,70 @@ internal sealed class ProviderKeyReconciler(
         return wakes.Count == 0 ? ReconcileResult.Done : ReconcileResult.Requeue(Max(wakes.Min() - now, TimeSpan.Zero));
     }
 
-    /// <summary>
-    /// The credential from the source Secret. The cache holds unrelated tenant Secrets as metadata only
-    /// (<see cref="OperatorCaches"/>), so a source the cache knows is read live: one GET per reconcile of
-    /// a ProviderKey, of which a cluster has few.
-    /// </summary>
-    private async Task<(string? Value, (string Reason, string Message)? Problem)> ReadSourceAsync(ProviderKey providerKey, Proxy? proxy, CancellationToken cancellationToken)
+    /// <summary>What keeps the key out of use before its source is even looked at.</summary>
+    private (string Reason, string Message)? SpecProblem(ProviderKey providerKey, Proxy? proxy)
     {
-        var ns = providerKey.Metadata.Namespace!;
         if (proxy is null)
         {
-            return (null, ("ProxyNotFound", $"Proxy '{providerKey.Spec.ProxyRef.Name}' does not exist in namespace '{ns}'."));
+            return ("ProxyNotFound", $"Proxy '{providerKey.Spec.ProxyRef.Name}' does not exist in namespace '{providerKey.Metadata.Namespace}'.");
         }
 
+        return ReplacesRule.Problem(providerKey, caches.ProviderKeys.Store) is { } replaces ? (ReplacesRule.InvalidReplaces, replaces) : null;
+    }
+
+    /// <summary>
+    /// Ready=False with the problem; a refused source or <c>replaces</c> also clears any migration (the key
+    /// takes no traffic and retires nothing) and is reported by an Event once, when it starts.
+    /// </summary>
+    private async Task ReportProblemAsync(ProviderKey providerKey, ProviderKeyStatus status, string reason, string message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var previousReason = Conditions.Find(status.Conditions, Ready)?.Reason;
+        status.Phase = Phases.Invalid;
+        if (reason == ReplacesRule.InvalidReplaces)
+        {
+            status.Migration = null;
+        }
+
+        Conditions.Set(status, Ready, Conditions.False, reason, message, providerKey.Metadata.Generation, now);
+        if (previousReason != reason && reason is SourceNotAllowed or ReplacesRule.InvalidReplaces)
+        {
+            await recorder.RecordAsync(providerKey, reason, message, null, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await WriteStatusAsync(providerKey, status, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The credential from the source Secret, which must opt in with <see cref="WellKnown.Labels.ProviderKeySource"/>.
+    /// The cache holds unrelated tenant Secrets as metadata only (<see cref="OperatorCaches"/>): the label
+    /// is checked there first, so a Secret that did not opt in is never read, and an opted-in source is read
+    /// live (one GET per reconcile of a ProviderKey, of which a cluster has few) and its label checked again.
+    /// </summary>
+    private async Task<(string? Value, (string Reason, string Message)? Problem)> ReadSourceAsync(ProviderKey providerKey, CancellationToken cancellationToken)
+    {
+        var ns = providerKey.Metadata.Namespace!;
         var secretName = providerKey.Spec.SecretRef.Name;
         var entry = providerKey.Spec.SecretRef.Key is { Length: > 0 } k ? k : WellKnown.ProviderKeySecret.ApiKey;
-        if (caches.TenantSecret(ns, secretName) is null
-            || await clients.Secrets.TryGetAsync(ns, secretName, cancellationToken).ConfigureAwait(false) is not { } source)
+        var notFound = (null as string, ("SecretNotFound", $"Secret '{secretName}' does not exist in namespace '{ns}'."));
+        var notAllowed = (null as string, (SourceNotAllowed, $"Secret '{secretName}' does not carry the label {WellKnown.Labels.ProviderKeySource}: \"{WellKnown.Labels.ProviderKeySourceValue}\"; a ProviderKey reads only Secrets that opt in. Nothing was read."));
+        if (caches.TenantSecret(ns, secretName) is not { } cached)
         {
-            return (null, ("SecretNotFound", $"Secret '{secretName}' does not exist in namespace '{ns}'."));
+            return notFound;
+        }
+
+        if (!OptedIn(cached))
+        {
+            return notAllowed;
+        }
+
+        if (await clients.Secrets.TryGetAsync(ns, secretName, cancellationToken).ConfigureAwait(false) is not { } source)
+        {
+            return notFound;
+        }
+
+        if (!OptedIn(source))
+        {
+            return notAllowed;
         }
 
         // Surrounding whitespace is a copy-paste accident (echo adds a newline), never part of a provider key.
@@ -130,12 +191,21 @@ internal sealed class ProviderKeyReconciler(
             : (value, null);
     }
 
-    private async Task EnsureCopyAsync(ProviderKey providerKey, string value, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether <paramref name="secret"/> opted in to being a provider-key source. Secrets the operator
+    /// manages and the encryption key never are, whatever their labels say.
+    /// </summary>
+    private bool OptedIn(Secret secret) =>
+        secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ProviderKeySource) == WellKnown.Labels.ProviderKeySourceValue
+        && ManagedLabels.Source(secret) is null
+        && secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) != WellKnown.Labels.ManagedByValue
+        && !(secret.Metadata.Namespace == options.SystemNamespace && secret.Metadata.Name == WellKnown.EncryptionKeySecret.Name);
+
+    private async Task EnsureCopyAsync(ProviderKey providerKey, string value, string fingerprint, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
         var name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!);
         var existing = caches.SystemSecrets.Store.Get(options.SystemNamespace, name);
-        var ring = encryptionKeys.Ring;
-        if (existing is not null && Holds(existing, value, ring, Binding(providerKey))
+        if (existing is not null && Holds(existing, value, fingerprint, ring, Binding(providerKey))
             && SecretContent.SameLabels(existing.Metadata.Labels, CopyLabels(providerKey, existing.Metadata.Labels)))
         {
             await ManagedAnnotations.EnsureAsync(clients.Secrets, existing, cancellationToken).ConfigureAwait(false);
@@ -198,35 +268,50 @@ internal sealed class ProviderKeyReconciler(
         var due = keyChanged
             || status.LastValidatedAt is null
             || previousReason is null or "ValidationDisabled"
-            || now >= status.LastValidatedAt.Value + interval;
+            || status.ValidatedUpstream != proxy.Spec.Upstream
+            || now >= status.LastValidatedAt.Value + Every(interval, previousReason);
         if (!due)
         {
-            wakes.Add(status.LastValidatedAt!.Value + interval);
+            wakes.Add(status.LastValidatedAt!.Value + Every(interval, previousReason));
             return;
         }
 
-        var result = await validator.ValidateAsync(proxy, value, cancellationToken).ConfigureAwait(false);
-        status.LastValidatedAt = Rfc3339.Truncate(now);
-        wakes.Add(status.LastValidatedAt.Value + interval);
-        var (conditionStatus, reason) = result.Outcome switch
+        // The cache may not show the status this replica wrote a moment ago: a check of the same key
+        // against the same upstream that still stands is taken from memory, not sent (nor reported) again.
+        var uid = providerKey.Metadata.Uid!;
+        var fresh = !(_recent.TryGetValue(uid, out var recent) && recent.Fingerprint == status.Fingerprint && recent.Upstream == proxy.Spec.Upstream
+            && now < recent.At + Every(interval, Reason(recent.Result.Outcome)));
+        if (fresh)
         {
-            ValidationOutcome.Valid => (Conditions.True, "Valid"),
-            ValidationOutcome.InvalidCredentials => (Conditions.False, "InvalidCredentials"),
-            _ => (Conditions.Unknown, "ProviderUnreachable"),
+            var result = await validator.ValidateAsync(proxy, value, cancellationToken).ConfigureAwait(false);
+            recent = new RecentValidation(status.Fingerprint!, proxy.Spec.Upstream, Rfc3339.Truncate(now), result);
+            _recent[uid] = recent;
+        }
+
+        var (checkedAt, outcome, detail) = (recent!.At, recent.Result.Outcome, recent.Result.Detail);
+        status.LastValidatedAt = checkedAt;
+        status.ValidatedUpstream = proxy.Spec.Upstream;
+        var reason = Reason(outcome);
+        var conditionStatus = outcome switch
+        {
+            ValidationOutcome.Valid => Conditions.True,
+            ValidationOutcome.InvalidCredentials or ValidationOutcome.UpstreamNotAllowed => Conditions.False,
+            _ => Conditions.Unknown,
         };
-        Conditions.Set(status, Validated, conditionStatus, reason, result.Detail, generation, now);
-        if (previousStatus == conditionStatus && previousReason == reason)
+        wakes.Add(checkedAt + Every(interval, reason));
+        Conditions.Set(status, Validated, conditionStatus, reason, detail, generation, now);
+        if (!fresh || (previousStatus == conditionStatus && previousReason == reason))
         {
             return;
         }
 
-        if (result.Outcome == ValidationOutcome.Valid)
+        if (outcome == ValidationOutcome.Valid)
         {
-            await recorder.RecordAsync(providerKey, EventReasons.Validated, result.Detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await recorder.RecordAsync(providerKey, EventReasons.Validated, detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await recorder.RecordAsync(providerKey, EventReasons.ValidationFailed, result.Detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await recorder.RecordAsync(providerKey, EventReasons.ValidationFailed, detail + $" Fingerprint {status.Fingerprint}.", null, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -268,7 +353,21 @@ internal sealed class ProviderKeyReconciler(
         await recorder.RecordAsync(providerKey, EventReasons.MigrationCompleted, $"All traffic moved from ProviderKey '{replaced}' to this key; '{replaced}' is retired.", null, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The phase of a key from its own spec and from keys that replace it.</summary>
+    /// <summary>The Validated condition's reason for an outcome.</summary>
+    private static string Reason(ValidationOutcome outcome) => outcome switch
+    {
+        ValidationOutcome.Valid => "Valid",
+        ValidationOutcome.InvalidCredentials => "InvalidCredentials",
+        ValidationOutcome.UpstreamNotAllowed => UpstreamNotAllowed,
+        ValidationOutcome.Redirected => "ProviderRedirected",
+        _ => "ProviderUnreachable",
+    };
+
+    /// <summary>How long a validation result stands: the interval when it said something about the key, less otherwise.</summary>
+    private static TimeSpan Every(TimeSpan interval, string? reason) =>
+        reason is "Valid" or "InvalidCredentials" ? interval : Min(interval, InconclusiveRetryInterval);
+
+    /// <summary>The phase of a key from its own spec and from keys that replace it (only those whose <c>replaces</c> may take effect).</summary>
     private string Phase(ProviderKey providerKey)
     {
         if (providerKey.Spec.Disabled == true)
@@ -276,7 +375,9 @@ internal sealed class ProviderKeyReconciler(
             return Phases.Disabled;
         }
 
-        var replacers = caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{providerKey.Metadata.Namespace}/{providerKey.Metadata.Name}");
+        var replacers = caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{providerKey.Metadata.Namespace}/{providerKey.Metadata.Name}")
+            .Where(r => ReplacesRule.Problem(r, caches.ProviderKeys.Store) is null)
+            .ToList();
         if (replacers.Any(r => r.Status?.Migration?.CompletedAt is not null))
         {
             return Phases.Retired;
@@ -292,6 +393,7 @@ internal sealed class ProviderKeyReconciler(
             return;
         }
 
+        _recent.TryRemove(providerKey.Metadata.Uid!, out _);
         try
         {
             await clients.Secrets.DeleteAsync(options.SystemNamespace, ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -307,8 +409,15 @@ internal sealed class ProviderKeyReconciler(
     private Task WriteStatusAsync(ProviderKey providerKey, ProviderKeyStatus status, CancellationToken cancellationToken) =>
         StatusWriter.WriteAsync(clients.ProviderKeys, BastioJsonContext.Default.ProviderKey, providerKey, p => p.Status = status, cancellationToken);
 
-    private static bool Holds(Secret existing, string value, EncryptionKeyRing ring, CiphertextBinding binding)
+    /// <summary>The copy holds <paramref name="value"/> and its current fingerprint (a fingerprint of an older format or key is rewritten once).</summary>
+    private static bool Holds(Secret existing, string value, string fingerprint, EncryptionKeyRing ring, CiphertextBinding binding)
     {
+        if (existing.Data?.GetValueOrDefault(WellKnown.ProviderKeySecret.Fingerprint) is not { } storedFingerprint
+            || Encoding.UTF8.GetString(storedFingerprint) != fingerprint)
+        {
+            return false;
+        }
+
         try
         {
             return ProviderKeyCopy.Decode(existing.Data, ring, binding) is { } stored
@@ -324,6 +433,11 @@ internal sealed class ProviderKeyReconciler(
         ProviderKeyCopy.Binding(providerKey.Metadata.Namespace ?? "", providerKey.Metadata.Name!, providerKey.Metadata.Uid!);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>A check this replica made: of which key (fingerprint), against which upstream, when, and what it found.</summary>
+    private sealed record RecentValidation(string Fingerprint, string Upstream, DateTimeOffset At, ValidationResult Result);
 
     public static class Phases
     {

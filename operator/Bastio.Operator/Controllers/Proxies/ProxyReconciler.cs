@@ -1,17 +1,29 @@
+using System.Net;
 using Bastio.Core.Keys;
+using Bastio.Core.Networking;
 using Bastio.Core.Time;
 using Bastio.Crds;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
+using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.ProviderKeys;
 
 namespace Bastio.Operator.Controllers.Proxies;
 
 /// <summary>Validates a Proxy's provider and upstream and reports its key counts and readiness.</summary>
-internal sealed class ProxyReconciler(ResourceClients clients, OperatorCaches caches, TimeProvider timeProvider) : IReconciler
+/// <remarks>
+/// Whether the upstream is one the address policy (<c>--upstream-allow-cidrs</c>) refuses is decided
+/// here only for an IP literal. A host name is judged where it matters, on the addresses actually
+/// dialled (<see cref="UpstreamConnector"/>), by its ProviderKeys' validation: this reconciler takes
+/// their latest result for the current upstream, so it follows DNS changes as validation does and
+/// makes no lookups of its own (it runs on every ApiKey change).
+/// </remarks>
+internal sealed class ProxyReconciler(ResourceClients clients, OperatorCaches caches, OperatorOptions options, TimeProvider timeProvider) : IReconciler
 {
     public const string Ready = "Ready";
+
+    private const string UpstreamNotAllowedMessage = "spec.upstream resolves only to addresses the operator and gateway may not connect to (loopback, private, link-local...); a cluster administrator can allow them with --upstream-allow-cidrs.";
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -32,7 +44,7 @@ internal sealed class ProxyReconciler(ResourceClients clients, OperatorCaches ca
             ProviderKeys = providerKeys.Count,
         };
 
-        var (ready, reason, message) = Problem(proxy) is { } problem
+        var (ready, reason, message) = (Problem(proxy) ?? AddressProblem(proxy, providerKeys)) is { } problem
             ? (false, problem.Reason, problem.Message)
             : providerKeys.Any(IsUsable)
                 ? (true, "Ready", "At least one ProviderKey is usable.")
@@ -68,6 +80,16 @@ internal sealed class ProxyReconciler(ResourceClients clients, OperatorCaches ca
         }
 
         return null;
+    }
+
+    private (string Reason, string Message)? AddressProblem(Proxy proxy, IReadOnlyList<ProviderKey> providerKeys)
+    {
+        var upstream = new Uri(proxy.Spec.Upstream);
+        var refused = IPAddress.TryParse(upstream.Host.Trim('[', ']'), out var literal)
+            ? !options.UpstreamAddresses.IsAllowed(literal)
+            : providerKeys.Any(p => p.Status?.ValidatedUpstream == proxy.Spec.Upstream
+                && Conditions.Find(p.Status.Conditions, ProviderKeyReconciler.Validated)?.Reason == ProviderKeyReconciler.UpstreamNotAllowed);
+        return refused ? (ProviderKeyReconciler.UpstreamNotAllowed, UpstreamNotAllowedMessage) : null;
     }
 
     private static bool IsUsable(ProviderKey providerKey) =>
