@@ -1,18 +1,19 @@
+using System.CommandLine;
 using Bastio.Gateway.Hosting;
 
-return await GatewayCommandLine.Create(RunAsync).Parse(args).InvokeAsync().ConfigureAwait(false);
+// The gateway handles SIGTERM and SIGINT itself (ShutdownSignals): System.CommandLine's handling would
+// cancel the token and force an exit after two seconds, cutting in-flight requests and streams.
+return await GatewayCommandLine.Create(RunAsync).Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
 
 static async Task<int> RunAsync(GatewayOptions options, CancellationToken cancellationToken)
 {
+    using var signals = new ShutdownSignals();
     try
     {
         await using var host = await GatewayHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
         await Console.Out.WriteLineAsync($"gateway listening on {host.Url} (admin {host.AdminUrl})").ConfigureAwait(false);
-        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-    }
-    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-    {
-        // Ctrl-C / SIGTERM: System.CommandLine cancels the token; shut down cleanly.
+        await signals.Requested.ConfigureAwait(false);
+        await host.ShutdownAsync(signals.Forced).ConfigureAwait(false);
     }
     catch (Exception ex) when (ex is ArgumentException or Bastio.Kubernetes.Configuration.KubeconfigException)
     {

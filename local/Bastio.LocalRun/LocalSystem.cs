@@ -131,8 +131,11 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         string[] upstreamRules = ["--upstream-ca-file", options.UpstreamCaPath, "--upstream-allow-cidrs", options.StubAllowedCidr];
         await LaunchAsync(logs, Operator, ["--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace,
             "--admin-address", "127.0.0.1", "--admin-port", $"{options.OperatorAdminPort.Port}", "--gateway-url", options.GatewayUrl.ToString().TrimEnd('/'), .. upstreamRules]);
+
+        // No Service in front whose endpoints must drain first: on Ctrl-C the gateway closes its listener at once.
         await LaunchAsync(logs, Gateway, ["--kubeconfig", options.KubeconfigPath, "--system-namespace", options.SystemNamespace, "--address", "127.0.0.1",
-            "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m", .. upstreamRules]);
+            "--port", $"{options.GatewayPort.Port}", "--admin-port", $"{options.GatewayAdminPort.Port}", "--max-staleness", "5m",
+            "--shutdown-delay", "0s", "--shutdown-timeout", "3s", .. upstreamRules]);
         await StepAsync("examples", "applied examples/, proxies pointed at the stub", async () =>
         {
             var examples = ReadManifests("examples");
@@ -226,7 +229,14 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
         // Reverse start order: the gateway and operator go before the API server they talk to.
         foreach (var group in new[] { new[] { Gateway.Name, Operator.Name }, [Stub.Name], [Cluster.Name] })
         {
-            await Task.WhenAll(_children.Where(child => group.Contains(child.Name)).Select(child => child.StopAsync(options.StopGracePeriod)));
+            await Task.WhenAll(_children.Where(child => group.Contains(child.Name)).Select(async child =>
+            {
+                if (!await child.StopAsync(options.StopGracePeriod))
+                {
+                    // A component that ignores SIGTERM would also outlast its pod's grace period: say so.
+                    await console.WriteLineAsync($"warning: {child.Name} did not stop within {options.StopGracePeriod.TotalSeconds:0}s of SIGTERM and was killed");
+                }
+            }));
         }
     }
 

@@ -158,6 +158,8 @@ public sealed class WorkloadTests
         volumes.Delete(recursive: true);
         exit.Should().Be(0, "a flag the binary refuses would crash-loop the pod");
         bound!.SystemNamespace.Should().Be("bastio-system");
+        bound.ShutdownTimeout.Should().BeLessThan(TimeSpan.FromSeconds((long)deployment["spec.template.spec.terminationGracePeriodSeconds"]!),
+            "in-flight requests are given their time before Kubernetes kills the pod");
         bound.UpstreamAddresses.Allowed.Select(network => network.ToString()).Should().Equal(values == "default" ? [] : ["10.96.0.0/12", "fd00:10::/64"]);
         bound.UpstreamTrust.ExtraRootCount.Should().Be(values == "default" ? 0 : 1);
         if (values == "all-features")
@@ -183,8 +185,10 @@ public sealed class WorkloadTests
         Args(deployment).Should().Contain([
             "--system-namespace=bastio-system", "--port=8080", "--admin-port=8081", "--max-staleness=2m",
             "--trusted-proxies=10.0.0.0/8,fd00::/8", "--environments=production,staging",
+            "--shutdown-delay=10s", "--shutdown-timeout=50s", "--max-connections=5000", "--keep-alive-timeout=75s",
             "--upstream-allow-cidrs=10.96.0.0/12,fd00:10::/64", "--upstream-ca-file=/etc/bastio/upstream-ca/bundle.pem"]);
         ((string?)deployment["spec.template.spec.serviceAccountName"]).Should().Be("bastio-gateway");
+        ((long?)deployment["spec.template.spec.terminationGracePeriodSeconds"]).Should().Be(60);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Bastio.EndToEnd.Tests.Infrastructure;
@@ -29,10 +30,13 @@ public sealed class LocalRunTests : IDisposable
             (await StubLogLineAsync($"POST /chat/completions host=localhost:{ports.Stub} sni=localhost")).Should().NotBeNull(
                 "the gateway reaches the stub over HTTPS by name, as it would a provider, and sends the stub's host, not its own (run {0})", run);
 
+            var interrupted = Stopwatch.StartNew();
             localRun.Signal("INT");
 
             (await localRun.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0);
             children.Where(ProcessTable.IsAlive).Should().BeEmpty("Ctrl-C must leave no process behind (run {0})", run);
+            interrupted.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "Ctrl-C stops everything within 10 s (run {0}); output:\n{1}", run, localRun.Output);
+            localRun.Output.Should().NotContain("was killed", "every component stops on its own after SIGTERM (run {0})", run);
             localRun.Output.Should().Contain("Stopped.");
             File.Exists(banner.Kubeconfig).Should().BeFalse("the kubeconfig of a stopped cluster is removed");
         }

@@ -54,6 +54,7 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
                 WatchdogTimeout = informerTemplate?.WatchdogTimeout ?? new InformerOptions().WatchdogTimeout,
                 MinBackoff = informerTemplate?.MinBackoff ?? new InformerOptions().MinBackoff,
                 MaxBackoff = informerTemplate?.MaxBackoff ?? new InformerOptions().MaxBackoff,
+                MaxReconnectDelay = informerTemplate?.MaxReconnectDelay ?? new InformerOptions().MaxReconnectDelay,
                 WatchTimeout = informerTemplate?.WatchTimeout,
             };
             if (ns is not null)

@@ -27,6 +27,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
 
+    private readonly ReportedProblems _reported = new();
     private EncryptionKeyRing? _ring;
     private string? _ringVersion;
     private Dictionary<string, (string? ResourceVersion, object Value)> _decrypted = new(StringComparer.Ordinal);
@@ -37,6 +38,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
     public GatewaySnapshot Build(ConfigurationObjects objects)
     {
+        _reported.StartRebuild();
         var ring = ReadKeyRing(objects.SystemSecrets);
         var previous = _decrypted;
         _decrypted = new(StringComparer.Ordinal);
@@ -90,7 +92,11 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
             if (!keys.TryAdd(key.KeyId, key))
             {
-                Log.DuplicateKeyId(logger, key.KeyId, ns, apiKey.Metadata.Name);
+                if (_reported.IsNew(apiKey, "duplicate key id"))
+                {
+                    Log.DuplicateKeyId(logger, key.KeyId, ns, apiKey.Metadata.Name);
+                }
+
                 continue;
             }
 
@@ -171,7 +177,11 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Log.ObjectFailed(logger, source.Metadata.Namespace, source.Metadata.Name, ex.GetType().Name);
+            if (_reported.IsNew(source, ex.GetType().Name))
+            {
+                Log.ObjectFailed(logger, source.Metadata.Namespace, source.Metadata.Name, ex.GetType().Name);
+            }
+
             return null;
         }
     }
@@ -200,7 +210,11 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             }
             catch (InvalidKeyRingException ex)
             {
-                Log.InvalidKeyRing(logger, ex.Message);
+                if (_reported.IsNew(secret, ex.Message))
+                {
+                    Log.InvalidKeyRing(logger, ex.Message);
+                }
+
                 _ring = null;
                 _ringVersion = null;
             }
@@ -220,7 +234,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var name = $"{proxy.Metadata.Namespace}/{proxy.Metadata.Name}";
         if (!KeyEnvironments.TryFromProxyEnvironment(spec.Environment, out var environment))
         {
-            Log.ProxySkipped(logger, name, "unknown environment");
+            ProxySkipped(proxy, name, "unknown environment");
             return null;
         }
 
@@ -231,27 +245,27 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
         if (!ProviderKinds.TryParse(spec.Provider, out var provider))
         {
-            Log.ProxySkipped(logger, name, "unknown provider");
+            ProxySkipped(proxy, name, "unknown provider");
             return null;
         }
 
         if (!Uri.TryCreate(spec.Upstream, UriKind.Absolute, out var upstream) || upstream.Scheme is not ("http" or "https") || upstream.Query.Length > 0)
         {
-            Log.ProxySkipped(logger, name, "upstream is not an absolute http(s) URL without a query");
+            ProxySkipped(proxy, name, "upstream is not an absolute http(s) URL without a query");
             return null;
         }
 
         IpAllowList? ipAllowList = null;
         if (spec.IpAllowList is { Count: > 0 } entries && !IpAllowList.TryParse(entries, out ipAllowList, out _))
         {
-            Log.ProxySkipped(logger, name, "invalid ipAllowList entry");
+            ProxySkipped(proxy, name, "invalid ipAllowList entry");
             return null;
         }
 
         var timeout = DefaultTimeout;
         if (spec.Timeout is { Length: > 0 } text && (!GoDuration.TryParse(text, out timeout) || timeout <= TimeSpan.Zero))
         {
-            Log.ProxySkipped(logger, name, "invalid timeout");
+            ProxySkipped(proxy, name, "invalid timeout");
             return null;
         }
 
@@ -342,7 +356,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         IpAllowList? ipAllowList = null;
         if (spec.IpAllowList is { Count: > 0 } entries && !IpAllowList.TryParse(entries, out ipAllowList, out _))
         {
-            Log.KeySkipped(logger, keyId, "invalid ipAllowList entry");
+            KeySkipped(apiKey, keyId, "invalid ipAllowList entry");
             return null;
         }
 
@@ -350,7 +364,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var permissions = permissionNames is null ? PermissionNames.Default : PermissionNames.Parse(permissionNames, out _);
         if (!TryResolveRateLimit(spec, proxy.Spec, out var shape))
         {
-            Log.KeySkipped(logger, keyId, "unknown plan or invalid rate limit");
+            KeySkipped(apiKey, keyId, "unknown plan or invalid rate limit");
             return null;
         }
 
@@ -417,8 +431,28 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         }
         catch (Exception ex) when (ex is DecryptionFailedException or FormatException)
         {
-            Log.DecryptionFailed(logger, secret.Metadata.Name, ex.Message);
+            if (_reported.IsNew(secret, ex.Message))
+            {
+                Log.DecryptionFailed(logger, secret.Metadata.Name, ex.Message);
+            }
+
             return null;
+        }
+    }
+
+    private void ProxySkipped(Proxy proxy, string name, string reason)
+    {
+        if (_reported.IsNew(proxy, reason))
+        {
+            Log.ProxySkipped(logger, name, reason);
+        }
+    }
+
+    private void KeySkipped(ApiKey apiKey, string keyId, string reason)
+    {
+        if (_reported.IsNew(apiKey, reason))
+        {
+            Log.KeySkipped(logger, keyId, reason);
         }
     }
 

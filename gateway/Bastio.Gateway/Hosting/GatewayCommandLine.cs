@@ -10,6 +10,9 @@ namespace Bastio.Gateway.Hosting;
 /// <summary>The gateway's flags (DESIGN.md §7).</summary>
 public static class GatewayCommandLine
 {
+    private const string DefaultShutdownDelay = "5s";
+    private const string DefaultShutdownTimeout = "25s";
+
     private static readonly Option<string?> Kubeconfig = new("--kubeconfig") { Description = "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, then in-cluster)" };
     private static readonly Option<string?> Context = new("--context") { Description = "Kubeconfig context (default: the current context)" };
     private static readonly Option<string> SystemNamespace = new("--system-namespace") { Description = "Namespace of the encryption key and every Secret the gateway reads", DefaultValueFactory = _ => WellKnown.DefaultSystemNamespace };
@@ -23,6 +26,11 @@ public static class GatewayCommandLine
     private static readonly Option<string?> UpstreamAllowCidrs = new("--upstream-allow-cidrs") { Description = "Comma-separated CIDRs Proxy upstreams may connect to besides public addresses (loopback, private and link-local are refused by default)" };
     private static readonly Option<string?> UpstreamCaFile = new("--upstream-ca-file") { Description = "PEM bundle of CAs trusted for upstreams in addition to the system store" };
 
+    private static readonly Option<string> ShutdownDelay = new("--shutdown-delay") { Description = "After SIGTERM/SIGINT, keep accepting connections this long while /readyz answers 503 (for endpoint removal)", DefaultValueFactory = _ => DefaultShutdownDelay };
+    private static readonly Option<string> ShutdownTimeout = new("--shutdown-timeout") { Description = "After SIGTERM/SIGINT, cut in-flight requests still running this long after the signal; keep below the pod's terminationGracePeriodSeconds", DefaultValueFactory = _ => DefaultShutdownTimeout };
+    private static readonly Option<int> MaxConnections = new("--max-connections") { Description = "Client connections open at once; further ones are closed when accepted (0: no limit)", DefaultValueFactory = _ => 10_000 };
+    private static readonly Option<string> KeepAliveTimeout = new("--keep-alive-timeout") { Description = "Close a client connection idle this long between requests", DefaultValueFactory = _ => "130s" };
+
     public static RootCommand Create(Func<GatewayOptions, CancellationToken, Task<int>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -30,6 +38,7 @@ public static class GatewayCommandLine
         {
             Kubeconfig, Context, SystemNamespace, Address, Port, AdminPort, TrustedProxies, MaxStaleness, Environments,
             UpstreamAllowCidrs, UpstreamCaFile,
+            ShutdownDelay, ShutdownTimeout, MaxConnections, KeepAliveTimeout,
         };
         root.Validators.Add(Validate);
         root.SetAction((result, ct) => run(Bind(result), ct));
@@ -49,6 +58,10 @@ public static class GatewayCommandLine
             MaxStaleness = GoDuration.Parse(result.GetValue(MaxStaleness)!),
             UpstreamAddresses = UpstreamAddressPolicy.Create(Split(result.GetValue(UpstreamAllowCidrs))),
             UpstreamTrust = UpstreamTrust.Load(result.GetValue(UpstreamCaFile)),
+            ShutdownDelay = GoDuration.Parse(result.GetValue(ShutdownDelay)!),
+            ShutdownTimeout = GoDuration.Parse(result.GetValue(ShutdownTimeout)!),
+            MaxConnections = result.GetValue(MaxConnections),
+            KeepAliveTimeout = GoDuration.Parse(result.GetValue(KeepAliveTimeout)!),
         };
         foreach (var cidr in Split(result.GetValue(TrustedProxies)))
         {
@@ -71,6 +84,18 @@ public static class GatewayCommandLine
             && (!GoDuration.TryParse(staleness, out var parsed, out var error) || parsed <= TimeSpan.Zero))
         {
             result.AddError($"--max-staleness: {error ?? "must be positive"}.");
+        }
+
+        ValidateShutdown(result);
+        if (Given(result, KeepAliveTimeout) is { } keepAlive
+            && (!GoDuration.TryParse(keepAlive, out var keepAliveTimeout, out var keepAliveError) || keepAliveTimeout <= TimeSpan.Zero))
+        {
+            result.AddError($"--keep-alive-timeout: {keepAliveError ?? "must be positive"}.");
+        }
+
+        if (result.GetResult(MaxConnections) is not null && result.GetValue(MaxConnections) < 0)
+        {
+            result.AddError("--max-connections must be 0 (no limit) or more.");
         }
 
         foreach (var option in new[] { Port, AdminPort })
@@ -108,6 +133,24 @@ public static class GatewayCommandLine
         catch (ArgumentException ex)
         {
             result.AddError(ex.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    private static void ValidateShutdown(CommandResult result)
+    {
+        var delayText = Given(result, ShutdownDelay) ?? DefaultShutdownDelay;
+        var timeoutText = Given(result, ShutdownTimeout) ?? DefaultShutdownTimeout;
+        if (!GoDuration.TryParse(delayText, out var delay, out var delayError) || delay < TimeSpan.Zero)
+        {
+            result.AddError($"--shutdown-delay: {delayError ?? "must not be negative"}.");
+        }
+        else if (!GoDuration.TryParse(timeoutText, out var timeout, out var timeoutError) || timeout <= TimeSpan.Zero)
+        {
+            result.AddError($"--shutdown-timeout: {timeoutError ?? "must be positive"}.");
+        }
+        else if (delay >= timeout)
+        {
+            result.AddError($"--shutdown-delay ({delayText}) must be shorter than --shutdown-timeout ({timeoutText}), which counts from the signal.");
         }
     }
 

@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -71,6 +72,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var loggerFactory = LoggerFactory.Create(logging =>
         {
             logging.SetMinimumLevel(options.MinimumLogLevel);
+            PerRequestDiagnostics.Silence(logging, options.MinimumLogLevel);
             logging.AddJsonConsole();
             if (options.LoggerProvider is { } provider)
             {
@@ -103,6 +105,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         var gatewayBuilder = WebApplication.CreateSlimBuilder();
         ConfigureServer(gatewayBuilder, options.Address, options.Port, loggerFactory);
+        ConfigureClientLimits(gatewayBuilder, options);
         gatewayBuilder.Services.AddHttpForwarder();
         gatewayBuilder.Services.AddSingleton(options);
         gatewayBuilder.Services.AddSingleton(snapshots);
@@ -131,11 +134,14 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var admin = adminBuilder.Build();
         admin.MapPrometheusScrapingEndpoint();
         admin.MapGet("/healthz", () => Results.Text("ok\n"));
-        admin.MapGet("/readyz", () => handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        var shutdown = new GracefulShutdown(options.ShutdownDelay, options.ShutdownTimeout, time, loggerFactory.CreateLogger<GracefulShutdown>());
+        admin.MapGet("/readyz", () => shutdown.IsDraining ? Results.Text("shutting down\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
 
         var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
         {
             Snapshots = snapshots,
+            Shutdown = shutdown,
         };
         await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
         await admin.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -157,6 +163,16 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         return host;
     }
+
+    /// <summary>The stop sequence <see cref="ShutdownAsync"/> runs.</summary>
+    private GracefulShutdown Shutdown { get; init; } = null!;
+
+    /// <summary>
+    /// Stops gracefully, as on SIGTERM: <c>/readyz</c> 503 at once, the client listener closed after
+    /// <see cref="GatewayOptions.ShutdownDelay"/>, in-flight requests finished or cut at <see cref="GatewayOptions.ShutdownTimeout"/>.
+    /// <paramref name="forced"/> skips the waits. The admin listener stays up until <see cref="DisposeAsync"/>.
+    /// </summary>
+    public Task ShutdownAsync(CancellationToken forced = default) => Shutdown.RunAsync(_gateway, forced);
 
     /// <summary>Completes when the gateway serves its first synced snapshot.</summary>
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
@@ -230,12 +246,25 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private static void ConfigureServer(WebApplicationBuilder builder, string address, int port, ILoggerFactory loggerFactory)
     {
         builder.Logging.ClearProviders();
+        GracefulShutdown.LeaveSignalsToTheProcess(builder);
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Parse(address), port, listen => listen.Protocols = HttpProtocols.Http1);
         });
+    }
+
+    private static void ConfigureClientLimits(WebApplicationBuilder builder, GatewayOptions options)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections > 0 ? options.MaxConnections : null;
+            kestrel.Limits.KeepAliveTimeout = options.KeepAliveTimeout;
+        });
+
+        // The host's own limit (30 s by default) would cut streams before --shutdown-timeout.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
     }
 
     private static Uri BoundAddress(WebApplication app, string address)

@@ -40,6 +40,21 @@ public sealed class GatewayOptions
     /// <summary>Certificates an upstream may present: the system store plus <c>--upstream-ca-file</c>.</summary>
     public UpstreamTrust UpstreamTrust { get; set; } = UpstreamTrust.SystemStore;
 
+    /// <summary>After SIGTERM/SIGINT, how long new connections are still accepted while <c>/readyz</c> answers 503 (<c>--shutdown-delay</c>).</summary>
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>From the signal, how long in-flight requests and streams may run before they are cut (<c>--shutdown-timeout</c>).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Client connections open at once; more are closed as soon as accepted (<c>--max-connections</c>; 0: no limit).</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long an idle keep-alive client connection stays open (<c>--keep-alive-timeout</c>). Kestrel's default, longer
+    /// than the idle timeout of common load balancers (60 s), so the gateway does not close a connection one is about to reuse.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
+
     /// <summary>
     /// This replica's name in its acknowledgement Lease (docs/delivery.md): the pod name, which
     /// Kubernetes sets as the hostname. Distinct per replica.

@@ -52,23 +52,25 @@ internal sealed class ChildProcess
         return child;
     }
 
-    /// <summary>SIGTERM, then SIGKILL for whatever still runs after <paramref name="gracePeriod"/>.</summary>
-    public async Task StopAsync(TimeSpan gracePeriod)
+    /// <summary>SIGTERM, then SIGKILL for whatever still runs after <paramref name="gracePeriod"/>; false when it had to be killed.</summary>
+    public async Task<bool> StopAsync(TimeSpan gracePeriod)
     {
         if (_exited.Task.IsCompleted)
         {
-            return;
+            return true;
         }
 
         NativeSignals.Terminate(_process.Id);
         try
         {
             await _exited.Task.WaitAsync(gracePeriod);
+            return true;
         }
         catch (TimeoutException)
         {
             _process.Kill(entireProcessTree: true);
             await _exited.Task;
+            return false;
         }
     }
 

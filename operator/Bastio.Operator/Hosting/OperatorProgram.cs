@@ -12,6 +12,9 @@ namespace Bastio.Operator.Hosting;
 /// <summary>Entry points behind the command line.</summary>
 internal static class OperatorProgram
 {
+    /// <summary>In-flight reconciles get this long after the signal: below the pod's default 30 s grace period, so the Lease is released before Kubernetes kills the pod.</summary>
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
     public static async Task<int> RunAsync(OperatorOptions options, CancellationToken cancellationToken)
     {
         // Logs go to stderr so that stdout carries only the audit trail, one JSON line per action.
@@ -35,7 +38,7 @@ internal static class OperatorProgram
         {
         }
 
-        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var shutdown = new CancellationTokenSource(ShutdownTimeout);
         await host.StopAsync(shutdown.Token).ConfigureAwait(false);
         return 0;
     }

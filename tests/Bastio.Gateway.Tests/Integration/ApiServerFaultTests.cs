@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Bastio.Gateway.Tests.Infrastructure;
 
@@ -27,6 +28,38 @@ public sealed class ApiServerFaultTests
         await env.PatchApiKeyAsync("doomed", """{"revoked": true}""");
         await Eventually.UntilAsync(async () => (await env.ChatAsync(doomed)).StatusCode == HttpStatusCode.Unauthorized, "the revocation made after the outage is seen");
         (await env.ChatAsync(key)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task After_a_long_outage_a_change_made_as_the_api_server_returns_is_served_within_2_seconds()
+    {
+        // The production watch settings: their retry delays through the outage decide how soon the gateway reconnects.
+        await using var env = await GatewayTestEnvironment.StartAsync(options => options.Informers = null);
+        await env.CreateProxyAsync("openai");
+        var (_, key) = await env.CreateApiKeyAsync("app", "openai");
+
+        // What a change takes to be served on this (possibly loaded) machine without an outage: the 2 s are on top of it.
+        var baseline = await TimeUntilServedAsync(env, key, "disabled_api_key", () => env.PatchApiKeyAsync("app", """{"disabled": true}"""));
+
+        // Long enough for an exponential backoff from 0.8 s to reach several seconds between attempts.
+        env.Cluster.Faults.Unavailable = true;
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        env.Cluster.Faults.Unavailable = false;
+        var afterOutage = await TimeUntilServedAsync(env, key, "revoked_api_key", () => env.PatchApiKeyAsync("app", """{"revoked": true}"""));
+
+        afterOutage.Should().BeLessThan(baseline + TimeSpan.FromSeconds(2), "the gateway reconnects at most a second apart while the API server is unreachable (a change took {0} without an outage)", baseline);
+    }
+
+    private static async Task<TimeSpan> TimeUntilServedAsync(GatewayTestEnvironment env, string key, string code, Func<Task> change)
+    {
+        var started = Stopwatch.StartNew();
+        await change();
+        await Eventually.UntilAsync(async () =>
+        {
+            using var response = await env.ChatAsync(key);
+            return response.StatusCode == HttpStatusCode.Unauthorized && (await GatewayTestEnvironment.ErrorOf(response)).GetProperty("code").GetString() == code;
+        }, $"the change to {code} is served");
+        return started.Elapsed;
     }
 
     [Fact]

@@ -16,8 +16,23 @@ public sealed class CommandLineTests
         options.MaxStaleness.Should().Be(TimeSpan.FromMinutes(5));
         options.Address.Should().Be("0.0.0.0");
         options.SystemNamespace.Should().Be("bastio-system");
+        options.ShutdownDelay.Should().Be(TimeSpan.FromSeconds(5));
+        options.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(25));
+        options.MaxConnections.Should().Be(10_000);
+        options.KeepAliveTimeout.Should().Be(TimeSpan.FromSeconds(130));
         options.UpstreamAddresses.Should().BeSameAs(Bastio.Core.Networking.UpstreamAddressPolicy.PublicOnly);
         options.UpstreamTrust.Should().BeSameAs(Bastio.Core.Networking.UpstreamTrust.SystemStore);
+    }
+
+    [Fact]
+    public void Shutdown_and_listener_flags_are_bound()
+    {
+        var options = GatewayCommandLine.Bind(Root.Parse(["--shutdown-delay", "0s", "--shutdown-timeout", "2m", "--max-connections", "0", "--keep-alive-timeout", "15s"]));
+
+        options.ShutdownDelay.Should().Be(TimeSpan.Zero);
+        options.ShutdownTimeout.Should().Be(TimeSpan.FromMinutes(2));
+        options.MaxConnections.Should().Be(0);
+        options.KeepAliveTimeout.Should().Be(TimeSpan.FromSeconds(15));
     }
 
     [Fact]
@@ -42,6 +57,12 @@ public sealed class CommandLineTests
     [InlineData("--address", "localhost:80", "--address")]
     [InlineData("--port", "70000", "--port")]
     [InlineData("--trusted-proxies", "10.0.0.0/40", "--trusted-proxies")]
+    [InlineData("--shutdown-delay", "-1s", "--shutdown-delay")]
+    [InlineData("--shutdown-delay", "30s", "shorter than --shutdown-timeout")]
+    [InlineData("--shutdown-timeout", "0s", "--shutdown-timeout")]
+    [InlineData("--shutdown-timeout", "5s", "shorter than --shutdown-timeout")]
+    [InlineData("--max-connections", "-1", "--max-connections")]
+    [InlineData("--keep-alive-timeout", "0s", "--keep-alive-timeout")]
     [InlineData("--upstream-allow-cidrs", "10.0.0.0/8,metadata.internal", "--upstream-allow-cidrs")]
     [InlineData("--upstream-ca-file", "/nonexistent/ca.pem", "--upstream-ca-file")]
     public void A_bad_value_is_refused_naming_the_flag(string flag, string value, string named)

@@ -69,7 +69,7 @@ public sealed class VerifierEpochTests
     }
 
     [Fact]
-    public void The_acknowledgement_never_decreases_and_nothing_new_is_acknowledged_without_the_key_ring()
+    public void The_acknowledgement_never_decreases()
     {
         var (a, aVerifier) = Key("a", epoch: 10);
         var (b, bVerifier) = Key("b", epoch: 30);
@@ -78,8 +78,16 @@ public sealed class VerifierEpochTests
         // b deleted: its epoch stays acknowledged (the operator's epochs only grow).
         Epoch([a], [OpenAi], [aVerifier]).Should().Be(30);
 
+        // The key ring's Secret gone: the builder keeps serving from the last good ring, so c is served and acknowledged.
         var (c, cVerifier) = Key("c", epoch: 50);
-        _builder.Build(new ConfigurationObjects([a, c], [OpenAi], [], [aVerifier, cVerifier])).VerifierEpoch.Should().Be(30, "without the key ring no key is served");
+        _builder.Build(new ConfigurationObjects([a, c], [OpenAi], [], [aVerifier, cVerifier])).VerifierEpoch.Should().Be(50);
+    }
+
+    [Fact]
+    public void Nothing_is_acknowledged_by_a_replica_that_never_had_the_key_ring()
+    {
+        var (a, aVerifier) = Key("a", epoch: 10);
+        _builder.Build(new ConfigurationObjects([a], [OpenAi], [], [aVerifier])).VerifierEpoch.Should().Be(0, "without the key ring no key is served");
     }
 
     private long Epoch(IReadOnlyList<ApiKey> apiKeys, IReadOnlyList<Proxy> proxies, IReadOnlyList<Secret> verifiers) =>

@@ -128,4 +128,12 @@ public sealed class InformerOptions
     public TimeSpan MinBackoff { get; set; } = TimeSpan.FromMilliseconds(800);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Longest wait, jitter included, between attempts while the API server cannot be reached at all
+    /// (connection refused, reset or timed out). Such an attempt costs the server nothing, and backing off
+    /// up to <see cref="MaxBackoff"/> through an outage would leave the cache that long behind once the
+    /// server is back. Errors the server answers (429, 5xx: it is up but struggling) keep the full backoff.
+    /// </summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -294,7 +294,7 @@ public sealed partial class Informer<T> : IInformer<T>
                 }
                 catch (Exception ex)
                 {
-                    var delay = NextBackoff();
+                    var delay = IsUnreachable(ex) ? NextReconnectDelay() : NextBackoff();
                     Log.WatchFailed(_logger, _scope, delay, ex);
                     Interlocked.Increment(ref informer._watchRestarts);
                     await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
@@ -410,6 +410,17 @@ public sealed partial class Informer<T> : IInformer<T>
 
         private TimeSpan NextBackoff() =>
             Backoff.Exponential(_failures++, _options.MinBackoff, _options.MaxBackoff, jitter: 1.0, Random.Shared);
+
+        // Half the cap before the up-to-100% jitter, so the delay never exceeds it.
+        private TimeSpan NextReconnectDelay()
+        {
+            var cap = _options.MaxReconnectDelay / 2;
+            return Backoff.Exponential(_failures++, cap < _options.MinBackoff ? cap : _options.MinBackoff, cap < _options.MaxBackoff ? cap : _options.MaxBackoff, jitter: 1.0, Random.Shared);
+        }
+
+        // No answer at all, as opposed to an error status the server sent: a refused, reset or timed-out connection.
+        private static bool IsUnreachable(Exception ex) =>
+            ex is HttpRequestException { StatusCode: null } or IOException or TimeoutException or TaskCanceledException;
     }
 
     private static partial class Log

@@ -276,6 +276,27 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_the_api_server_is_unreachable_attempts_stay_a_second_apart_instead_of_backing_off()
+    {
+        var time = new ManualTimeProvider();
+        _client.OnList = _ => throw new HttpRequestException("Connection refused (127.0.0.1:6443)");
+        Start(new InformerOptions { WatchdogTimeout = Timeout.InfiniteTimeSpan }, time);
+
+        // Backing off from 0.8 s to 30 s (plus jitter) would make about six attempts in this minute.
+        (await AttemptsInAMinuteAsync(time)).Should().BeGreaterThanOrEqualTo(60);
+    }
+
+    [Fact]
+    public async Task Errors_the_api_server_answers_keep_the_exponential_backoff()
+    {
+        var time = new ManualTimeProvider();
+        _client.OnList = _ => throw new ServerErrorException(System.Net.HttpStatusCode.ServiceUnavailable, new Status { Code = 503 }, null);
+        Start(new InformerOptions { WatchdogTimeout = Timeout.InfiniteTimeSpan }, time);
+
+        (await AttemptsInAMinuteAsync(time)).Should().BeLessThanOrEqualTo(7, "a server that answers is up but struggling: it is not hammered");
+    }
+
+    [Fact]
     public async Task A_throwing_handler_does_not_stop_other_handlers_or_the_informer()
     {
         _client.OnList = _ => ScriptedResourceClient.ListOf("10");
@@ -299,6 +320,19 @@ public sealed class InformerTests : IAsyncLifetime
         var client = new PartitionableResourceClient<Widget>(_client, Widget.Type with { Namespaced = false });
 
         FluentActions.Invoking(() => new Informer<Widget>(client, options)).Should().Throw<ArgumentException>();
+    }
+
+    /// <summary>Moves the clock a minute on, a second at a time, letting the informer wait between steps; returns the list attempts made.</summary>
+    private async Task<int> AttemptsInAMinuteAsync(ManualTimeProvider time)
+    {
+        for (var second = 0; second < 60; second++)
+        {
+            await time.WaitForTimersAsync();
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await time.WaitForTimersAsync();
+        return _client.Lists;
     }
 
     private Informer<Widget> Start(InformerOptions? options = null, TimeProvider? time = null)
