@@ -147,6 +147,9 @@ public static class Patterns
     /// <summary>A DNS-1123 subdomain (Secret names).</summary>
     public const string DnsSubdomain = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
+    /// <summary>A non-negative decimal number as a string (money), e.g. <c>25</c> or <c>0.15</c>.</summary>
+    public const string Decimal = @"^[0-9]{1,12}(\.[0-9]{1,9})?$";
+
     /// <summary>A Secret data key.</summary>
     public const string SecretKey = @"^[-._a-zA-Z0-9]+$";
 }

@@ -23,6 +23,12 @@ public static class GatewayCommandLine
     private static readonly Option<string?> UpstreamAllowCidrs = new("--upstream-allow-cidrs") { Description = "Comma-separated CIDRs Proxy upstreams may connect to besides public addresses (loopback, private and link-local are refused by default)" };
     private static readonly Option<string?> UpstreamCaFile = new("--upstream-ca-file") { Description = "PEM bundle of CAs trusted for upstreams in addition to the system store" };
 
+    private static readonly Option<string?> Redis = new("--redis") { Description = "Shared rate-limit store: a StackExchange.Redis configuration such as redis:6379 or redis:6380,ssl=true; unset keeps limits, token limits and budgets in this process" };
+    private static readonly Option<string?> RedisPasswordFile = new("--redis-password-file") { Description = "File holding the Redis password (default: the BASTIO_REDIS_PASSWORD environment variable)" };
+    private static readonly Option<string?> RedisCaFile = new("--redis-ca-file") { Description = "PEM CA certificate that signs the Redis server certificate; implies TLS" };
+    private static readonly Option<string> StoreTimeout = new("--store-timeout") { Description = "Longest an admission decision waits for the shared store before --store-failure applies", DefaultValueFactory = _ => "100ms" };
+    private static readonly Option<string> StoreFailure = new("--store-failure") { Description = "When the shared store fails or is slow: local (per-replica limits until it is back) or deny (503 rate_limit_store_unavailable, /readyz 503)", DefaultValueFactory = _ => "local" };
+
     public static RootCommand Create(Func<GatewayOptions, CancellationToken, Task<int>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -30,6 +36,7 @@ public static class GatewayCommandLine
         {
             Kubeconfig, Context, SystemNamespace, Address, Port, AdminPort, TrustedProxies, MaxStaleness, Environments,
             UpstreamAllowCidrs, UpstreamCaFile,
+            Redis, RedisPasswordFile, RedisCaFile, StoreTimeout, StoreFailure,
         };
         root.Validators.Add(Validate);
         root.SetAction((result, ct) => run(Bind(result), ct));
@@ -49,6 +56,11 @@ public static class GatewayCommandLine
             MaxStaleness = GoDuration.Parse(result.GetValue(MaxStaleness)!),
             UpstreamAddresses = UpstreamAddressPolicy.Create(Split(result.GetValue(UpstreamAllowCidrs))),
             UpstreamTrust = UpstreamTrust.Load(result.GetValue(UpstreamCaFile)),
+            Redis = result.GetValue(Redis),
+            RedisPasswordFile = result.GetValue(RedisPasswordFile),
+            RedisCaFile = result.GetValue(RedisCaFile),
+            StoreTimeout = GoDuration.Parse(result.GetValue(StoreTimeout)!),
+            StoreFailure = result.GetValue(StoreFailure) == "deny" ? Limits.StoreFailureMode.Deny : Limits.StoreFailureMode.Local,
         };
         foreach (var cidr in Split(result.GetValue(TrustedProxies)))
         {
@@ -99,6 +111,37 @@ public static class GatewayCommandLine
         if (result.GetValue(UpstreamCaFile) is { Length: > 0 } caFile && !File.Exists(caFile))
         {
             result.AddError($"--upstream-ca-file: '{caFile}' does not exist.");
+        }
+
+        if (Given(result, StoreTimeout) is { } storeTimeout
+            && (!GoDuration.TryParse(storeTimeout, out var budget, out var budgetError) || budget <= TimeSpan.Zero))
+        {
+            result.AddError($"--store-timeout: {budgetError ?? "must be positive"}.");
+        }
+
+        if (Given(result, StoreFailure) is { } failure && failure is not ("deny" or "local"))
+        {
+            result.AddError($"--store-failure '{failure}' is not deny or local.");
+        }
+
+        foreach (var file in new[] { RedisPasswordFile, RedisCaFile })
+        {
+            if (result.GetValue(file) is { Length: > 0 } path && !File.Exists(path))
+            {
+                result.AddError($"{file.Name}: '{path}' does not exist.");
+            }
+        }
+
+        if (result.GetValue(Redis) is { } redis)
+        {
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(redis);
+            }
+            catch (ArgumentException ex)
+            {
+                result.AddError($"--redis: {ex.Message}");
+            }
         }
 
         try

@@ -4,6 +4,7 @@ using Bastio.Core.Metrics;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
@@ -94,6 +95,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var accessLog = new AccessLog(options.AccessLogOutput ?? Console.Out, time);
         var upstreams = new UpstreamClients();
         var usage = new UsageStore();
+        var (enforcer, limitsOwned) = await LimitsSetup.CreateAsync(options, buckets, client, loggerFactory).ConfigureAwait(false);
 
         var gatewayBuilder = WebApplication.CreateSlimBuilder();
         ConfigureServer(gatewayBuilder, options.Address, options.Port, loggerFactory);
@@ -105,6 +107,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton(new ProviderTransformer());
         gatewayBuilder.Services.AddSingleton(upstreams);
         gatewayBuilder.Services.AddSingleton(usage);
+        gatewayBuilder.Services.AddSingleton(enforcer);
         gatewayBuilder.Services.AddSingleton(metrics);
         gatewayBuilder.Services.AddSingleton(accessLog);
         gatewayBuilder.Services.AddSingleton<GatewayRequestHandler>();
@@ -119,9 +122,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var admin = adminBuilder.Build();
         admin.MapPrometheusScrapingEndpoint();
         admin.MapGet("/healthz", () => Results.Text("ok\n"));
-        admin.MapGet("/readyz", () => handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        admin.MapGet("/readyz", () => !handler.IsServing(out _) ? Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : !enforcer.IsReady ? Results.Text("rate-limit store unreachable (--store-failure=deny)\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok\n"));
 
-        var host = new GatewayHost(gateway, admin, cluster, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
+        var host = new GatewayHost(gateway, admin, cluster, accessLog, [metrics, upstreams, .. limitsOwned, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
         {
             Snapshots = snapshots,
         };
