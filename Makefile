@@ -14,7 +14,7 @@ help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 .PHONY: tools
-tools: ## install the external tools the tests use (kubectl, helm, lua5.1, wrk, nginx) when missing
+tools: ## install the external tools the tests use (kubectl, helm, lua5.1, redis-server, wrk, nginx) when missing
 	@scripts/install-tools.sh
 
 .PHONY: build

@@ -21,7 +21,13 @@ internal static class LimitsSetup
         {
             var redisOptions = RedisConnection.Options(configuration, options.RedisPasswordFile, options.RedisCaFile, options.StoreTimeout);
             redis = await ConnectionMultiplexer.ConnectAsync(redisOptions).ConfigureAwait(false);
-            store = new RedisAdmissionStore(redis);
+            var shared = new RedisAdmissionStore(redis);
+            if (redis.IsConnected)
+            {
+                await shared.LoadScriptAsync().ConfigureAwait(false);
+            }
+
+            store = shared;
         }
 
         var metrics = new LimitsMetrics(options.MeterName, () => redis?.IsConnected ?? true);

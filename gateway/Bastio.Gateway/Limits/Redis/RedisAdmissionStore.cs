@@ -9,8 +9,9 @@ namespace Bastio.Gateway.Limits.Redis;
 /// <summary>
 /// Counters shared by every gateway replica in Redis. Each decision and each charge is one
 /// <c>EVALSHA</c> of <c>admission.lua</c>, which reads the server's clock, so replicas with skewed clocks
-/// still agree. The script is loaded again when the server answers <c>NOSCRIPT</c> (a restart or
-/// <c>SCRIPT FLUSH</c>), costing that one request a second round trip.
+/// still agree. The script is loaded at start and whenever the connection is restored; a request that
+/// still meets <c>NOSCRIPT</c> (a <c>SCRIPT FLUSH</c>, a failover) loads it again, concurrent ones sharing
+/// that one load, and retries: only those requests pay a second round trip.
 /// </summary>
 public sealed class RedisAdmissionStore : IAdmissionStore
 {
@@ -19,11 +20,28 @@ public sealed class RedisAdmissionStore : IAdmissionStore
 
     private readonly IConnectionMultiplexer _connection;
     private readonly string _prefix;
+    private readonly Lock _loadingLock = new();
+    private Task _loading = Task.CompletedTask;
 
     public RedisAdmissionStore(IConnectionMultiplexer connection, string prefix = "bastio")
     {
         _connection = connection;
         _prefix = prefix;
+        connection.ConnectionRestored += (_, _) => _ = LoadScriptAsync().ContinueWith(static task => _ = task.Exception, TaskScheduler.Default);
+    }
+
+    /// <summary>Loads the script (again); callers arriving while a load is under way share it.</summary>
+    public Task LoadScriptAsync()
+    {
+        lock (_loadingLock)
+        {
+            if (_loading.IsCompleted)
+            {
+                _loading = _connection.GetDatabase().ExecuteAsync("SCRIPT", "LOAD", Script);
+            }
+
+            return _loading;
+        }
     }
 
     public bool IsConnected => _connection.IsConnected;
@@ -87,7 +105,7 @@ public sealed class RedisAdmissionStore : IAdmissionStore
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
-            await database.ExecuteAsync("SCRIPT", "LOAD", Script).ConfigureAwait(false);
+            await LoadScriptAsync().ConfigureAwait(false);
             result = await database.ScriptEvaluateAsync(ScriptSha1, keys, values).ConfigureAwait(false);
         }
 
