@@ -124,19 +124,14 @@ public static class GatewayCommandLine
             result.AddError($"--store-failure '{failure}' is not deny or local.");
         }
 
-        foreach (var file in new[] { RedisPasswordFile, RedisCaFile })
-        {
-            if (result.GetValue(file) is { Length: > 0 } path && !File.Exists(path))
-            {
-                result.AddError($"{file.Name}: '{path}' does not exist.");
-            }
-        }
-
         if (result.GetValue(Redis) is { } redis)
         {
             try
             {
-                StackExchange.Redis.ConfigurationOptions.Parse(redis);
+                if (StackExchange.Redis.ConfigurationOptions.Parse(redis).EndPoints.Count == 0)
+                {
+                    result.AddError("--redis names no host:port.");
+                }
             }
             catch (ArgumentException ex)
             {

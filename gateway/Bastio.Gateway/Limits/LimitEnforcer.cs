@@ -22,6 +22,7 @@ public sealed partial class LimitEnforcer(
     TimeSpan decisionBudget,
     LimitsMetrics metrics,
     IEventRecorder? events,
+    UsageReporter? reporter,
     ILogger<LimitEnforcer> logger,
     TimeProvider time)
 {
@@ -86,6 +87,11 @@ public sealed partial class LimitEnforcer(
         {
             await ThresholdCrossedAsync(key, limits, percent, result.Usage).ConfigureAwait(false);
         }
+
+        if (result.Usage is { } usage)
+        {
+            reporter?.Report(key, limits, usage, urgent: result.CrossedThresholds.Count > 0);
+        }
     }
 
     private async Task ThresholdCrossedAsync(KeyEntry key, KeyLimits limits, int percent, PeriodUsage? usage)
@@ -97,7 +103,7 @@ public sealed partial class LimitEnforcer(
             return;
         }
 
-        var involved = new ApiKey { Metadata = new ObjectMeta { Namespace = key.Namespace, Name = key.Name, Uid = limits.ApiKeyUid } };
+        var involved = new ApiKey { ApiVersion = BastioResources.ApiVersion, Kind = BastioResources.ApiKeys.Kind, Metadata = new ObjectMeta { Namespace = key.Namespace, Name = key.Name, Uid = limits.ApiKeyUid } };
         var period = budget.Period.ToString().ToLowerInvariant();
         var message = $"Budget {percent}% reached: spent ${ModelPricing.FormatUsd(used.CostNanos)} of ${ModelPricing.FormatUsd(budget.AmountNanos)} this {period} (from {used.PeriodStart:yyyy-MM-dd} UTC)"
             + (used.UnpricedRequests > 0 ? $"; {used.UnpricedRequests} requests for unpriced models are not costed." : ".");

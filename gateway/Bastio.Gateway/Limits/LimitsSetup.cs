@@ -1,3 +1,4 @@
+using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Limits.Redis;
 using Bastio.Gateway.RateLimiting;
@@ -32,7 +33,8 @@ internal static class LimitsSetup
 
         var metrics = new LimitsMetrics(options.MeterName, () => redis?.IsConnected ?? true);
         var events = client is null ? null : new EventRecorder(client.Events(), new EventRecorderOptions { Component = "bastio-gateway" }, loggerFactory.CreateLogger<EventRecorder>(), time);
-        var enforcer = new LimitEnforcer(store, local, () => redis?.IsConnected ?? true, options.StoreFailure, options.StoreTimeout, metrics, events, loggerFactory.CreateLogger<LimitEnforcer>(), time);
+        var reporter = client is null ? null : new UsageReporter(client.ApiKeys(), time, loggerFactory.CreateLogger<UsageReporter>());
+        var enforcer = new LimitEnforcer(store, local, () => redis?.IsConnected ?? true, options.StoreFailure, options.StoreTimeout, metrics, events, reporter, loggerFactory.CreateLogger<LimitEnforcer>(), time);
         IDisposable[] owned = [metrics, .. redis is null ? Array.Empty<IDisposable>() : [redis], .. events is null ? Array.Empty<IDisposable>() : [events]];
         return (enforcer, owned);
     }
