@@ -77,5 +77,5 @@ bench-operator: ## only the operator scenario: ApiKeys → all Ready, resync wri
 
 .PHONY: bench-gateway
 bench-gateway: ## only the gateway scenarios: auth decision, wrk comparison, revocation, memory and cold start
-	$(MAKE) --no-print-directory bench BENCH_SCENARIOS="auth e2e revocation gateway-memory"
+	$(MAKE) --no-print-directory bench BENCH_SCENARIOS="auth e2e revocation gateway-memory rate-limit-store"
 
