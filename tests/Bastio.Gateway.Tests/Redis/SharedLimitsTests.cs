@@ -120,7 +120,10 @@ public sealed class SharedLimitsTests : IAsyncLifetime
         }, "three threshold events");
         events.Select(e => e.Message!.Split('%')[0]).Should().BeEquivalentTo(["Budget 50", "Budget 80", "Budget 100"]);
         events.Should().OnlyContain(e => e.Count == null || e.Count == 1);
-        events.Should().OnlyContain(e => e.InvolvedObject!.Uid == apiKey.Metadata.Uid);
+        events.Should().OnlyContain(e => e.InvolvedObject!.Uid == apiKey.Metadata.Uid && e.InvolvedObject.Kind == "ApiKey");
+
+        // The crossing of 100% is published at once into status.usage, for kubectl bastio usage.
+        await Eventually.UntilAsync(async () => (await _env.ApiKeys.GetAsync(GatewayTestEnvironment.Namespace, apiKey.Metadata.Name!)).Status?.Usage is { BudgetUsedPercent: 108, Cost: "1.08" }, "status.usage reports 108% of the budget");
     }
 
     [Fact]
