@@ -53,7 +53,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
     }
 
     /// <summary>A gateway in this process watching <paramref name="cluster"/>, configured as in production except for ports and log level.</summary>
-    public static async Task<GatewayHost> StartGatewayAsync(BenchCluster cluster, string work, TextWriter accessLog)
+    public static async Task<GatewayHost> StartGatewayAsync(BenchCluster cluster, string work, TextWriter accessLog, Action<GatewayOptions>? configure = null)
     {
         var options = new GatewayOptions
         {
@@ -67,6 +67,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
             MeterName = $"Bastio.Benchmarks.{Guid.NewGuid():N}",
             Informers = new InformerOptions(),
         };
+        configure?.Invoke(options);
         return await GatewayHost.StartAsync(options).ConfigureAwait(false);
     }
 

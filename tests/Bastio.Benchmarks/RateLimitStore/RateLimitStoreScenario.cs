@@ -4,14 +4,11 @@ using System.Net;
 using Bastio.Benchmarks.Gateway;
 using Bastio.Benchmarks.Infrastructure;
 using Bastio.Benchmarks.Reporting;
-using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Limits.Redis;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.StubUpstream;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Bastio.Benchmarks.RateLimitStore;
@@ -105,21 +102,11 @@ internal sealed class RateLimitStoreScenario(BenchSettings settings, ResultsTabl
     /// <summary>Requests per second through one gateway, and the script calls Redis counted during the measured run.</summary>
     private async Task<(long Requests, double PerSecond, long ScriptCalls)> RequestsPerSecondAsync(BenchCluster cluster, IReadOnlyList<IssuedKey> keys, string? redis, ConnectionMultiplexer counter)
     {
-        var options = new GatewayOptions
+        await using var gateway = await GatewayFixture.StartGatewayAsync(cluster, work, TextWriter.Null, options =>
         {
-            Kubeconfig = await cluster.WriteKubeconfigAsync(work).ConfigureAwait(false),
-            SystemNamespace = BenchCluster.SystemNamespace,
-            Address = "127.0.0.1",
-            Port = 0,
-            AdminPort = 0,
-            AccessLogOutput = TextWriter.Null,
-            MinimumLogLevel = LogLevel.Warning,
-            MeterName = $"Bastio.Benchmarks.{Guid.NewGuid():N}",
-            Informers = new InformerOptions(),
-            Redis = redis,
-            UpstreamAddresses = Bastio.Core.Networking.UpstreamAddressPolicy.Create(["127.0.0.0/8"]),
-        };
-        await using var gateway = await GatewayHost.StartAsync(options).ConfigureAwait(false);
+            options.Redis = redis;
+            options.UpstreamAddresses = Bastio.Core.Networking.UpstreamAddressPolicy.Create(["127.0.0.0/8"]);
+        }).ConfigureAwait(false);
         await GatewayFixture.WaitForKeysAsync(gateway, keys.Count, TimeSpan.FromMinutes(2)).ConfigureAwait(false);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = gateway.Url };
 

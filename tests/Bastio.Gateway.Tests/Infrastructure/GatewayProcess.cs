@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Bastio.Gateway.Tests.Infrastructure;
 
@@ -28,8 +26,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public static async Task<GatewayProcess> StartAsync(string kubeconfig, params string[] extraArguments)
     {
-        var port = FreePort();
-        var adminPort = FreePort();
+        var port = RedisServer.FreePort();
+        var adminPort = RedisServer.FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
         {
@@ -69,13 +67,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Keep(string? line)

@@ -74,7 +74,16 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static int FreePort()
+    /// <summary>How often the server ran <paramref name="command"/> (its own <c>INFO commandstats</c>), failed calls included.</summary>
+    public async Task<long> CommandCallsAsync(string command)
+    {
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Configuration + ",allowAdmin=true");
+        var stats = await admin.GetServers()[0].InfoAsync("commandstats");
+        var line = stats.SelectMany(group => group).FirstOrDefault(pair => pair.Key == "cmdstat_" + command).Value;
+        return line is null ? 0 : long.Parse(line.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -31,7 +31,7 @@ public sealed class RedisAdmissionStoreTests : IAsyncLifetime
         var store = new RedisAdmissionStore(_connection);
         var limits = new KeyLimits(new RateLimitShape(3, TimeSpan.FromHours(1)), null, null, null);
         await store.AdmitAsync("key1", limits, default);
-        var before = await CommandCallsAsync("evalsha");
+        var before = await _redis.CommandCallsAsync("evalsha");
 
         var decisions = new List<Admission>();
         for (var i = 0; i < 5; i++)
@@ -39,7 +39,7 @@ public sealed class RedisAdmissionStoreTests : IAsyncLifetime
             decisions.Add(await store.AdmitAsync("key1", limits, default));
         }
 
-        (await CommandCallsAsync("evalsha") - before).Should().Be(5);
+        (await _redis.CommandCallsAsync("evalsha") - before).Should().Be(5);
         decisions.Select(decision => decision.Refusal).Should().Equal(Refusal.None, Refusal.None, Refusal.Requests, Refusal.Requests, Refusal.Requests);
         decisions[1].Requests.Remaining.Should().Be(0);
         decisions[2].Requests.RetryAfter.Should().BeGreaterThan(TimeSpan.FromMinutes(19)).And.BeLessThanOrEqualTo(TimeSpan.FromMinutes(20));
@@ -65,12 +65,5 @@ public sealed class RedisAdmissionStoreTests : IAsyncLifetime
         unpriced.CrossedThresholds.Should().BeEmpty();
         unpriced.Usage.Should().Be(new PeriodUsage(UsagePeriods.Start(BudgetPeriod.Day, DateTimeOffset.UtcNow), 40, 1_100, 1));
         (await store.AdmitAsync("key2", limits, default)).Refusal.Should().Be(Refusal.Budget);
-    }
-
-    private async Task<long> CommandCallsAsync(string command)
-    {
-        var stats = await _connection.GetServers()[0].InfoAsync("commandstats");
-        var line = stats.SelectMany(group => group).FirstOrDefault(pair => pair.Key == "cmdstat_" + command).Value;
-        return line is null ? 0 : long.Parse(line.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
