@@ -67,4 +67,17 @@ public sealed class InProcessLimitsTests : IAsyncLifetime
         period.GetProperty("budget_usd").GetString().Should().Be("0.2");
         period.GetProperty("budget_used_percent").GetInt64().Should().Be(180);
     }
+
+    [Theory]
+    [InlineData("""{"proxyRef":{"name":"p"},"rateLimit":{"requests":10,"tokenLimit":{"tokens":100}}}""", "spec.tokenLimit, not spec.rateLimit.tokenLimit")]
+    [InlineData("""{"proxyRef":{"name":"p"},"budget":{"amount":"12,50"}}""", "spec.budget.amount")]
+    [InlineData("""{"proxyRef":{"name":"p"},"budget":{"amount":"10","alertThresholds":[0]}}""", "spec.budget.alertThresholds")]
+    public async Task The_api_server_refuses_bad_limit_combinations_and_values(string spec, string named)
+    {
+        var create = () => _env.ApiKeys.CreateAsync(System.Text.Json.JsonSerializer.Deserialize(
+            $$"""{"apiVersion":"bastio.io/v1alpha1","kind":"ApiKey","metadata":{"name":"bad","namespace":"{{GatewayTestEnvironment.Namespace}}"},"spec":{{spec}}}""",
+            BastioJsonContext.Default.ApiKey)!);
+
+        (await create.Should().ThrowAsync<Bastio.Kubernetes.Client.InvalidException>()).Which.Message.Should().Contain(named);
+    }
 }
