@@ -126,12 +126,14 @@ internal sealed partial class GatewayRequestHandler(
         var admission = key.Limits is { } keyLimits ? await limits.AdmitAsync(key, keyLimits, context.RequestAborted).ConfigureAwait(false) : default;
         var rateLimit = key.Limits is null ? RateLimitResult.Unlimited : admission.Requests with { Tokens = admission.Tokens };
         RateLimitHeaders.Write(context.Response.Headers, rateLimit);
+
         // A key out of tokens or budget may still read its own usage.
         if (admission.Refusal is not (Refusal.None or Refusal.Requests) && (!route.AnsweredByGateway || admission.Refusal == Refusal.StoreUnavailable))
         {
             state.Reason = await LimitResponses.WriteRefusalAsync(context.Response, admission, key.Limits!, _time).ConfigureAwait(false);
             return;
         }
+
         if (!rateLimit.Allowed)
         {
             state.Reason = GatewayErrors.RateLimitExceeded.Code;
