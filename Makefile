@@ -14,7 +14,7 @@ help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 .PHONY: tools
-tools: ## install the external tools the tests use (kubectl, helm, lua5.1, wrk, nginx) when missing
+tools: ## install the external tools the tests use (kubectl, helm, lua5.1, redis-server, wrk, nginx) when missing
 	@scripts/install-tools.sh
 
 .PHONY: build
@@ -77,5 +77,5 @@ bench-operator: ## only the operator scenario: ApiKeys → all Ready, resync wri
 
 .PHONY: bench-gateway
 bench-gateway: ## only the gateway scenarios: auth decision, wrk comparison, revocation, memory and cold start
-	$(MAKE) --no-print-directory bench BENCH_SCENARIOS="auth e2e revocation gateway-memory"
+	$(MAKE) --no-print-directory bench BENCH_SCENARIOS="auth e2e revocation gateway-memory rate-limit-store"
 

@@ -22,6 +22,8 @@ command -v kubectl >/dev/null 2>&1 || missing_apt+=(kubernetes-client)
 command -v lua5.1 >/dev/null 2>&1 || missing_apt+=(lua5.1)
 command -v node >/dev/null 2>&1 || missing_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing_apt+=(npm)
+# The shared rate-limit store tests start their own redis-server on a free loopback port.
+command -v redis-server >/dev/null 2>&1 || missing_apt+=(redis-server)
 
 if ((${#missing_apt[@]})); then
   echo "install-tools: installing ${missing_apt[*]} from Debian"
@@ -47,7 +49,7 @@ if command -v npm >/dev/null 2>&1 && ! npm_installed; then
 fi
 
 status=0
-for tool in kubectl lua5.1 node; do
+for tool in kubectl lua5.1 node redis-server; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "install-tools: ERROR: $tool is required by the tests and could not be installed" >&2
     status=1

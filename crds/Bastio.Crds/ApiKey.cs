@@ -13,6 +13,7 @@ namespace Bastio.Crds;
 [PrinterColumn("Phase", "string", ".status.phase")]
 [PrinterColumn("Permissions", "string", ".spec.permissions")]
 [PrinterColumn("Expires", "string", ".spec.expiresAt")]
+[PrinterColumn("Budget-Used", "integer", ".status.usage.budgetUsedPercent", Description = "Percent of spec.budget spent this period", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Validation("self.metadata.name.size() <= 63", "metadata.name must be at most 63 characters so that it fits in label values")]
 public sealed class ApiKey : KubernetesObject, IHasStatus<ApiKeyStatus>
@@ -29,6 +30,7 @@ public sealed class ApiKey : KubernetesObject, IHasStatus<ApiKeyStatus>
 
 [Description("Desired state of the key.")]
 [Validation("!(has(self.rateLimit) && has(self.plan))", "rateLimit and plan are mutually exclusive: set at most one")]
+[Validation("!has(self.rateLimit) || !has(self.rateLimit.tokenLimit)", "set the key's token limit as spec.tokenLimit, not spec.rateLimit.tokenLimit")]
 [Validation("!has(oldSelf.revoked) || !oldSelf.revoked || (has(self.revoked) && self.revoked)", "revoked cannot be undone: create a new ApiKey instead", FieldPath = ".revoked")]
 public sealed class ApiKeySpec
 {
@@ -53,6 +55,14 @@ public sealed class ApiKeySpec
     [JsonPropertyName("rateLimit")]
     [Description("Token-bucket rate limit of this key. When neither rateLimit nor plan is set, the Proxy's spec.defaults.rateLimit applies.")]
     public RateLimit? RateLimit { get; set; }
+
+    [JsonPropertyName("tokenLimit")]
+    [Description("Limit on the provider-reported tokens of this key; overrides the token limit of its plan or of the Proxy's spec.defaults.rateLimit.")]
+    public TokenLimit? TokenLimit { get; set; }
+
+    [JsonPropertyName("budget")]
+    [Description("Spending limit in US dollars per day, week or month, costed with the Proxy's spec.pricing. When spent the key gets 429 insufficient_quota until the next period.")]
+    public Budget? Budget { get; set; }
 
     /// <summary>Name of one of the Proxy's plans; exclusive with rateLimit.</summary>
     [JsonPropertyName("plan")]
@@ -172,4 +182,8 @@ public sealed class ApiKeyStatus : IHasConditions
     [JsonPropertyName("secretName")]
     [Description("The Secret the plaintext key is delivered to.")]
     public string? SecretName { get; set; }
+
+    [JsonPropertyName("usage")]
+    [Description("Tokens, cost and budget used this period, written by the gateway (at most once a minute per key, and at each budget threshold).")]
+    public ApiKeyUsage? Usage { get; set; }
 }

@@ -66,6 +66,12 @@ public sealed class ProxySpec
     [Description("Named rate limits, e.g. free: {requests: 60, period: minute}, that an ApiKey selects with spec.plan. Name plans as DNS labels (a-z, 0-9, '-'): spec.plan accepts nothing else.")]
     public Dictionary<string, RateLimit>? Plans { get; set; }
 
+    [JsonPropertyName("pricing")]
+    [ListMap("model")]
+    [Items(Max = 1000)]
+    [Description("Model prices in US dollars per million tokens, used to cost requests against ApiKey budgets and to report spend. Requests for a model no entry prices are counted and reported as unpriced, never free.")]
+    public List<ModelPrice>? Pricing { get; set; }
+
     [JsonPropertyName("ipAllowList")]
     [Pattern(Patterns.IpOrCidr)]
     [Items(Min = 1, Max = 256)]
@@ -117,6 +123,10 @@ public sealed class RateLimit
     [Range(Minimum = 0)]
     [Description("Bucket capacity: how many requests may arrive at once. 0 or unset means requests.")]
     public long? Burst { get; set; }
+
+    [JsonPropertyName("tokenLimit")]
+    [Description("Token limit of keys on this plan (or with these defaults); an ApiKey's own spec.tokenLimit overrides it.")]
+    public TokenLimit? TokenLimit { get; set; }
 }
 
 [Description("State of the proxy as observed by the operator.")]

@@ -42,6 +42,14 @@ public static class RateLimitPeriods
     public const string Day = "day";
 }
 
+/// <summary><c>budget.period</c>: calendar periods in UTC.</summary>
+public static class BudgetPeriods
+{
+    public const string Day = "day";
+    public const string Week = "week";
+    public const string Month = "month";
+}
+
 /// <summary><c>ApiKey.status.phase</c>.</summary>
 public static class ApiKeyPhases
 {

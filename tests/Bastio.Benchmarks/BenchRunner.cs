@@ -34,6 +34,9 @@ internal static class BenchRunner
                         case "auth":
                             new AuthDecisionScenario(results, Path.Combine(work.FullName, "BenchmarkDotNet")).Run();
                             break;
+                        case "rate-limit-store":
+                            await new RateLimitStore.RateLimitStoreScenario(settings, results, work.FullName).RunAsync().ConfigureAwait(false);
+                            break;
                         case "operator":
                             await new OperatorScenario(settings, results, work.FullName).RunAsync().ConfigureAwait(false);
                             break;

@@ -27,7 +27,8 @@ public sealed class MonitoringTests
         var alerts = (await AlertsAsync()).Select(alert => alert.Alert);
 
         alerts.Should().BeEquivalentTo("BastioAuthFailureRatioHigh", "BastioApiKeyNearRateLimit", "BastioGatewayConfigStale",
-            "BastioRotationFailed", "BastioEncryptionKeyMissing", "BastioInvalidApiKeys", "BastioApiKeyExpiringSoon", "BastioInvalidProviderKeys");
+            "BastioRotationFailed", "BastioEncryptionKeyMissing", "BastioInvalidApiKeys", "BastioApiKeyExpiringSoon", "BastioInvalidProviderKeys",
+            "BastioRateLimitStoreFailing", "BastioBudgetThresholdReached");
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class RbacTests
 
     [Theory]
     [MemberData(nameof(ValueSets))]
-    public async Task Gateway_reads_secrets_only_in_the_system_namespace_and_writes_only_its_acknowledgement_leases(string values)
+    public async Task Gateway_reads_secrets_only_in_the_system_namespace_and_writes_only_its_acknowledgement_leases_events_and_apikey_usage(string values)
     {
         var allGrants = Rbac.GrantsOf(await Render(values), Gateway);
         var leaseGrants = allGrants.Where(grant => grant.Covers("coordination.k8s.io", "leases")).ToList();
@@ -65,10 +65,18 @@ public sealed class RbacTests
             grant.RoleKind == "Role" && grant.Namespace == Helm.Namespace);
         secretGrants[0].Verbs.Should().BeEquivalentTo(ReadVerbs);
 
-        grants.Where(grant => grant.Namespace is null).Should().OnlyContain(grant =>
+        // Budget thresholds become Events on the ApiKey, and the period's usage its status.usage.
+        var writes = grants.Where(grant => grant.Verbs.Except(ReadVerbs).Any()).ToList();
+        writes.Should().HaveCount(2);
+        writes.Should().ContainSingle(grant => grant.ApiGroups.SequenceEqual(new[] { "" }) && grant.Resources.SequenceEqual(new[] { "events" }))
+            .Which.Verbs.Should().BeEquivalentTo("create", "patch");
+        writes.Should().ContainSingle(grant => grant.ApiGroups.SequenceEqual(new[] { "bastio.io" }) && grant.Resources.SequenceEqual(new[] { "apikeys/status" }))
+            .Which.Verbs.Should().BeEquivalentTo("patch");
+
+        grants.Except(writes).Where(grant => grant.Namespace is null).Should().OnlyContain(grant =>
             grant.ApiGroups.SequenceEqual(new[] { "bastio.io" }) && grant.Resources.All(resource => CustomKinds.Contains(resource)));
-        grants.SelectMany(grant => grant.Verbs).Distinct().Should().BeEquivalentTo(ReadVerbs);
-        grants.Where(grant => grant.ApiGroups.Contains("bastio.io")).SelectMany(grant => grant.Resources)
+        grants.Except(writes).SelectMany(grant => grant.Verbs).Distinct().Should().BeEquivalentTo(ReadVerbs);
+        grants.Except(writes).Where(grant => grant.ApiGroups.Contains("bastio.io")).SelectMany(grant => grant.Resources)
             .Should().BeEquivalentTo(CustomKinds);
     }
 

@@ -36,7 +36,7 @@ public sealed class CrdSchemaTests
     }
 
     [Theory]
-    [InlineData("bastio.io_apikeys.yaml", "Proxy:.spec.proxyRef.name", "Key-ID:.status.keyId", "Phase:.status.phase", "Permissions:.spec.permissions", "Expires:.spec.expiresAt", "Age:.metadata.creationTimestamp")]
+    [InlineData("bastio.io_apikeys.yaml", "Proxy:.spec.proxyRef.name", "Key-ID:.status.keyId", "Phase:.status.phase", "Permissions:.spec.permissions", "Expires:.spec.expiresAt", "Budget-Used:.status.usage.budgetUsedPercent", "Age:.metadata.creationTimestamp")]
     [InlineData("bastio.io_providerkeys.yaml", "Proxy:.spec.proxyRef.name", "Provider:.status.provider", "Fingerprint:.status.fingerprint", "Validated:.status.conditions[?(@.type==\"Validated\")].status", "Phase:.status.phase", "Age:.metadata.creationTimestamp")]
     [InlineData("bastio.io_proxies.yaml", "Provider:.spec.provider", "Environment:.spec.environment", "Ready:.status.conditions[?(@.type==\"Ready\")].status", "Keys:.status.apiKeys", "Age:.metadata.creationTimestamp")]
     public void Printer_columns_follow_the_design(string file, params string[] expected)

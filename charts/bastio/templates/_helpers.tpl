@@ -125,6 +125,58 @@ app.kubernetes.io/component: {{ . }}
 {{- end }}
 {{- end }}
 
+{{/*
+The gateway's rate-limit store flags. Fails the render when several replicas would each keep their own
+counters without the user having accepted per-replica limits.
+*/}}
+{{- define "bastio.gateway.storeArgs" -}}
+{{- $store := .Values.gateway.rateLimitStore -}}
+{{- if not (has $store.type (list "inProcess" "redis")) -}}
+{{- fail (printf "gateway.rateLimitStore.type must be inProcess or redis, not %q" $store.type) -}}
+{{- end -}}
+{{- if not (has $store.failureMode (list "local" "deny")) -}}
+{{- fail (printf "gateway.rateLimitStore.failureMode must be local or deny, not %q" $store.failureMode) -}}
+{{- end -}}
+{{- $several := or .Values.gateway.autoscaling.enabled (gt (int .Values.gateway.replicas) 1) -}}
+{{- if and (eq $store.type "inProcess") $several (not $store.acceptPerReplicaLimits) -}}
+{{- fail "gateway: more than one replica (or autoscaling) with gateway.rateLimitStore.type=inProcess would make every rate limit, token limit and budget per replica (N replicas admit up to N times a limit). Set gateway.rateLimitStore.type=redis to share them, or gateway.rateLimitStore.acceptPerReplicaLimits=true to accept per-replica limits, or gateway.replicas=1." -}}
+{{- end -}}
+{{- if eq $store.type "redis" }}
+- --redis={{ include "bastio.redis.address" . }}
+- --store-timeout={{ $store.timeout }}
+- --store-failure={{ $store.failureMode }}
+{{- if $store.redis.passwordSecret.name }}
+- --redis-password-file=/etc/bastio/redis/password
+{{- end }}
+{{- if $store.redis.caSecret }}
+- --redis-ca-file=/etc/bastio/redis-ca/ca.crt
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.redis.address" -}}
+{{- $redis := .Values.gateway.rateLimitStore.redis -}}
+{{- if $redis.address -}}
+{{ $redis.address }}
+{{- else -}}
+{{ include "bastio.fullname" . }}-redis:6379
+{{- end -}}
+{{- end }}
+
+{{- define "bastio.gateway.storeVolumeMounts" -}}
+{{- $store := .Values.gateway.rateLimitStore -}}
+{{- if and (eq $store.type "redis") $store.redis.passwordSecret.name }}
+- name: redis-password
+  mountPath: /etc/bastio/redis
+  readOnly: true
+{{- end }}
+{{- if and (eq $store.type "redis") $store.redis.caSecret }}
+- name: redis-ca
+  mountPath: /etc/bastio/redis-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
 {{- define "bastio.upstream.volume" -}}
 {{- if include "bastio.upstream.caFile" . }}
 - name: upstream-ca
@@ -137,5 +189,25 @@ app.kubernetes.io/component: {{ . }}
     secretName: {{ .secretName }}
   {{- end }}
   {{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "bastio.gateway.storeVolumes" -}}
+{{- $store := .Values.gateway.rateLimitStore -}}
+{{- if and (eq $store.type "redis") $store.redis.passwordSecret.name }}
+- name: redis-password
+  secret:
+    secretName: {{ $store.redis.passwordSecret.name }}
+    items:
+      - key: {{ $store.redis.passwordSecret.key }}
+        path: password
+{{- end }}
+{{- if and (eq $store.type "redis") $store.redis.caSecret }}
+- name: redis-ca
+  secret:
+    secretName: {{ $store.redis.caSecret }}
+    items:
+      - key: ca.crt
+        path: ca.crt
 {{- end }}
 {{- end }}

@@ -147,6 +147,9 @@ public static class Patterns
     /// <summary>A DNS-1123 subdomain (Secret names).</summary>
     public const string DnsSubdomain = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
+    /// <summary>A non-negative decimal number as a string (US dollars), e.g. <c>25</c> or <c>0.15</c>; below a billion so nanodollars fit in 64 bits.</summary>
+    public const string Decimal = @"^[0-9]{1,9}(\.[0-9]{1,9})?$";
+
     /// <summary>A Secret data key.</summary>
     public const string SecretKey = @"^[-._a-zA-Z0-9]+$";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Kubernetes.Models;
@@ -28,6 +29,18 @@ internal static class CachedObjectTrimming
 
         CachedStrings.Intern(apiKey, StringPool.Shared);
     }
+
+    /// <summary>
+    /// Whether two trimmed versions of an ApiKey serve the same: true for a change the gateway does not
+    /// read, such as the gateways' own <c>status.usage</c> reports, which must not rebuild the snapshot.
+    /// </summary>
+    public static bool ServesTheSame(ApiKey before, ApiKey after) =>
+        before.Metadata.Uid == after.Metadata.Uid
+        && before.Metadata.DeletionTimestamp == after.Metadata.DeletionTimestamp
+        && before.Status?.Phase == after.Status?.Phase
+        && before.Status?.KeyId == after.Status?.KeyId
+        && JsonSerializer.SerializeToUtf8Bytes(before.Spec, BastioJsonContext.Default.ApiKeySpec)
+            .AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(after.Spec, BastioJsonContext.Default.ApiKeySpec));
 
     /// <summary>Identity, data and the labels that say which object a managed Secret belongs to.</summary>
     public static void Secret(IKubernetesObject obj)

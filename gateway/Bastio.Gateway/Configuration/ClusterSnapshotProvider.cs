@@ -112,7 +112,13 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
     {
         var token = _stopping.Token;
         var watches = _informers.Select(informer => Task.Run(() => informer.RunAsync(token), CancellationToken.None)).ToArray();
-        _subscriptions.Add(_apiKeys.Subscribe(_ => MarkDirty()));
+        _subscriptions.Add(_apiKeys.Subscribe(change =>
+        {
+            if (change is not { Type: InformerEventType.Updated, OldObject: { } old } || !CachedObjectTrimming.ServesTheSame(old, change.Object))
+            {
+                MarkDirty();
+            }
+        }));
         _subscriptions.Add(_proxies.Subscribe(_ => MarkDirty()));
         _subscriptions.Add(_providerKeys.Subscribe(_ => MarkDirty()));
         _subscriptions.Add(_secrets.Subscribe(_ => MarkDirty()));

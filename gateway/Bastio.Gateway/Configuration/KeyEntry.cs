@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Bastio.Core.Keys;
+using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
@@ -45,6 +46,9 @@ public sealed class KeyEntry
 
     /// <summary>Null when the key has no rate limit.</summary>
     public TokenBucket? Bucket { get; init; }
+
+    /// <summary>Every limit the admission store counts (requests, tokens, budget, pricing); null when the key has none.</summary>
+    public KeyLimits? Limits { get; init; }
 
     /// <summary>Compares the presented key's verifier with every accepted one, always all of them, in constant time.</summary>
     public bool Verify(ReadOnlySpan<byte> presented, DateTimeOffset now)

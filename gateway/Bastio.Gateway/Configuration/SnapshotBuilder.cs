@@ -7,6 +7,7 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
@@ -28,6 +29,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
 
     private readonly ReportedProblems _reported = new();
+    private readonly KeyLimitsResolver _limits = new();
     private EncryptionKeyRing? _ring;
     private string? _ringVersion;
     private Dictionary<string, (string? ResourceVersion, object Value)> _decrypted = new(StringComparer.Ordinal);
@@ -368,6 +370,12 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             return null;
         }
 
+        if (!_limits.TryResolve(apiKey, proxy.Spec, shape, out var limits))
+        {
+            Log.KeySkipped(logger, keyId, "invalid token limit, budget or pricing");
+            return null;
+        }
+
         return new KeyEntry
         {
             KeyId = keyId,
@@ -382,6 +390,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             Permissions = permissions,
             IpAllowList = ipAllowList,
             Bucket = shape is null ? null : buckets.GetOrCreate(keyId, shape),
+            Limits = limits,
         };
     }
 

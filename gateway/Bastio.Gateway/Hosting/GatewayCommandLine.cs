@@ -30,6 +30,11 @@ public static class GatewayCommandLine
     private static readonly Option<string> ShutdownTimeout = new("--shutdown-timeout") { Description = "After SIGTERM/SIGINT, cut in-flight requests still running this long after the signal; keep below the pod's terminationGracePeriodSeconds", DefaultValueFactory = _ => DefaultShutdownTimeout };
     private static readonly Option<int> MaxConnections = new("--max-connections") { Description = "Client connections open at once; further ones are closed when accepted (0: no limit)", DefaultValueFactory = _ => 10_000 };
     private static readonly Option<string> KeepAliveTimeout = new("--keep-alive-timeout") { Description = "Close a client connection idle this long between requests", DefaultValueFactory = _ => "130s" };
+    private static readonly Option<string?> Redis = new("--redis") { Description = "Shared rate-limit store: a StackExchange.Redis configuration such as redis:6379 or redis:6380,ssl=true; unset keeps limits, token limits and budgets in this process" };
+    private static readonly Option<string?> RedisPasswordFile = new("--redis-password-file") { Description = "File holding the Redis password (default: the BASTIO_REDIS_PASSWORD environment variable)" };
+    private static readonly Option<string?> RedisCaFile = new("--redis-ca-file") { Description = "PEM CA certificate that signs the Redis server certificate; implies TLS" };
+    private static readonly Option<string> StoreTimeout = new("--store-timeout") { Description = "Longest an admission decision waits for the shared store before --store-failure applies", DefaultValueFactory = _ => "100ms" };
+    private static readonly Option<string> StoreFailure = new("--store-failure") { Description = "When the shared store fails or is slow: local (per-replica limits until it is back) or deny (503 rate_limit_store_unavailable, /readyz 503)", DefaultValueFactory = _ => "local" };
 
     public static RootCommand Create(Func<GatewayOptions, CancellationToken, Task<int>> run)
     {
@@ -39,6 +44,7 @@ public static class GatewayCommandLine
             Kubeconfig, Context, SystemNamespace, Address, Port, AdminPort, TrustedProxies, MaxStaleness, Environments,
             UpstreamAllowCidrs, UpstreamCaFile,
             ShutdownDelay, ShutdownTimeout, MaxConnections, KeepAliveTimeout,
+            Redis, RedisPasswordFile, RedisCaFile, StoreTimeout, StoreFailure,
         };
         root.Validators.Add(Validate);
         root.SetAction((result, ct) => run(Bind(result), ct));
@@ -62,6 +68,11 @@ public static class GatewayCommandLine
             ShutdownTimeout = GoDuration.Parse(result.GetValue(ShutdownTimeout)!),
             MaxConnections = result.GetValue(MaxConnections),
             KeepAliveTimeout = GoDuration.Parse(result.GetValue(KeepAliveTimeout)!),
+            Redis = result.GetValue(Redis),
+            RedisPasswordFile = result.GetValue(RedisPasswordFile),
+            RedisCaFile = result.GetValue(RedisCaFile),
+            StoreTimeout = GoDuration.Parse(result.GetValue(StoreTimeout)!),
+            StoreFailure = result.GetValue(StoreFailure) == "deny" ? Limits.StoreFailureMode.Deny : Limits.StoreFailureMode.Local,
         };
         foreach (var cidr in Split(result.GetValue(TrustedProxies)))
         {
@@ -124,6 +135,32 @@ public static class GatewayCommandLine
         if (result.GetValue(UpstreamCaFile) is { Length: > 0 } caFile && !File.Exists(caFile))
         {
             result.AddError($"--upstream-ca-file: '{caFile}' does not exist.");
+        }
+
+        if (Given(result, StoreTimeout) is { } storeTimeout
+            && (!GoDuration.TryParse(storeTimeout, out var budget, out var budgetError) || budget <= TimeSpan.Zero))
+        {
+            result.AddError($"--store-timeout: {budgetError ?? "must be positive"}.");
+        }
+
+        if (Given(result, StoreFailure) is { } failure && failure is not ("deny" or "local"))
+        {
+            result.AddError($"--store-failure '{failure}' is not deny or local.");
+        }
+
+        if (result.GetValue(Redis) is { } redis)
+        {
+            try
+            {
+                if (StackExchange.Redis.ConfigurationOptions.Parse(redis).EndPoints.Count == 0)
+                {
+                    result.AddError("--redis names no host:port.");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                result.AddError($"--redis: {ex.Message}");
+            }
         }
 
         try

@@ -6,6 +6,7 @@ using Bastio.Gateway.Acknowledgement;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
@@ -102,6 +103,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var listeners = new OwnListeners();
         var upstreams = new UpstreamClients(new UpstreamConnector(options.UpstreamAddresses, listeners.Contains), options.UpstreamTrust);
         var usage = new UsageStore();
+        var (enforcer, limitsOwned) = await LimitsSetup.CreateAsync(options, buckets, client, loggerFactory).ConfigureAwait(false);
 
         var gatewayBuilder = WebApplication.CreateSlimBuilder();
         ConfigureServer(gatewayBuilder, options.Address, options.Port, loggerFactory);
@@ -115,6 +117,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton<ProviderTransformer>();
         gatewayBuilder.Services.AddSingleton(upstreams);
         gatewayBuilder.Services.AddSingleton(usage);
+        gatewayBuilder.Services.AddSingleton(enforcer);
         gatewayBuilder.Services.AddSingleton(metrics);
         gatewayBuilder.Services.AddSingleton(accessLog);
         gatewayBuilder.Services.AddSingleton<GatewayRequestHandler>();
@@ -136,9 +139,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         admin.MapGet("/healthz", () => Results.Text("ok\n"));
         var shutdown = new GracefulShutdown(options.ShutdownDelay, options.ShutdownTimeout, time, loggerFactory.CreateLogger<GracefulShutdown>());
         admin.MapGet("/readyz", () => shutdown.IsDraining ? Results.Text("shutting down\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : handler.IsServing(out _) ? Results.Text("ok\n") : Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+            : !handler.IsServing(out _) ? Results.Text("configuration not synced\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : !enforcer.IsReady ? Results.Text("rate-limit store unreachable (--store-failure=deny)\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok\n"));
 
-        var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
+        var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, .. limitsOwned, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
         {
             Snapshots = snapshots,
             Shutdown = shutdown,

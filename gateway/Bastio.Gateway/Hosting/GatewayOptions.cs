@@ -64,6 +64,21 @@ public sealed class GatewayOptions
     /// <summary>How long the operator counts this replica's acknowledgement Lease after its last renewal (renewed every third).</summary>
     public TimeSpan AcknowledgementLeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>StackExchange.Redis configuration of the shared rate-limit store (<c>--redis</c>); null keeps counters in this process.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>File holding the Redis password (<c>--redis-password-file</c>); else <c>BASTIO_REDIS_PASSWORD</c>.</summary>
+    public string? RedisPasswordFile { get; set; }
+
+    /// <summary>PEM CA bundle that signs the Redis server certificate (<c>--redis-ca-file</c>); implies TLS.</summary>
+    public string? RedisCaFile { get; set; }
+
+    /// <summary>The longest an admission waits for the shared store (<c>--store-timeout</c>).</summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>What a decision does when the shared store fails (<c>--store-failure</c>).</summary>
+    public Limits.StoreFailureMode StoreFailure { get; set; } = Limits.StoreFailureMode.Local;
+
     /// <summary>Quiet period after a change before the snapshot is rebuilt.</summary>
     public TimeSpan RebuildDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 

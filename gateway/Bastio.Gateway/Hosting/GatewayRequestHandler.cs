@@ -5,6 +5,7 @@ using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Errors;
 using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
@@ -31,6 +32,7 @@ internal sealed partial class GatewayRequestHandler(
     LoopGuard loopGuard,
     UpstreamClients upstreams,
     UsageStore usage,
+    LimitEnforcer limits,
     GatewayMetrics metrics,
     AccessLog accessLog,
     GatewayOptions options,
@@ -138,8 +140,17 @@ internal sealed partial class GatewayRequestHandler(
             }
         }
 
-        var rateLimit = key.Bucket?.TryAcquire() ?? RateLimitResult.Unlimited;
+        var admission = key.Limits is { } keyLimits ? await limits.AdmitAsync(key, keyLimits, context.RequestAborted).ConfigureAwait(false) : default;
+        var rateLimit = key.Limits is null ? RateLimitResult.Unlimited : admission.Requests with { Tokens = admission.Tokens };
         RateLimitHeaders.Write(context.Response.Headers, rateLimit);
+
+        // A key out of tokens or budget may still read its own usage.
+        if (admission.Refusal is not (Refusal.None or Refusal.Requests) && (!route.AnsweredByGateway || admission.Refusal == Refusal.StoreUnavailable))
+        {
+            state.Reason = await LimitResponses.WriteRefusalAsync(context.Response, admission, key.Limits!, _time).ConfigureAwait(false);
+            return;
+        }
+
         if (!rateLimit.Allowed)
         {
             state.Reason = GatewayErrors.RateLimitExceeded.Code;
@@ -155,7 +166,7 @@ internal sealed partial class GatewayRequestHandler(
 
         if (route.AnsweredByGateway)
         {
-            await WriteUsageAsync(context.Response, key).ConfigureAwait(false);
+            await WriteUsageAsync(context.Response, key, admission).ConfigureAwait(false);
             return;
         }
 
@@ -215,6 +226,10 @@ internal sealed partial class GatewayRequestHandler(
                 var key = forwarded.Key;
                 usage.Record(key.KeyId, model, tokens.PromptTokens, tokens.CompletionTokens);
                 metrics.TokensUsed(key.Namespace, key.Proxy.Name, key.KeyId, model, tokens.PromptTokens, tokens.CompletionTokens);
+                if (key.Limits is { Charges: true } keyLimits)
+                {
+                    await limits.ChargeAsync(key, keyLimits, model, tokens.PromptTokens, tokens.CompletionTokens).ConfigureAwait(false);
+                }
             }
         }
     }
@@ -254,7 +269,7 @@ internal sealed partial class GatewayRequestHandler(
         return ErrorResponseWriter.WriteAsync(context.Response, error);
     }
 
-    private async Task WriteUsageAsync(HttpResponse response, KeyEntry key)
+    private async Task WriteUsageAsync(HttpResponse response, KeyEntry key, Admission admission)
     {
         response.ContentType = "application/json";
         var buffer = new MemoryStream();
@@ -276,6 +291,7 @@ internal sealed partial class GatewayRequestHandler(
             }
 
             json.WriteEndArray();
+            LimitResponses.WriteUsage(json, admission, key.Limits);
             json.WriteEndObject();
         }
 

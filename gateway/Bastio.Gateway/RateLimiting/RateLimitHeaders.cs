@@ -12,9 +12,19 @@ public static class RateLimitHeaders
     public const string Reset = "x-ratelimit-reset-requests";
     public const string RetryAfter = "Retry-After";
     public const string RetryAfterMilliseconds = "retry-after-ms";
+    public const string TokenLimit = "x-ratelimit-limit-tokens";
+    public const string TokenRemaining = "x-ratelimit-remaining-tokens";
+    public const string TokenReset = "x-ratelimit-reset-tokens";
 
     public static void Write(IHeaderDictionary headers, in RateLimitResult result)
     {
+        if (result.Tokens is { } tokens)
+        {
+            headers[TokenLimit] = tokens.Limit.ToString(CultureInfo.InvariantCulture);
+            headers[TokenRemaining] = tokens.Remaining.ToString(CultureInfo.InvariantCulture);
+            headers[TokenReset] = GoDuration.Format(RoundUpToMilliseconds(tokens.Reset));
+        }
+
         if (!result.IsLimited)
         {
             return;

@@ -3,6 +3,7 @@ using Bastio.Plugin.Audit;
 using Bastio.Plugin.Keys;
 using Bastio.Plugin.ProviderKeys;
 using Bastio.Plugin.Proxies;
+using Bastio.Plugin.Usage;
 
 namespace Bastio.Plugin.Cli;
 
@@ -19,6 +20,7 @@ public static class PluginCli
         root.Subcommands.Add(ProviderKeysCommand.Create(binder));
         root.Subcommands.Add(ProxiesCommand.Create(binder));
         root.Subcommands.Add(AuditCommand.Create(binder));
+        root.Subcommands.Add(UsageCommand.Create(binder));
         return root;
     }
 

@@ -9,6 +9,7 @@ using Bastio.Kubernetes.Models;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Kube;
 using Bastio.Plugin.Output;
+using Bastio.Plugin.Usage;
 
 namespace Bastio.Plugin.Keys;
 
@@ -198,6 +199,9 @@ public static class KeysCommand
                 ("Ready", KeyStatus.ReadyMessage(key)),
                 ("Permissions", Permissions(key)),
                 ("Rate limit", spec.Plan is { } planName ? $"plan {planName}" : spec.RateLimit is { } limit ? RateText(limit) : "proxy default"),
+                ("Token limit", UsageText.TokenLimit(key)),
+                ("Budget", UsageText.Budget(key)),
+                ("Used this period", UsageText.Used(key)),
                 ("IP allow list", spec.IpAllowList is { Count: > 0 } list ? string.Join(", ", list) : "any"),
                 ("Expires", spec.ExpiresAt is { } at ? Formatting.Timestamp(at) : "never"),
                 ("Rotation", spec.Rotation?.Schedule is { } cron ? $"\"{cron}\", grace {spec.Rotation.GracePeriod ?? "24h"}, next {Formatting.Timestamp(status?.NextRotationAt)}" : "manual"),

@@ -80,9 +80,10 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     /// <summary>
     /// A gateway in this process watching <paramref name="cluster"/>, configured as in production except for
-    /// ports, log level, the stubs' loopback address allowed and <paramref name="upstreamTrust"/> (a CA bundle, as <c>--upstream-ca-file</c>).
+    /// ports, log level, the stubs' loopback address allowed, <paramref name="upstreamTrust"/> (a CA bundle, as
+    /// <c>--upstream-ca-file</c>) and what <paramref name="configure"/> changes.
     /// </summary>
-    public static async Task<GatewayHost> StartGatewayAsync(BenchCluster cluster, string work, TextWriter accessLog, UpstreamTrust? upstreamTrust = null)
+    public static async Task<GatewayHost> StartGatewayAsync(BenchCluster cluster, string work, TextWriter accessLog, UpstreamTrust? upstreamTrust = null, Action<GatewayOptions>? configure = null)
     {
         var options = new GatewayOptions
         {
@@ -98,6 +99,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
             UpstreamAddresses = StubAddresses,
             UpstreamTrust = upstreamTrust ?? UpstreamTrust.SystemStore,
         };
+        configure?.Invoke(options);
         return await GatewayHost.StartAsync(options).ConfigureAwait(false);
     }
 

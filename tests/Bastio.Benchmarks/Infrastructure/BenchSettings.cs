@@ -5,7 +5,7 @@ namespace Bastio.Benchmarks.Infrastructure;
 /// <summary>What to run and how big; from the command line, else the <c>BENCH_*</c> environment variables.</summary>
 internal sealed record BenchSettings
 {
-    public static readonly IReadOnlyList<string> AllScenarios = ["auth", "e2e", "revocation", "gateway-memory", "operator"];
+    public static readonly IReadOnlyList<string> AllScenarios = ["auth", "e2e", "revocation", "gateway-memory", "rate-limit-store", "operator"];
 
     /// <summary>ApiKeys loaded in the gateway and created for the operator (<c>BENCH_KEYS</c>).</summary>
     public int Keys { get; init; } = 10_000;

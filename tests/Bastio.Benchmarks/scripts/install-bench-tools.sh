@@ -6,6 +6,7 @@ set -euo pipefail
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx-light)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 ((${#missing[@]})) || exit 0
 
 echo "bench: installing ${missing[*]} from Debian"

@@ -115,6 +115,11 @@ public sealed class RunningComponents : IAsyncLifetime
                 MeterName = $"Bastio.Chart.Tests.{Guid.NewGuid():N}",
                 UpstreamTrust = upstreamTrust,
                 UpstreamAddresses = operatorOptions.UpstreamAddresses,
+
+                // A Redis that is not there: every decision falls back to the in-process store, so the
+                // store-failure series are exported next to the rest.
+                Redis = "127.0.0.1:1,connectTimeout=200",
+                StoreFailure = Bastio.Gateway.Limits.StoreFailureMode.Local,
             });
             await DriveTrafficAsync(api, stub, gateway);
 
@@ -150,7 +155,7 @@ public sealed class RunningComponents : IAsyncLifetime
             ApiVersion = BastioResources.ApiVersion,
             Kind = "Proxy",
             Metadata = new ObjectMeta { Name = "openai", Namespace = Ns },
-            Spec = new ProxySpec { Provider = "openai", Upstream = stub.BaseUrl.ToString() },
+            Spec = new ProxySpec { Provider = "openai", Upstream = stub.BaseUrl.ToString(), Pricing = [new ModelPrice { Model = "*", InputPerMillion = "1", OutputPerMillion = "1" }] },
         });
         await api.ProviderKeys.CreateAsync(new ProviderKey
         {
@@ -169,6 +174,9 @@ public sealed class RunningComponents : IAsyncLifetime
                 ProxyRef = new LocalObjectReference { Name = "openai" },
                 Permissions = ["chat"],
                 ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds()),
+
+                // The first answer spends it and crosses the threshold the budget alert reads.
+                Budget = new Budget { Amount = "0.000001", AlertThresholds = [100] },
             },
         });
 

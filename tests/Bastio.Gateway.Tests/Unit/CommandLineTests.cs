@@ -65,10 +65,26 @@ public sealed class CommandLineTests
     [InlineData("--keep-alive-timeout", "0s", "--keep-alive-timeout")]
     [InlineData("--upstream-allow-cidrs", "10.0.0.0/8,metadata.internal", "--upstream-allow-cidrs")]
     [InlineData("--upstream-ca-file", "/nonexistent/ca.pem", "--upstream-ca-file")]
+    [InlineData("--store-timeout", "0s", "--store-timeout")]
+    [InlineData("--store-failure", "allow", "--store-failure")]
+    [InlineData("--redis", ",ssl=true", "--redis")]
     public void A_bad_value_is_refused_naming_the_flag(string flag, string value, string named)
     {
         var result = Root.Parse([flag, value]);
 
         result.Errors.Should().ContainSingle().Which.Message.Should().Contain(named);
+    }
+
+    [Fact]
+    public void Store_flags_bind_to_the_shared_store_settings()
+    {
+        var result = Root.Parse(["--redis", "redis.cache:6380,ssl=true", "--store-timeout", "250ms", "--store-failure", "deny"]);
+
+        result.Errors.Should().BeEmpty();
+        var options = GatewayCommandLine.Bind(result);
+        options.Redis.Should().Be("redis.cache:6380,ssl=true");
+        options.StoreTimeout.Should().Be(TimeSpan.FromMilliseconds(250));
+        options.StoreFailure.Should().Be(Bastio.Gateway.Limits.StoreFailureMode.Deny);
+        GatewayCommandLine.Bind(Root.Parse([])).StoreFailure.Should().Be(Bastio.Gateway.Limits.StoreFailureMode.Local);
     }
 }

@@ -30,6 +30,20 @@ public sealed class ApiKeyStatusBuilderTests
     }
 
     [Fact]
+    public void The_gateways_usage_report_survives_the_operators_status_writes()
+    {
+        var usage = new ApiKeyUsage { PeriodStart = "2026-11-01T00:00:00Z", Tokens = 42, Cost = "0.5", BudgetUsedPercent = 50 };
+        var apiKey = new ApiKey
+        {
+            Metadata = new ObjectMeta { Name = "app", Namespace = "team-a", Generation = 1 },
+            Spec = new ApiKeySpec(),
+            Status = new ApiKeyStatus { Phase = "Active", KeyId = "AAAAAAAAAAAA", Usage = usage },
+        };
+
+        ApiKeyStatusBuilder.Start(apiKey).Usage.Should().BeSameAs(usage);
+    }
+
+    [Fact]
     public void Rotation_request_served_by_the_stored_key_is_reported_in_status()
     {
         var apiKey = new ApiKey

@@ -28,6 +28,9 @@ internal static class ApiKeyStatusBuilder
             PreviousKeyExpiresAt = old?.PreviousKeyExpiresAt,
             NextRotationAt = old?.NextRotationAt,
             LastRotationRequest = old?.LastRotationRequest,
+
+            // Written by the gateways (period usage); the operator never decides it and must not drop it.
+            Usage = old?.Usage,
             SecretName = ManagedObjectNames.DeliverySecret(apiKey.Metadata.Name!, apiKey.Spec.SecretName),
         };
     }

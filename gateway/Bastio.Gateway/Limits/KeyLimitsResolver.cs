@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using Bastio.Crds;
+using Bastio.Gateway.RateLimiting;
+
+namespace Bastio.Gateway.Limits;
+
+/// <summary>
+/// Resolves an ApiKey's token limit, budget and its Proxy's pricing at snapshot build. The pricing of a
+/// Proxy is parsed once per spec object however many keys use it.
+/// </summary>
+public sealed class KeyLimitsResolver
+{
+    private readonly ConditionalWeakTable<ProxySpec, StrongBox<ModelPricing?>> _pricing = [];
+
+    /// <summary>False when something named is unusable (the key is then not served: fail closed).</summary>
+    public bool TryResolve(ApiKey apiKey, ProxySpec proxy, RateLimitShape? requests, out KeyLimits? limits)
+    {
+        limits = null;
+        var spec = apiKey.Spec;
+        var plan = spec.Plan is { Length: > 0 } name && proxy.Plans?.GetValueOrDefault(name) is { } named ? named : spec.RateLimit is null ? proxy.Defaults?.RateLimit : null;
+        var tokenLimit = spec.TokenLimit ?? plan?.TokenLimit;
+        TokenLimitShape? tokens = null;
+        if (tokenLimit is not null)
+        {
+            if (tokenLimit.Tokens <= 0 || RateLimitShape.ParsePeriod(tokenLimit.Period) is not { } period)
+            {
+                return false;
+            }
+
+            tokens = new TokenLimitShape(tokenLimit.Tokens, period);
+        }
+
+        BudgetShape? budget = null;
+        if (spec.Budget is { } given)
+        {
+            if (!ModelPricing.TryParseUsd(given.Amount, out var amount) || amount * 1_000_000_000m >= long.MaxValue || ParseBudgetPeriod(given.Period) is not { } budgetPeriod
+                || given.AlertThresholds?.Any(percent => percent is < 1 or > 100) == true)
+            {
+                return false;
+            }
+
+            budget = new BudgetShape((long)(amount * 1_000_000_000m), budgetPeriod, [.. (given.AlertThresholds ?? []).Distinct().Order()]);
+        }
+
+        var pricing = proxy.Pricing is { Count: > 0 } entries
+            ? _pricing.GetValue(proxy, _ => new StrongBox<ModelPricing?>(ModelPricing.TryCreate(entries.Select(entry => (entry.Model, entry.InputPerMillion, entry.OutputPerMillion))))).Value
+            : null;
+        if (proxy.Pricing is { Count: > 0 } && pricing is null)
+        {
+            return false;
+        }
+
+        if (requests is not null || tokens is not null || budget is not null || pricing is not null)
+        {
+            limits = new KeyLimits(requests, tokens, budget, pricing) { ApiKeyUid = apiKey.Metadata.Uid };
+        }
+
+        return true;
+    }
+
+    private static BudgetPeriod? ParseBudgetPeriod(string? period) => period switch
+    {
+        BudgetPeriods.Day => BudgetPeriod.Day,
+        BudgetPeriods.Week => BudgetPeriod.Week,
+        BudgetPeriods.Month or null or "" => BudgetPeriod.Month,
+        _ => null,
+    };
+}
