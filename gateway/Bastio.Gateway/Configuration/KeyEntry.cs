@@ -44,8 +44,8 @@ public sealed class KeyEntry
 
     public IpAllowList? IpAllowList { get; init; }
 
-    /// <summary>Null when the key has no rate limit.</summary>
-    public TokenBucket? Bucket { get; init; }
+    /// <summary>This replica's request bucket; null when the key has no rate limit.</summary>
+    public TokenBucket? Bucket => Limits?.RequestBucket;
 
     /// <summary>Every limit the admission store counts (requests, tokens, budget, pricing); null when the key has none.</summary>
     public KeyLimits? Limits { get; init; }

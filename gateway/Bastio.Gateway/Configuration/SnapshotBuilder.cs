@@ -35,6 +35,9 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     private Dictionary<string, (string? ResourceVersion, object Value)> _decrypted = new(StringComparer.Ordinal);
     private long _acknowledgedEpoch;
 
+    // The key Secret's absence is warned about once per loss, not on every rebuild while it lasts.
+    private bool _ringMissingReported;
+
     // The first build's lists are both as fresh as the sync: a verifier without its ApiKey there is a leftover.
     private bool _acknowledgedOnce;
 
@@ -195,13 +198,16 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         {
             // A deleted key Secret does not make the keys it encrypted invalid: keep serving from the last
             // good ring (the operator restores the Secret from the same ring, or reports the loss).
-            if (_ring is not null)
+            if (_ring is not null && !_ringMissingReported)
             {
                 Log.KeyRingMissing(logger);
+                _ringMissingReported = true;
             }
 
             return _ring;
         }
+
+        _ringMissingReported = false;
 
         if (_ring is null || _ringVersion != secret.Metadata.ResourceVersion)
         {
@@ -370,9 +376,9 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             return null;
         }
 
-        if (!_limits.TryResolve(apiKey, proxy.Spec, shape, out var limits))
+        if (!_limits.TryResolve(apiKey, proxy.Spec, shape, shape is null ? null : buckets.GetOrCreate(keyId, shape), out var limits))
         {
-            Log.KeySkipped(logger, keyId, "invalid token limit, budget or pricing");
+            KeySkipped(apiKey, keyId, "invalid token limit, budget or pricing");
             return null;
         }
 
@@ -389,7 +395,6 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             ExpiresAt = spec.ExpiresAt,
             Permissions = permissions,
             IpAllowList = ipAllowList,
-            Bucket = shape is null ? null : buckets.GetOrCreate(keyId, shape),
             Limits = limits,
         };
     }

@@ -52,7 +52,7 @@ public sealed class ProviderTransformer(LoopGuard loopGuard) : HttpTransformer
         }
 
         // The raw path, not the decoded Path: PathString would re-encode the '%' of a client's %2F.
-        var rest = RawPath.AfterFirstSegment(RawPath.Of(httpContext.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget));
+        var rest = RawPath.AfterFirstSegment(request.RawPath);
         proxyRequest.RequestUri = new Uri(request.Proxy.Upstream.TrimEnd('/') + rest + httpContext.Request.QueryString.Value);
     }
 

@@ -91,7 +91,8 @@ internal sealed partial class GatewayRequestHandler(
         }
 
         // Before any check: Kestrel has already resolved dot segments in Path, but the upstream gets the raw path.
-        if (RawPath.HasDotSegment(RawPath.Of(context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget)))
+        var rawPath = RawPath.Of(context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget);
+        if (RawPath.HasDotSegment(rawPath))
         {
             await RefuseAsync(context, state, GatewayErrors.InvalidPath, null).ConfigureAwait(false);
             return;
@@ -177,7 +178,7 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        await ForwardAsync(context, state, snapshot!, new ForwardedRequest(key, providerKey, rateLimit) { ClientIp = clientIp }, model).ConfigureAwait(false);
+        await ForwardAsync(context, state, snapshot!, new ForwardedRequest(key, providerKey, rateLimit) { ClientIp = clientIp, RawPath = rawPath }, model).ConfigureAwait(false);
     }
 
     private async Task ForwardAsync(HttpContext context, Outcome state, GatewaySnapshot snapshot, ForwardedRequest forwarded, string? requestModel)

@@ -28,6 +28,12 @@ public sealed record KeyLimits(RateLimitShape? Requests, TokenLimitShape? Tokens
     /// <summary>The period usage and cost are counted in: the budget's, else a calendar month.</summary>
     public BudgetPeriod UsagePeriod => Budget?.Period ?? BudgetPeriod.Month;
 
+    /// <summary>
+    /// This replica's bucket for <see cref="Requests"/>, the snapshot's own, so the in-process store admits
+    /// without a lookup on the request path.
+    /// </summary>
+    public TokenBucket? RequestBucket { get; init; }
+
     /// <summary>The ApiKey's uid, so its Events are found by <c>kubectl describe</c>.</summary>
     public string? ApiKeyUid { get; init; }
 }

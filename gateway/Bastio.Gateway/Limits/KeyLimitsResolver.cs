@@ -13,7 +13,7 @@ public sealed class KeyLimitsResolver
     private readonly ConditionalWeakTable<ProxySpec, StrongBox<ModelPricing?>> _pricing = [];
 
     /// <summary>False when something named is unusable (the key is then not served: fail closed).</summary>
-    public bool TryResolve(ApiKey apiKey, ProxySpec proxy, RateLimitShape? requests, out KeyLimits? limits)
+    public bool TryResolve(ApiKey apiKey, ProxySpec proxy, RateLimitShape? requests, TokenBucket? requestBucket, out KeyLimits? limits)
     {
         limits = null;
         var spec = apiKey.Spec;
@@ -52,7 +52,7 @@ public sealed class KeyLimitsResolver
 
         if (requests is not null || tokens is not null || budget is not null || pricing is not null)
         {
-            limits = new KeyLimits(requests, tokens, budget, pricing) { ApiKeyUid = apiKey.Metadata.Uid };
+            limits = new KeyLimits(requests, tokens, budget, pricing) { RequestBucket = requestBucket, ApiKeyUid = apiKey.Metadata.Uid };
         }
 
         return true;

@@ -15,7 +15,7 @@ internal static class LimitsSetup
     public static async Task<(LimitEnforcer Enforcer, IDisposable[] Owned)> CreateAsync(GatewayOptions options, BucketStore buckets, IKubernetesClient? client, ILoggerFactory loggerFactory)
     {
         var time = options.TimeProvider;
-        var local = new LocalAdmissionStore(buckets, time);
+        var local = new LocalAdmissionStore(time);
         IAdmissionStore store = local;
         ConnectionMultiplexer? redis = null;
         if (options.Redis is { Length: > 0 } configuration)

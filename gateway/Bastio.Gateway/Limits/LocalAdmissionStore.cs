@@ -5,10 +5,11 @@ namespace Bastio.Gateway.Limits;
 
 /// <summary>
 /// Counters in this process: exact for one replica, per replica with several (the chart refuses that
-/// unless accepted), and lost on restart. Request buckets are the snapshot's own <see cref="BucketStore"/>
-/// buckets; token and period counters are kept here with the same arithmetic as the Redis script.
+/// unless accepted), and lost on restart. Request buckets are the snapshot's own
+/// (<see cref="KeyLimits.RequestBucket"/>); token and period counters are kept here with the same
+/// arithmetic as the Redis script.
 /// </summary>
-public sealed class LocalAdmissionStore(BucketStore buckets, TimeProvider time) : IAdmissionStore
+public sealed class LocalAdmissionStore(TimeProvider time) : IAdmissionStore
 {
     private readonly ConcurrentDictionary<(string KeyId, TokenLimitShape Shape), TokenCounter> _tokens = new();
     private readonly ConcurrentDictionary<string, PeriodCounter> _periods = new(StringComparer.Ordinal);
@@ -21,17 +22,17 @@ public sealed class LocalAdmissionStore(BucketStore buckets, TimeProvider time) 
         {
             if (used.CostNanos >= budget.AmountNanos)
             {
-                return ValueTask.FromResult(new Admission(Refusal.Budget, Peek(keyId, limits), TokenState(keyId, limits, now, 0), usage));
+                return ValueTask.FromResult(new Admission(Refusal.Budget, Peek(limits), TokenState(keyId, limits, now, 0), usage));
             }
         }
 
         var tokens = TokenState(keyId, limits, now, 0);
         if (tokens is { Remaining: <= 0 })
         {
-            return ValueTask.FromResult(new Admission(Refusal.Tokens, Peek(keyId, limits), tokens, usage));
+            return ValueTask.FromResult(new Admission(Refusal.Tokens, Peek(limits), tokens, usage));
         }
 
-        var requests = limits.Requests is { } shape ? buckets.GetOrCreate(keyId, shape).TryAcquire() : RateLimitResult.Unlimited;
+        var requests = limits.RequestBucket?.TryAcquire() ?? RateLimitResult.Unlimited;
         return ValueTask.FromResult(new Admission(requests.Allowed ? Refusal.None : Refusal.Requests, requests, tokens, usage));
     }
 
@@ -48,8 +49,7 @@ public sealed class LocalAdmissionStore(BucketStore buckets, TimeProvider time) 
         return ValueTask.FromResult(new ChargeResult(tokens, usage, crossed));
     }
 
-    private RateLimitResult Peek(string keyId, KeyLimits limits) =>
-        limits.Requests is { } shape ? buckets.GetOrCreate(keyId, shape).Peek() : RateLimitResult.Unlimited;
+    private static RateLimitResult Peek(KeyLimits limits) => limits.RequestBucket?.Peek() ?? RateLimitResult.Unlimited;
 
     private TokenLimitState? TokenState(string keyId, KeyLimits limits, DateTimeOffset now, long charge) =>
         limits.Tokens is { } shape ? _tokens.GetOrAdd((keyId, shape), static (_, start) => new TokenCounter(start), now).Charge(shape, now, charge) : null;

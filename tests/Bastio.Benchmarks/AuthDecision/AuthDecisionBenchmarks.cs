@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Bastio.Core.Keys;
 using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
+using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
@@ -62,7 +63,7 @@ public class AuthDecisionBenchmarks
                 Proxy = proxy,
                 State = KeyState.Active,
                 Current = ClientKeyVerifier.Compute(key),
-                Bucket = buckets.GetOrCreate(keyId, i == 1 ? exhausted : unlimited),
+                Limits = new KeyLimits(i == 1 ? exhausted : unlimited, null, null, null) { RequestBucket = buckets.GetOrCreate(keyId, i == 1 ? exhausted : unlimited) },
             });
         }
 

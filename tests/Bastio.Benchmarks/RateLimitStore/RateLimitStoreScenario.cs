@@ -50,10 +50,11 @@ internal sealed class RateLimitStoreScenario(BenchSettings settings, ResultsTabl
 
     private async Task MeasureDecisionLatencyAsync(ConnectionMultiplexer redis)
     {
-        var limits = new KeyLimits(new RateLimitShape(1_000_000_000, TimeSpan.FromSeconds(1)), null, null, null);
+        var shape = new RateLimitShape(1_000_000_000, TimeSpan.FromSeconds(1));
+        var limits = new KeyLimits(shape, null, null, null) { RequestBucket = new BucketStore(TimeProvider.System).GetOrCreate("bench-key", shape) };
         var shared = new RedisAdmissionStore(redis);
         await shared.LoadScriptAsync().ConfigureAwait(false);
-        var local = new LocalAdmissionStore(new BucketStore(TimeProvider.System), TimeProvider.System);
+        var local = new LocalAdmissionStore(TimeProvider.System);
         var decisions = Math.Max(2_000, (int)settings.WrkDuration.TotalSeconds * 1_000);
         var redisTimes = await TimeDecisionsAsync(shared, limits, decisions).ConfigureAwait(false);
         var localTimes = await TimeDecisionsAsync(local, limits, decisions).ConfigureAwait(false);
