@@ -28,6 +28,10 @@ public sealed partial class LimitEnforcer(
 {
     public const string ThresholdReason = "BudgetThresholdReached";
 
+    // 1 while the shared store is failing: the warning is logged when it starts failing, not per request
+    // (the failures metric counts each one).
+    private int _failing;
+
     private bool Shared => !ReferenceEquals(store, local);
 
     /// <summary>False only while a shared store is unreachable and failures are denied: this replica then admits nothing.</summary>
@@ -42,12 +46,17 @@ public sealed partial class LimitEnforcer(
 
         try
         {
-            return await store.AdmitAsync(key.KeyId, limits, cancellationToken).AsTask().WaitAsync(decisionBudget, time, cancellationToken).ConfigureAwait(false);
+            var admission = await store.AdmitAsync(key.KeyId, limits, cancellationToken).AsTask().WaitAsync(decisionBudget, time, cancellationToken).ConfigureAwait(false);
+            if (Volatile.Read(ref _failing) != 0 && Interlocked.Exchange(ref _failing, 0) != 0)
+            {
+                Log.StoreRecovered(logger);
+            }
+
+            return admission;
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
-            metrics.StoreFailed("admit", failureMode);
-            Log.StoreFailed(logger, "admission", failureMode, ex.GetType().Name);
+            StoreFailed("admit", ex);
             return failureMode == StoreFailureMode.Deny
                 ? new Admission(Refusal.StoreUnavailable, RateLimitResult.Unlimited, null, null)
                 : await local.AdmitAsync(key.KeyId, limits, cancellationToken).ConfigureAwait(false);
@@ -73,8 +82,7 @@ public sealed partial class LimitEnforcer(
         }
         catch (Exception ex) when (IsStoreFailure(ex))
         {
-            metrics.StoreFailed("charge", failureMode);
-            Log.StoreFailed(logger, "charge", failureMode, ex.GetType().Name);
+            StoreFailed("charge", ex);
             if (failureMode == StoreFailureMode.Deny)
             {
                 return;
@@ -110,14 +118,26 @@ public sealed partial class LimitEnforcer(
         await events.RecordAsync(involved, percent >= 100 ? EventType.Warning : EventType.Normal, ThresholdReason, message).ConfigureAwait(false);
     }
 
+    private void StoreFailed(string operation, Exception exception)
+    {
+        metrics.StoreFailed(operation, failureMode);
+        if (Interlocked.Exchange(ref _failing, 1) == 0)
+        {
+            Log.StoreFailed(logger, operation, failureMode, exception.GetType().Name);
+        }
+    }
+
     private static bool IsStoreFailure(Exception exception) => exception is RedisException or TimeoutException or ObjectDisposedException;
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "The shared rate-limit store failed a {Operation} ({Error}); applying --store-failure={Mode}.")]
+        [LoggerMessage(1, LogLevel.Warning, "The shared rate-limit store failed ({Operation}: {Error}); applying --store-failure={Mode} until it answers again.")]
         public static partial void StoreFailed(ILogger logger, string operation, StoreFailureMode mode, string error);
 
         [LoggerMessage(2, LogLevel.Information, "ApiKey {Namespace}/{Name} crossed {Percent}% of its budget.")]
         public static partial void ThresholdCrossed(ILogger logger, string @namespace, string name, int percent);
+
+        [LoggerMessage(3, LogLevel.Information, "The shared rate-limit store answers again; limits are exact across replicas again.")]
+        public static partial void StoreRecovered(ILogger logger);
     }
 }
