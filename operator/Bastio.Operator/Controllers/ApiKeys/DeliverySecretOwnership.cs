@@ -43,11 +43,9 @@ internal static class DeliverySecretOwnership
             return false;
         }
 
-        var labelled = labels is not null
-            && labels.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue
+        var labelled = labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue
             && labels.GetValueOrDefault(WellKnown.Labels.Component) == WellKnown.Components.DeliverySecret
-            && labels.GetValueOrDefault(WellKnown.Labels.SourceKind) == "ApiKey"
-            && labels.GetValueOrDefault(WellKnown.Labels.SourceUid) == apiKey.Metadata.Uid;
+            && ManagedLabels.Source(secret) is { Kind: "ApiKey", Uid: { } uid } && uid == apiKey.Metadata.Uid;
         return labelled || secret.Metadata.OwnerReferences?.Any(owner =>
             owner.Controller == true && owner.Kind == "ApiKey" && owner.ApiVersion == BastioResources.ApiVersion && owner.Uid == apiKey.Metadata.Uid) == true;
     }
