@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Bastio.Core.Networking;
-using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Errors;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
@@ -16,7 +15,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Bastio.Gateway.Hosting;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// The client-facing pipeline: dot segments in the raw path, route, readiness (1), checks 2–6,
@@ -36,22 +35,21 @@ internal sealed partial class GatewayRequestHandler(
     GatewayMetrics metrics,
     AccessLog accessLog,
     GatewayOptions options,
+    TimeProvider time,
     ILogger<GatewayRequestHandler> logger)
 {
-    private readonly TimeProvider _time = options.TimeProvider;
-
     /// <summary>Whether the snapshot may be served: synced, and confirmed within <see cref="GatewayOptions.MaxStaleness"/>.</summary>
     public bool IsServing(out GatewaySnapshot? snapshot)
     {
         snapshot = snapshots.Current;
         return snapshot is not null
             && snapshots.LastConfirmedSync is { } synced
-            && _time.GetUtcNow() - synced <= options.MaxStaleness;
+            && time.GetUtcNow() - synced <= options.MaxStaleness;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var started = _time.GetTimestamp();
+        var started = time.GetTimestamp();
         var state = new Outcome();
         try
         {
@@ -75,7 +73,7 @@ internal sealed partial class GatewayRequestHandler(
         }
         finally
         {
-            Complete(context, state, _time.GetElapsedTime(started));
+            Complete(context, state, time.GetElapsedTime(started));
         }
     }
 
@@ -148,14 +146,14 @@ internal sealed partial class GatewayRequestHandler(
         // A key out of tokens or budget may still read its own usage.
         if (admission.Refusal is not (Refusal.None or Refusal.Requests) && (!route.AnsweredByGateway || admission.Refusal == Refusal.StoreUnavailable))
         {
-            state.Reason = await LimitResponses.WriteRefusalAsync(context.Response, admission, key.Limits!, _time).ConfigureAwait(false);
+            state.Reason = await LimitResponses.WriteRefusalAsync(context.Response, admission, key.Limits!, time).ConfigureAwait(false);
             return;
         }
 
         if (!rateLimit.Allowed)
         {
             state.Reason = GatewayErrors.RateLimitExceeded.Code;
-            var resetTime = _time.GetUtcNow() + rateLimit.Reset;
+            var resetTime = time.GetUtcNow() + rateLimit.Reset;
             await ErrorResponseWriter.WriteAsync(context.Response, GatewayErrors.RateLimitExceeded, (rateLimit, resetTime), static (json, details) =>
             {
                 json.WriteNumber("limit", details.rateLimit.Limit);
@@ -171,7 +169,7 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        var providerKey = ProviderKeySelector.Select(proxy, _time.GetUtcNow(), Random.Shared.NextDouble());
+        var providerKey = ProviderKeySelector.Select(proxy, time.GetUtcNow(), Random.Shared.NextDouble());
         if (providerKey is null)
         {
             await RefuseAsync(context, state, GatewayErrors.ProxyNotReady, null).ConfigureAwait(false);
@@ -185,7 +183,7 @@ internal sealed partial class GatewayRequestHandler(
     {
         context.Features.Set(forwarded);
         var body = context.Response.Body;
-        var upstreamStarted = _time.GetTimestamp();
+        var upstreamStarted = time.GetTimestamp();
         ForwarderError error;
         try
         {
@@ -193,7 +191,7 @@ internal sealed partial class GatewayRequestHandler(
         }
         finally
         {
-            state.Upstream = _time.GetElapsedTime(upstreamStarted);
+            state.Upstream = time.GetElapsedTime(upstreamStarted);
             context.Response.Body = body;
         }
 
@@ -335,10 +333,10 @@ internal sealed partial class GatewayRequestHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Error, "Request {RequestId} failed in the gateway.")]
+        [LoggerMessage(LogEvents.UnhandledError, LogLevel.Error, "Request {RequestId} failed in the gateway.")]
         public static partial void UnhandledError(ILogger logger, string requestId, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Warning, "The provider refused provider key {ProviderKey} of proxy {Proxy}; the client got upstream_auth_failed.")]
+        [LoggerMessage(LogEvents.UpstreamAuthFailed, LogLevel.Warning, "The provider refused provider key {ProviderKey} of proxy {Proxy}; the client got upstream_auth_failed.")]
         public static partial void UpstreamAuthFailed(ILogger logger, string proxy, string providerKey);
     }
 }
