@@ -22,6 +22,13 @@ namespace Bastio.Gateway.Pipeline;
 /// model (7), rate limit (8), provider key (9), then forwarding with errors 10–11 — each failure
 /// answered in the OpenAI error shape — and finally usage, metrics and the access-log line.
 /// </summary>
+/// <remarks>
+/// One request meets the types of this folder in this order: <see cref="LoopGuard"/>, <see cref="RawPath"/>,
+/// the route table (<c>Routing/</c>), <see cref="Credential"/> and <see cref="RequestAuthorizer"/>
+/// (<see cref="AuthorizationResult"/>), <see cref="ModelReader"/>, the limits (<c>Limits/</c>),
+/// <see cref="ProviderKeySelector"/>, then YARP's forwarder with <see cref="ForwardedRequest"/> and
+/// <see cref="ProviderTransformer"/>, which applies <see cref="RequestHeaderHygiene"/>.
+/// </remarks>
 internal sealed partial class GatewayRequestHandler(
     ISnapshotProvider snapshots,
     RequestAuthorizer authorizer,
