@@ -4,7 +4,7 @@ using Bastio.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace Bastio.Gateway.Forwarding;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// The client's request headers that must not reach the upstream: forwarding headers the client wrote

@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Bastio.Core.Networking;
-using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Errors;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
@@ -16,13 +15,20 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Bastio.Gateway.Hosting;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// The client-facing pipeline: dot segments in the raw path, route, readiness (1), checks 2–6,
 /// model (7), rate limit (8), provider key (9), then forwarding with errors 10–11 — each failure
 /// answered in the OpenAI error shape — and finally usage, metrics and the access-log line.
 /// </summary>
+/// <remarks>
+/// One request meets the types of this folder in this order: <see cref="LoopGuard"/>, <see cref="RawPath"/>,
+/// the route table (<c>Routing/</c>), <see cref="Credential"/> and <see cref="RequestAuthorizer"/>
+/// (<see cref="AuthorizationResult"/>), <see cref="ModelReader"/>, the limits (<c>Limits/</c>),
+/// <see cref="ProviderKeySelector"/>, then YARP's forwarder with <see cref="ForwardedRequest"/> and
+/// <see cref="ProviderTransformer"/>, which applies <see cref="RequestHeaderHygiene"/>.
+/// </remarks>
 internal sealed partial class GatewayRequestHandler(
     ISnapshotProvider snapshots,
     RequestAuthorizer authorizer,
@@ -36,22 +42,21 @@ internal sealed partial class GatewayRequestHandler(
     GatewayMetrics metrics,
     AccessLog accessLog,
     GatewayOptions options,
+    TimeProvider time,
     ILogger<GatewayRequestHandler> logger)
 {
-    private readonly TimeProvider _time = options.TimeProvider;
-
     /// <summary>Whether the snapshot may be served: synced, and confirmed within <see cref="GatewayOptions.MaxStaleness"/>.</summary>
     public bool IsServing(out GatewaySnapshot? snapshot)
     {
         snapshot = snapshots.Current;
         return snapshot is not null
             && snapshots.LastConfirmedSync is { } synced
-            && _time.GetUtcNow() - synced <= options.MaxStaleness;
+            && time.GetUtcNow() - synced <= options.MaxStaleness;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var started = _time.GetTimestamp();
+        var started = time.GetTimestamp();
         var state = new Outcome();
         try
         {
@@ -75,7 +80,7 @@ internal sealed partial class GatewayRequestHandler(
         }
         finally
         {
-            Complete(context, state, _time.GetElapsedTime(started));
+            Complete(context, state, time.GetElapsedTime(started));
         }
     }
 
@@ -148,14 +153,14 @@ internal sealed partial class GatewayRequestHandler(
         // A key out of tokens or budget may still read its own usage.
         if (admission.Refusal is not (Refusal.None or Refusal.Requests) && (!route.AnsweredByGateway || admission.Refusal == Refusal.StoreUnavailable))
         {
-            state.Reason = await LimitResponses.WriteRefusalAsync(context.Response, admission, key.Limits!, _time).ConfigureAwait(false);
+            state.Reason = await LimitResponses.WriteRefusalAsync(context.Response, admission, key.Limits!, time).ConfigureAwait(false);
             return;
         }
 
         if (!rateLimit.Allowed)
         {
             state.Reason = GatewayErrors.RateLimitExceeded.Code;
-            var resetTime = _time.GetUtcNow() + rateLimit.Reset;
+            var resetTime = time.GetUtcNow() + rateLimit.Reset;
             await ErrorResponseWriter.WriteAsync(context.Response, GatewayErrors.RateLimitExceeded, (rateLimit, resetTime), static (json, details) =>
             {
                 json.WriteNumber("limit", details.rateLimit.Limit);
@@ -171,7 +176,7 @@ internal sealed partial class GatewayRequestHandler(
             return;
         }
 
-        var providerKey = ProviderKeySelector.Select(proxy, _time.GetUtcNow(), Random.Shared.NextDouble());
+        var providerKey = ProviderKeySelector.Select(proxy, time.GetUtcNow(), Random.Shared.NextDouble());
         if (providerKey is null)
         {
             await RefuseAsync(context, state, GatewayErrors.ProxyNotReady, null).ConfigureAwait(false);
@@ -185,7 +190,7 @@ internal sealed partial class GatewayRequestHandler(
     {
         context.Features.Set(forwarded);
         var body = context.Response.Body;
-        var upstreamStarted = _time.GetTimestamp();
+        var upstreamStarted = time.GetTimestamp();
         ForwarderError error;
         try
         {
@@ -193,7 +198,7 @@ internal sealed partial class GatewayRequestHandler(
         }
         finally
         {
-            state.Upstream = _time.GetElapsedTime(upstreamStarted);
+            state.Upstream = time.GetElapsedTime(upstreamStarted);
             context.Response.Body = body;
         }
 
@@ -335,10 +340,10 @@ internal sealed partial class GatewayRequestHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Error, "Request {RequestId} failed in the gateway.")]
+        [LoggerMessage(LogEvents.UnhandledError, LogLevel.Error, "Request {RequestId} failed in the gateway.")]
         public static partial void UnhandledError(ILogger logger, string requestId, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Warning, "The provider refused provider key {ProviderKey} of proxy {Proxy}; the client got upstream_auth_failed.")]
+        [LoggerMessage(LogEvents.UpstreamAuthFailed, LogLevel.Warning, "The provider refused provider key {ProviderKey} of proxy {Proxy}; the client got upstream_auth_failed.")]
         public static partial void UpstreamAuthFailed(ILogger logger, string proxy, string providerKey);
     }
 }

@@ -1,4 +1,3 @@
-using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Errors;
 using Bastio.Gateway.RateLimiting;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Bastio.Gateway.Forwarding;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// The credential swap: removes every client credential header, sets the provider key in the
@@ -16,7 +15,7 @@ namespace Bastio.Gateway.Forwarding;
 /// replaces a provider 401/403 with <c>upstream_auth_failed</c> (the provider's body may quote our key)
 /// and attaches the usage observer.
 /// </summary>
-public sealed class ProviderTransformer(LoopGuard loopGuard) : HttpTransformer
+internal sealed class ProviderTransformer(LoopGuard loopGuard) : HttpTransformer
 {
     /// <summary>Azure's key header; a client may send it too, and it must not reach the provider either.</summary>
     private const string AzureKeyHeader = "api-key";

@@ -2,12 +2,12 @@ using Bastio.Gateway.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace Bastio.Gateway.Authentication;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// The client credential of a request. Never logged or formatted: <see cref="ToString"/> is overridden.
 /// </summary>
-public readonly struct Credential
+internal readonly struct Credential
 {
     private Credential(ReadOnlyMemory<char> key, string? publicId, GatewayError? error)
     {

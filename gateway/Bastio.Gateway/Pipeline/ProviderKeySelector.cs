@@ -1,13 +1,13 @@
 using Bastio.Gateway.Configuration;
 
-namespace Bastio.Gateway.Forwarding;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// Weighted random choice among a proxy's usable provider keys. During a migration the new key's
 /// weight grows linearly with the migration's progress and the key it replaces shrinks by the same
 /// fraction, so traffic moves over smoothly instead of flipping.
 /// </summary>
-public static class ProviderKeySelector
+internal static class ProviderKeySelector
 {
     /// <summary>Null when the proxy has no usable provider key (<c>proxy_not_ready</c>).</summary>
     public static ProviderKeyEntry? Select(ProxyEntry proxy, DateTimeOffset now, double random)

@@ -1,4 +1,4 @@
-namespace Bastio.Gateway.Routing;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// The request path exactly as the client sent it (the raw request target), before Kestrel decoded
@@ -6,7 +6,7 @@ namespace Bastio.Gateway.Routing;
 /// behind it, may resolve one the gateway's route check never saw; and the raw path is what the
 /// upstream gets, so an encoded slash (<c>%2F</c>) arrives as sent.
 /// </summary>
-public static class RawPath
+internal static class RawPath
 {
     /// <summary>Enough decoding rounds that a path percent-encoded twice over is still seen for what it is.</summary>
     private const int DecodingRounds = 3;

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 
-namespace Bastio.Gateway.Forwarding;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// Marks what this gateway forwards and recognises the mark when a request comes back, so a Proxy
@@ -12,7 +12,7 @@ namespace Bastio.Gateway.Forwarding;
 /// pass on; each gateway process has its own token, so chaining two different gateways still works.
 /// A looping upstream that is one of the gateway's own listeners is refused earlier, at connect time.
 /// </summary>
-public sealed class LoopGuard
+internal sealed class LoopGuard
 {
     public const string HeaderName = "CDN-Loop";
 

@@ -3,10 +3,10 @@ using Bastio.Gateway.Configuration;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Usage;
 
-namespace Bastio.Gateway.Forwarding;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>Per-request state shared between the request handler and <see cref="ProviderTransformer"/> (an HttpContext feature).</summary>
-public sealed class ForwardedRequest(KeyEntry key, ProviderKeyEntry providerKey, RateLimitResult rateLimit)
+internal sealed class ForwardedRequest(KeyEntry key, ProviderKeyEntry providerKey, RateLimitResult rateLimit)
 {
     public KeyEntry Key { get; } = key;
 

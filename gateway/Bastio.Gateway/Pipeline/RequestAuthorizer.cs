@@ -4,14 +4,14 @@ using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Errors;
 using Bastio.Gateway.Routing;
 
-namespace Bastio.Gateway.Authentication;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// Checks 2–6 of DESIGN.md §5, in order, without allocating: credential, key, key state, client IP,
 /// route permission. Every way a key can be wrong (malformed, bad checksum, unknown id, wrong
 /// environment, wrong secret) gives the same <c>invalid_api_key</c>, so the answer is no oracle.
 /// </summary>
-public sealed class RequestAuthorizer(TimeProvider time)
+internal sealed class RequestAuthorizer(TimeProvider time)
 {
     public AuthorizationResult Authorize(GatewaySnapshot snapshot, in Credential credential, IPAddress clientIp, GatewayRoute route)
     {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
-namespace Bastio.Gateway.Forwarding;
+namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
 /// Reads the <c>model</c> of a request body for proxies with <c>allowedModels</c>: a JSON object's
@@ -16,7 +16,7 @@ namespace Bastio.Gateway.Forwarding;
 /// upstream could read as a different model than the one checked (a second <c>model</c> in another
 /// case, a non-string, text that is not UTF-8) is refused rather than guessed at.
 /// </summary>
-public static class ModelReader
+internal static class ModelReader
 {
     public const int MaxBodyBytes = 1024 * 1024;
 

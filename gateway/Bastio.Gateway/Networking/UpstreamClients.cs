@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Bastio.Core.Networking;
 using Bastio.Gateway.Configuration;
 
-namespace Bastio.Gateway.Forwarding;
+namespace Bastio.Gateway.Networking;
 
 /// <summary>
 /// One <see cref="HttpMessageInvoker"/> per upstream origin, shared across snapshots so connection
@@ -12,7 +12,7 @@ namespace Bastio.Gateway.Forwarding;
 /// validated against the <see cref="UpstreamTrust"/>. Origins no Proxy uses any more
 /// are forgotten when a new snapshot is first seen, so deleted Proxies do not pin connection pools.
 /// </summary>
-public sealed class UpstreamClients(UpstreamConnector connector, UpstreamTrust trust) : IDisposable
+internal sealed class UpstreamClients(UpstreamConnector connector, UpstreamTrust trust) : IDisposable
 {
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _byOrigin = new(StringComparer.OrdinalIgnoreCase);
 
