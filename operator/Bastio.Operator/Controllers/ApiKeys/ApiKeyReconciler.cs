@@ -9,13 +9,16 @@ using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Audit;
+using Bastio.Kubernetes.Serialization;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
+using Bastio.Operator.Controllers.RotationSchedules;
 using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Metrics;
-using Bastio.Operator.Naming;
+using Bastio.Operator.Objects;
 using Bastio.Operator.Rotation;
 using Microsoft.Extensions.Logging;
 
@@ -288,7 +291,7 @@ internal sealed partial class ApiKeyReconciler(
         var delivery = caches.TenantSecret(apiKey.Metadata.Namespace, status.SecretName!);
         if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && DeliverySecretOwnership.IsOurs(delivery, apiKey))
         {
-            var copy = Copy(delivery);
+            var copy = ObjectCopy.Of(delivery, KubernetesJsonContext.Default.Secret);
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
             await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -383,7 +386,7 @@ internal sealed partial class ApiKeyReconciler(
             throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: {conflict.Message}");
         }
 
-        var secret = existing is null ? new Secret() : Copy(existing);
+        var secret = existing is null ? new Secret() : ObjectCopy.Of(existing, KubernetesJsonContext.Default.Secret);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
         secret.Type ??= "Opaque";
@@ -491,16 +494,6 @@ internal sealed partial class ApiKeyReconciler(
     /// <summary>Who asked for the rotation: the rotate command marks its requests, anything else was a person or tool.</summary>
     private static string RequestActor(ApiKey apiKey) =>
         apiKey.Metadata.Annotations?.GetValueOrDefault(RotateRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
-
-    private static Secret Copy(Secret secret) => new()
-    {
-        ApiVersion = secret.ApiVersion,
-        Kind = secret.Kind,
-        Type = secret.Type,
-        Immutable = secret.Immutable,
-        Metadata = ObjectMetaCopy.Of(secret.Metadata),
-        Data = secret.Data is null ? null : new Dictionary<string, byte[]>(secret.Data, StringComparer.Ordinal),
-    };
 
     private static partial class Log
     {

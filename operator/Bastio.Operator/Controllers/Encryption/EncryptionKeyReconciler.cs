@@ -7,9 +7,13 @@ using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Events;
+using Bastio.Kubernetes.Serialization;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Metrics;
+using Bastio.Operator.Objects;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.Encryption;
@@ -118,7 +122,7 @@ internal sealed partial class EncryptionKeyReconciler(
             ApiVersion = "v1",
             Kind = "Secret",
             Type = requested.Type ?? "Opaque",
-            Metadata = ObjectMetaCopy.Of(requested.Metadata),
+            Metadata = ObjectCopy.Of(requested.Metadata, KubernetesJsonContext.Default.ObjectMeta),
             Data = ring.ToSecretData(),
         };
         var written = await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -231,7 +235,7 @@ internal sealed partial class EncryptionKeyReconciler(
             ApiVersion = "v1",
             Kind = "Secret",
             Type = managed.Type,
-            Metadata = ObjectMetaCopy.Of(managed.Metadata),
+            Metadata = ObjectCopy.Of(managed.Metadata, KubernetesJsonContext.Default.ObjectMeta),
             Data = data,
         };
         try

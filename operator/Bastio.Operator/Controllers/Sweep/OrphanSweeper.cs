@@ -3,7 +3,9 @@ using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
+using Bastio.Operator.ManagedObjects;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.Sweep;

@@ -5,10 +5,11 @@ using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Serialization;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 
-namespace Bastio.Operator.Controllers.ApiKeys;
+namespace Bastio.Operator.Controllers.RotationSchedules;
 
 /// <summary>
 /// The CronJob of an ApiKey with <c>spec.rotation</c>: in the system namespace, running the operator
