@@ -16,6 +16,7 @@ using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.RotationSchedules;
 using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
+using Bastio.Operator.Logging;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Metrics;
 using Bastio.Operator.Objects;
@@ -26,7 +27,8 @@ namespace Bastio.Operator.Controllers.ApiKeys;
 
 /// <summary>
 /// Turns an ApiKey into a delivered client key: verifier Secret in the system namespace, delivery
-/// Secret next to the ApiKey, rotation CronJob, status and Events. Key writes follow
+/// Secret next to the ApiKey, status and Events; the rotation CronJob is
+/// <see cref="RotationScheduleReconciler"/>'s, removed here only with the ApiKey. Key writes follow
 /// <see cref="RotationPlanner"/>, so a reconcile killed between any two writes is finished by the next.
 /// </summary>
 internal sealed partial class ApiKeyReconciler(
@@ -79,7 +81,6 @@ internal sealed partial class ApiKeyReconciler(
             await FailUnservableRotationAsync(apiKey, status, $"the ApiKey is invalid ({problem.Reason})", cancellationToken).ConfigureAwait(false);
             await ReportSecretConflictAsync(apiKey, problem, cancellationToken).ConfigureAwait(false);
             ApiKeyStatusBuilder.Invalid(status, apiKey, problem, now);
-            await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
             await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
@@ -92,12 +93,10 @@ internal sealed partial class ApiKeyReconciler(
             // An expired key is refused by the gateway; it is neither issued nor rotated any more.
             stored = LoadStoredKey(apiKey, caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), out _);
             await FailUnservableRotationAsync(apiKey, status, "the key has expired", cancellationToken).ConfigureAwait(false);
-            await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             stored = await ConvergeKeyAsync(apiKey, status, environment, now, cancellationToken).ConfigureAwait(false);
-            await cronJobs.EnsureAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
 
         await ReportNewVersionAsync(apiKey, status, stored, now, cancellationToken).ConfigureAwait(false);
@@ -295,8 +294,6 @@ internal sealed partial class ApiKeyReconciler(
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
             await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FinalizeAsync(ApiKey apiKey, CancellationToken cancellationToken)
@@ -306,8 +303,10 @@ internal sealed partial class ApiKeyReconciler(
             return;
         }
 
+        // The CronJob too: no owner reference reaches across namespaces, and the rotation schedule controller
+        // would remove it only after the ApiKey is gone.
         await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
-        await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
+        await cronJobs.RemoveAsync(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
 
         // The delivery Secret is owned by the ApiKey: the garbage collector removes it.
         await Finalizers.RemoveAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
@@ -497,10 +496,10 @@ internal sealed partial class ApiKeyReconciler(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "ApiKey {Namespace}/{Name}: issuing a key ({Reason})")]
+        [LoggerMessage(OperatorLogEvents.ApiKeyIssuing, LogLevel.Information, "ApiKey {Namespace}/{Name}: issuing a key ({Reason})")]
         public static partial void Issuing(ILogger logger, string @namespace, string name, IssueReason reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "ApiKey {Namespace}/{Name}: stored verifiers do not decrypt ({Error}); a new key will replace them")]
+        [LoggerMessage(OperatorLogEvents.ApiKeyVerifiersUndecryptable, LogLevel.Warning, "ApiKey {Namespace}/{Name}: stored verifiers do not decrypt ({Error}); a new key will replace them")]
         public static partial void UndecryptableVerifiers(ILogger logger, string @namespace, string name, string error);
     }
 }
