@@ -1,5 +1,7 @@
+using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
+using Bastio.Kubernetes.Runtime.Informers;
 
 namespace Bastio.Operator.Controllers;
 
@@ -10,4 +12,10 @@ internal sealed record ControllerRegistration(Controller Controller, ControllerR
 /// Every <paramref name="Period"/> the controller's <paramref name="Keys"/> are enqueued again, as with
 /// client-go's resync: requeue-driven deadlines (expiry, grace periods) survive missed events this way.
 /// </summary>
-internal sealed record ControllerResync(TimeSpan Period, Func<IEnumerable<ObjectKey>> Keys);
+internal sealed record ControllerResync(TimeSpan Period, Func<IEnumerable<ObjectKey>> Keys)
+{
+    /// <summary>Every object <paramref name="informer"/> holds, every <paramref name="period"/>.</summary>
+    public static ControllerResync AllOf<T>(IInformer<T> informer, TimeSpan period)
+        where T : class, IKubernetesObject =>
+        new(period, () => informer.Store.List().Select(ObjectKey.From));
+}

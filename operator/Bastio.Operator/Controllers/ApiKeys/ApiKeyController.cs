@@ -33,7 +33,7 @@ internal static class ApiKeyController
         controller.Watch(caches.TenantSecrets, OwnerApiKey);
         controller.Watch(caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ApiKey"));
         controller.Watch(caches.EncryptionKey, _ => caches.ApiKeys.Store.List().Select(ObjectKey.From));
-        return new ControllerRegistration(controller, new ControllerResync(context.Options.ResyncPeriod, () => caches.ApiKeys.Store.List().Select(ObjectKey.From)));
+        return new ControllerRegistration(controller, ControllerResync.AllOf(caches.ApiKeys, context.Options.ResyncPeriod));
     }
 
     /// <summary>Delivery Secrets map to their ApiKey by the controller owner reference, labels or not.</summary>

@@ -32,6 +32,6 @@ internal static class ProviderKeyController
 
         controller.Watch(caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ProviderKey"));
         controller.Watch(caches.EncryptionKey, _ => caches.ProviderKeys.Store.List().Select(ObjectKey.From));
-        return new ControllerRegistration(controller, new ControllerResync(context.Options.ResyncPeriod, () => caches.ProviderKeys.Store.List().Select(ObjectKey.From)));
+        return new ControllerRegistration(controller, ControllerResync.AllOf(caches.ProviderKeys, context.Options.ResyncPeriod));
     }
 }

@@ -14,6 +14,6 @@ internal static class ProxyController
         controller.Watch(caches.Proxies);
         controller.Watch(caches.ApiKeys, a => [new ObjectKey(a.Metadata.Namespace, a.Spec.ProxyRef.Name)]);
         controller.Watch(caches.ProviderKeys, p => [new ObjectKey(p.Metadata.Namespace, p.Spec.ProxyRef.Name)]);
-        return new ControllerRegistration(controller, new ControllerResync(context.Options.ResyncPeriod, () => caches.Proxies.Store.List().Select(ObjectKey.From)));
+        return new ControllerRegistration(controller, ControllerResync.AllOf(caches.Proxies, context.Options.ResyncPeriod));
     }
 }

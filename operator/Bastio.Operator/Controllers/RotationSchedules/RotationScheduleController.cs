@@ -1,4 +1,3 @@
-using Bastio.Kubernetes.Runtime;
 using Bastio.Operator.Cluster;
 
 namespace Bastio.Operator.Controllers.RotationSchedules;
@@ -17,6 +16,6 @@ internal static class RotationScheduleController
         var controller = context.NewController(Name, new RotationScheduleReconciler(caches, new RotationCronJobs(context.Clients, caches, context.Options)));
         controller.Watch(caches.ApiKeys);
         controller.Watch(caches.CronJobs, c => OperatorCaches.SourceOf(c, "ApiKey"));
-        return new ControllerRegistration(controller, new ControllerResync(context.Options.ResyncPeriod, () => caches.ApiKeys.Store.List().Select(ObjectKey.From)));
+        return new ControllerRegistration(controller, ControllerResync.AllOf(caches.ApiKeys, context.Options.ResyncPeriod));
     }
 }
