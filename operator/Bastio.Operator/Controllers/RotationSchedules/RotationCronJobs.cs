@@ -12,8 +12,8 @@ using Bastio.Operator.ManagedObjects;
 namespace Bastio.Operator.Controllers.RotationSchedules;
 
 /// <summary>
-/// Writes and removes the CronJob of an ApiKey with <c>spec.rotation</c>: in the system namespace, running the operator
-/// image's <c>rotate</c> command as an unprivileged, read-only pod.
+/// Writes and removes the CronJob of an ApiKey with <c>spec.rotation</c>: in the system namespace,
+/// running the operator image's <c>rotate</c> command as an unprivileged, read-only pod.
 /// </summary>
 internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches caches, OperatorOptions options)
 {
