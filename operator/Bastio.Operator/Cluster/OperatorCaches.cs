@@ -3,9 +3,10 @@ using Bastio.Crds;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Operator.Configuration;
+using Bastio.Operator.ManagedObjects;
 using Microsoft.Extensions.Logging;
 
-namespace Bastio.Operator.Controllers;
+namespace Bastio.Operator.Cluster;
 
 /// <summary>
 /// The informers every controller reads from, created once per process and shared, so each kind is

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Bastio.Operator.Audit;
+namespace Bastio.Operator.Lifecycle;
 
 /// <summary>
 /// Writes audit lines as single-line JSON objects, e.g.

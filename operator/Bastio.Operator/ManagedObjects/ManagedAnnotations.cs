@@ -1,7 +1,7 @@
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 
-namespace Bastio.Operator.Controllers;
+namespace Bastio.Operator.ManagedObjects;
 
 /// <summary>
 /// Annotations on every Secret and CronJob the operator creates, so Argo CD neither reports them as

@@ -1,4 +1,4 @@
-namespace Bastio.Operator.Audit;
+namespace Bastio.Operator.Lifecycle;
 
 /// <summary>The audit trail: one JSON line per key lifecycle action.</summary>
 public interface IAuditLog

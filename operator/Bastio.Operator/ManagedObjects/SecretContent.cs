@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Bastio.Kubernetes.Models;
 
-namespace Bastio.Operator.Controllers;
+namespace Bastio.Operator.ManagedObjects;
 
 /// <summary>Equality of what the operator controls on a Secret, so unchanged Secrets are never rewritten.</summary>
 internal static class SecretContent

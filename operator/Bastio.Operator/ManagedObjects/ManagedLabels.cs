@@ -2,7 +2,7 @@ using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Kubernetes.Models;
 
-namespace Bastio.Operator.Controllers;
+namespace Bastio.Operator.ManagedObjects;
 
 /// <summary>Labels and owner references that tie a managed object to the object it was made for.</summary>
 internal static class ManagedLabels

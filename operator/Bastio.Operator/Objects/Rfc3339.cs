@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Bastio.Operator.Controllers;
+namespace Bastio.Operator.Objects;
 
 /// <summary>Timestamps as Kubernetes writes them: UTC, second precision, <c>Z</c> suffix.</summary>
 internal static class Rfc3339

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Bastio.Core;
 
-namespace Bastio.Operator.Naming;
+namespace Bastio.Operator.ManagedObjects;
 
 /// <summary>
 /// Names of the objects the operator writes in the system namespace for a tenant object. A

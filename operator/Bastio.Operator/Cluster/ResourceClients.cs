@@ -3,7 +3,7 @@ using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Serialization;
 
-namespace Bastio.Operator.Controllers;
+namespace Bastio.Operator.Cluster;
 
 /// <summary>Typed API clients for every kind the operator reads or writes.</summary>
 internal sealed class ResourceClients(IKubernetesClient client)

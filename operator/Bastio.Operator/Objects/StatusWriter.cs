@@ -4,7 +4,7 @@ using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 
-namespace Bastio.Operator.Controllers;
+namespace Bastio.Operator.Objects;
 
 /// <summary>
 /// Writes a status computed from one version of an object, with that version's resourceVersion. A
@@ -17,7 +17,7 @@ internal static class StatusWriter
         where T : class, IKubernetesObject
     {
         // A copy: the current object is shared with the informer cache.
-        var desired = JsonSerializer.SerializeToElement(current, typeInfo).Deserialize(typeInfo)!;
+        var desired = ObjectCopy.Of(current, typeInfo);
         setStatus(desired);
         if (StatusUpdater.IsNoOp(current, desired, typeInfo))
         {

@@ -5,14 +5,15 @@ using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Serialization;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 
-namespace Bastio.Operator.Controllers.ApiKeys;
+namespace Bastio.Operator.Controllers.RotationSchedules;
 
 /// <summary>
-/// The CronJob of an ApiKey with <c>spec.rotation</c>: in the system namespace, running the operator
-/// image's <c>rotate</c> command as an unprivileged, read-only pod.
+/// Writes and removes the CronJob of an ApiKey with <c>spec.rotation</c>: in the system namespace,
+/// running the operator image's <c>rotate</c> command as an unprivileged, read-only pod.
 /// </summary>
 internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches caches, OperatorOptions options)
 {
@@ -28,7 +29,7 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
     {
         if (apiKey.Spec.Rotation?.Schedule is not { Length: > 0 })
         {
-            await RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
+            await RemoveAsync(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -60,9 +61,10 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
         await clients.CronJobs.ReplaceAsync(desired, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RemoveAsync(ApiKey apiKey, CancellationToken cancellationToken)
+    /// <summary>Removes the CronJob of the ApiKey <paramref name="apiKeyNamespace"/>/<paramref name="apiKeyName"/>, if there is one.</summary>
+    public async Task RemoveAsync(string apiKeyNamespace, string apiKeyName, CancellationToken cancellationToken)
     {
-        var name = ManagedObjectNames.RotationCronJob(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!);
+        var name = ManagedObjectNames.RotationCronJob(apiKeyNamespace, apiKeyName);
         if (caches.CronJobs.Store.Get(options.SystemNamespace, name) is null)
         {
             return;

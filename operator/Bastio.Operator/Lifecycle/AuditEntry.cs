@@ -1,4 +1,4 @@
-namespace Bastio.Operator.Audit;
+namespace Bastio.Operator.Lifecycle;
 
 /// <summary>
 /// One key lifecycle action. Every field is public information: the keyId is safe to log, key
