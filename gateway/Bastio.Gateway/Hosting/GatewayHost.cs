@@ -133,7 +133,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var adminBuilder = WebApplication.CreateSlimBuilder();
         ConfigureServer(adminBuilder, options.Address, options.AdminPort, loggerFactory);
         adminBuilder.Services.AddRouting();
-        adminBuilder.Services.AddPrometheusMetrics(metricsOptions => metricsOptions.Meters.Add(options.MeterName));
+        adminBuilder.Services.AddPrometheusMetrics("bastio-gateway", options.MeterName);
         var admin = adminBuilder.Build();
         admin.MapPrometheusScrapingEndpoint();
         admin.MapGet("/healthz", () => Results.Text("ok\n"));
