@@ -121,7 +121,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var adminBuilder = WebApplication.CreateSlimBuilder();
         ConfigureServer(adminBuilder, options.Address, options.AdminPort, loggerFactory);
         adminBuilder.Services.AddRouting();
-        adminBuilder.Services.AddPrometheusMetrics(metricsOptions => metricsOptions.Meters.Add(meterName));
+        adminBuilder.Services.AddPrometheusMetrics("bastio-gateway", meterName);
         var admin = adminBuilder.Build();
         admin.MapPrometheusScrapingEndpoint();
         admin.MapGet("/healthz", () => Results.Text("ok\n"));

@@ -207,7 +207,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{(_options.AdminAddress == "0.0.0.0" ? "*" : _options.AdminAddress)}:{_options.AdminPort}");
-        builder.Services.AddPrometheusMetrics(metrics => metrics.Meters.Add(OperatorMetrics.MeterName));
+        builder.Services.AddPrometheusMetrics("bastio-operator", OperatorMetrics.MeterName);
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint();
         app.MapGet("/healthz", () => Results.Text("ok"));
