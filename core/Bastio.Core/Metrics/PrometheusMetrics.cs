@@ -11,7 +11,7 @@ namespace Bastio.Core.Metrics;
 /// Prometheus exporter, which is not in the package source.
 /// </summary>
 /// <remarks>
-/// Naming rule, so instruments can be named exactly as DESIGN.md §6 lists the series:
+/// Naming rule, so instruments can be named exactly as docs/reference/metrics.md lists the series:
 /// <list type="number">
 /// <item>the instrument name, with characters outside <c>[a-zA-Z0-9_:]</c> replaced by <c>_</c>;</item>
 /// <item>plus <c>_seconds</c>, <c>_milliseconds</c> or <c>_bytes</c> when the unit is <c>s</c>, <c>ms</c> or

@@ -5,7 +5,7 @@ using Bastio.Gateway.Configuration;
 namespace Bastio.Gateway.Observability;
 
 /// <summary>
-/// The gateway's instruments (DESIGN.md §6). Names are the Prometheus series without the counter
+/// The gateway's instruments (docs/reference/metrics.md#gateway). Names are the Prometheus series without the counter
 /// suffix, as the exposition in Bastio.Core expects. Labels carry the public key id only.
 /// </summary>
 public sealed class GatewayMetrics : IDisposable

@@ -21,7 +21,7 @@ public sealed class RouteTableTests
     [InlineData("POST", "/v1/fine_tuning/jobs", Permissions.Admin)]
     [InlineData("POST", "/v1/imagesX", Permissions.Admin)]
     [InlineData("GET", "/v1/chat/completions", Permissions.Admin)]
-    public void Routes_need_the_permission_of_DESIGN_section_5(string method, string path, Permissions permission)
+    public void Routes_need_the_permission_of_the_route_table(string method, string path, Permissions permission)
     {
         RouteTable.Match(method, path)!.Permission.Should().Be(permission);
     }
