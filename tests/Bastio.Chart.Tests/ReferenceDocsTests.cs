@@ -60,7 +60,7 @@ public sealed partial class ReferenceDocsTests
     public void Every_cited_reference_section_exists()
     {
         var anchors = Directory.GetFiles(Repository.At("docs", "reference"), "*.md")
-            .ToDictionary(Path.GetFileName, path => Anchors(File.ReadAllText(path)), StringComparer.Ordinal);
+            .ToDictionary(path => Path.GetFileName(path), path => Anchors(File.ReadAllText(path)), StringComparer.Ordinal);
         var broken = new List<string>();
         void Check(string citedBy, string file, string? anchor)
         {
