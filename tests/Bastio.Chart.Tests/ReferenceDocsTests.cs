@@ -20,7 +20,8 @@ public sealed partial class ReferenceDocsTests
     [GeneratedRegex(@"(?<file>[a-z-]+\.md)#(?<anchor>[a-z0-9-]+)")]
     private static partial Regex SectionCitation();
 
-    [GeneratedRegex(@"docs/reference/(?<file>[a-z-]+\.md)(#(?<anchor>[a-z0-9-]+))?")]
+    // docs/reference/<page>.md anywhere, and links of the guides in docs/ (relative: reference/<page>.md).
+    [GeneratedRegex(@"(?:docs/|\]\()reference/(?<file>[a-z-]+\.md)(#(?<anchor>[a-z0-9-]+))?")]
     private static partial Regex ReferenceCitation();
 
     [GeneratedRegex(@"\]\(#(?<anchor>[a-z0-9-]+)\)")]
