@@ -102,7 +102,7 @@ public sealed partial class ReferenceDocsTests
     public void Every_gateway_error_code_is_documented()
     {
         var codes = SourceFiles("gateway")
-            .SelectMany(path => GatewayErrorCode().Matches(File.ReadAllText(path)).Select(match => match.Groups["code"].Value))
+            .SelectMany(path => Found(path, GatewayErrorCode(), "code"))
             .ToHashSet(StringComparer.Ordinal);
         var page = ReferencePage("gateway.md");
 
@@ -115,7 +115,7 @@ public sealed partial class ReferenceDocsTests
     public void Every_metric_is_documented()
     {
         var names = SourceFiles("gateway").Concat(SourceFiles("operator"))
-            .SelectMany(path => MetricName().Matches(File.ReadAllText(path)).Select(match => match.Groups["name"].Value))
+            .SelectMany(path => Found(path, MetricName(), "name"))
             .ToHashSet(StringComparer.Ordinal);
         var page = ReferencePage("metrics.md");
 
@@ -130,7 +130,7 @@ public sealed partial class ReferenceDocsTests
         var flags = SourceFiles("gateway").Concat(SourceFiles("operator"))
             .Where(path => Path.GetFileName(path).EndsWith("CommandLine.cs", StringComparison.Ordinal))
             .Concat(SourceFiles("plugin"))
-            .SelectMany(path => FlagDefinition().Matches(File.ReadAllText(path)).Select(match => match.Groups["flag"].Value))
+            .SelectMany(path => Found(path, FlagDefinition(), "flag"))
             .ToHashSet(StringComparer.Ordinal);
         var pages = ReferencePage("flags.md") + ReferencePage("commands.md");
 
@@ -143,7 +143,7 @@ public sealed partial class ReferenceDocsTests
     public void Every_plugin_command_is_documented()
     {
         var commands = SourceFiles("plugin")
-            .SelectMany(path => PluginCommand().Matches(File.ReadAllText(path)).Select(match => match.Groups["command"].Value))
+            .SelectMany(path => Found(path, PluginCommand(), "command"))
             .ToHashSet(StringComparer.Ordinal);
         var page = ReferencePage("commands.md");
 
@@ -178,6 +178,10 @@ public sealed partial class ReferenceDocsTests
 
         return anchors;
     }
+
+    /// <summary>The values of <paramref name="group"/> in every match of <paramref name="regex"/> in a file.</summary>
+    private static IEnumerable<string> Found(string path, Regex regex, string group) =>
+        regex.Matches(File.ReadAllText(path)).Select(match => match.Groups[group].Value);
 
     private static IEnumerable<string> SourceFiles(string component) =>
         Directory.EnumerateFiles(Repository.At(component), "*.cs", SearchOption.AllDirectories)
