@@ -1,7 +1,7 @@
 namespace Bastio.Gateway.Configuration;
 
 /// <summary>Proxy <c>spec.provider</c>: decides which header carries the provider key.</summary>
-public enum ProviderKind
+internal enum ProviderKind
 {
     OpenAI,
     OpenAICompatible,
@@ -9,7 +9,7 @@ public enum ProviderKind
     AzureOpenAI,
 }
 
-public static class ProviderKinds
+internal static class ProviderKinds
 {
     public static bool TryParse(string? provider, out ProviderKind kind)
     {

@@ -6,7 +6,7 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bastio.Gateway.Configuration;
 
 /// <summary>A Proxy as the gateway serves it.</summary>
-public sealed class ProxyEntry
+internal sealed class ProxyEntry
 {
     public required string Namespace { get; init; }
 

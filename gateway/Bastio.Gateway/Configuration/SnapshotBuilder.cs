@@ -9,6 +9,7 @@ using Bastio.Core.Time;
 using Bastio.Crds;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
+using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
 using Bastio.Kubernetes.Models;
@@ -23,7 +24,7 @@ namespace Bastio.Gateway.Configuration;
 /// resourceVersion so a rebuild after one change decrypts one Secret, not ten thousand. Not thread-safe:
 /// one builder serves one rebuild loop.
 /// </summary>
-public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<SnapshotBuilder> logger, IReadOnlySet<KeyEnvironment>? environments = null)
+internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<SnapshotBuilder> logger, IReadOnlySet<KeyEnvironment>? environments = null)
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
@@ -472,25 +473,25 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Proxy {Proxy} is not served: {Reason}.")]
+        [LoggerMessage(LogEvents.ProxySkipped, LogLevel.Warning, "Proxy {Proxy} is not served: {Reason}.")]
         public static partial void ProxySkipped(ILogger logger, string proxy, string reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "API key {KeyId} is not served: {Reason}.")]
+        [LoggerMessage(LogEvents.KeySkipped, LogLevel.Warning, "API key {KeyId} is not served: {Reason}.")]
         public static partial void KeySkipped(ILogger logger, string keyId, string reason);
 
-        [LoggerMessage(3, LogLevel.Error, "Key id {KeyId} of {Namespace}/{Name} is already used by another ApiKey; this one is not served.")]
+        [LoggerMessage(LogEvents.DuplicateKeyId, LogLevel.Error, "Key id {KeyId} of {Namespace}/{Name} is already used by another ApiKey; this one is not served.")]
         public static partial void DuplicateKeyId(ILogger logger, string keyId, string @namespace, string? name);
 
-        [LoggerMessage(4, LogLevel.Error, "Secret {Secret} could not be decrypted: {Reason}")]
+        [LoggerMessage(LogEvents.DecryptionFailed, LogLevel.Error, "Secret {Secret} could not be decrypted: {Reason}")]
         public static partial void DecryptionFailed(ILogger logger, string? secret, string reason);
 
-        [LoggerMessage(6, LogLevel.Error, "{Namespace}/{Name} is not served: building its entry failed with {Error}.")]
+        [LoggerMessage(LogEvents.ObjectFailed, LogLevel.Error, "{Namespace}/{Name} is not served: building its entry failed with {Error}.")]
         public static partial void ObjectFailed(ILogger logger, string? @namespace, string? name, string error);
 
-        [LoggerMessage(5, LogLevel.Error, "The encryption key Secret is invalid: {Reason}")]
+        [LoggerMessage(LogEvents.InvalidKeyRing, LogLevel.Error, "The encryption key Secret is invalid: {Reason}")]
         public static partial void InvalidKeyRing(ILogger logger, string reason);
 
-        [LoggerMessage(7, LogLevel.Warning, "The encryption key Secret is missing; serving with the key ring read last")]
+        [LoggerMessage(LogEvents.KeyRingMissing, LogLevel.Warning, "The encryption key Secret is missing; serving with the key ring read last")]
         public static partial void KeyRingMissing(ILogger logger);
     }
 }

@@ -8,7 +8,7 @@ namespace Bastio.Gateway.Limits;
 /// Resolves an ApiKey's token limit, budget and its Proxy's pricing at snapshot build. The pricing of a
 /// Proxy is parsed once per spec object however many keys use it.
 /// </summary>
-public sealed class KeyLimitsResolver
+internal sealed class KeyLimitsResolver
 {
     private readonly ConditionalWeakTable<ProxySpec, StrongBox<ModelPricing?>> _pricing = [];
 

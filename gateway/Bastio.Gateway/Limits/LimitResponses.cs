@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bastio.Gateway.Limits;
 
 /// <summary>The answers to a refused admission and the limit and budget part of <c>/v1/usage</c>.</summary>
-public static class LimitResponses
+internal static class LimitResponses
 {
     public static readonly GatewayError TokenLimitExceeded = new(429, "rate_limit_error", "token_limit_exceeded",
         "Token limit exceeded for this API key; retry after the time in the Retry-After header.");

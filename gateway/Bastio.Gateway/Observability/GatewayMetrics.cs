@@ -8,7 +8,7 @@ namespace Bastio.Gateway.Observability;
 /// The gateway's instruments (docs/reference/metrics.md#gateway). Names are the Prometheus series without the counter
 /// suffix, as the exposition in Bastio.Core expects. Labels carry the public key id only.
 /// </summary>
-public sealed class GatewayMetrics : IDisposable
+internal sealed class GatewayMetrics : IDisposable
 {
     public const string DefaultMeterName = "Bastio.Gateway";
 

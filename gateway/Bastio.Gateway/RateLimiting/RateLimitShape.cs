@@ -5,7 +5,7 @@ namespace Bastio.Gateway.RateLimiting;
 /// <see cref="Capacity"/>. Part of a bucket's identity, so changing a key's limit starts a fresh bucket
 /// while an unrelated configuration change keeps the bucket's state.
 /// </summary>
-public sealed record RateLimitShape
+internal sealed record RateLimitShape
 {
     public RateLimitShape(long requests, TimeSpan period, long burst = 0)
     {

@@ -2,7 +2,7 @@ namespace Bastio.Gateway.Routing;
 
 /// <summary>ApiKey <c>spec.permissions</c> as bits, so a check is one AND on the hot path.</summary>
 [Flags]
-public enum Permissions : ushort
+internal enum Permissions : ushort
 {
     None = 0,
     Chat = 1 << 0,
@@ -15,7 +15,7 @@ public enum Permissions : ushort
     Admin = 1 << 7,
 }
 
-public static class PermissionNames
+internal static class PermissionNames
 {
     /// <summary>
     /// What a key may do when neither it nor its Proxy's defaults list permissions: every inference

@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
-using Bastio.Operator.Audit;
 using Bastio.Operator.Configuration;
+using Bastio.Operator.Lifecycle;
 using Bastio.Operator.Rotation;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Events;
-using Bastio.Operator.Audit;
+using Bastio.Operator.Lifecycle;
 
 namespace Bastio.Operator.Lifecycle;
 

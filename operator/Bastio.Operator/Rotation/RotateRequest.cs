@@ -4,7 +4,6 @@ using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 
 namespace Bastio.Operator.Rotation;

@@ -1,10 +1,10 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Bastio.Core.Keys;
-using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
+using Bastio.Gateway.Pipeline;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
 using Microsoft.AspNetCore.Http;

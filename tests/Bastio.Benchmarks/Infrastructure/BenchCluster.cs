@@ -8,11 +8,10 @@ using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
-using Bastio.Operator.Controllers;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
-using Bastio.Operator.Naming;
 
 namespace Bastio.Benchmarks.Infrastructure;
 

@@ -10,10 +10,11 @@ using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Controllers;
 using Bastio.Operator.Hosting;
 using Bastio.StubUpstream;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -110,9 +111,7 @@ public sealed class RunningComponents : IAsyncLifetime
                 Address = "127.0.0.1",
                 Port = 0,
                 AdminPort = 0,
-                AccessLogOutput = TextWriter.Null,
                 MinimumLogLevel = LogLevel.Warning,
-                MeterName = $"Bastio.Chart.Tests.{Guid.NewGuid():N}",
                 UpstreamTrust = upstreamTrust,
                 UpstreamAddresses = operatorOptions.UpstreamAddresses,
 
@@ -120,7 +119,9 @@ public sealed class RunningComponents : IAsyncLifetime
                 // store-failure series are exported next to the rest.
                 Redis = "127.0.0.1:1,connectTimeout=200",
                 StoreFailure = Bastio.Gateway.Limits.StoreFailureMode.Local,
-            });
+            }, services => services
+                .AddKeyedSingleton(GatewayServiceKeys.AccessLog, TextWriter.Null)
+                .AddKeyedSingleton(GatewayServiceKeys.MeterName, $"Bastio.Chart.Tests.{Guid.NewGuid():N}"));
             await DriveTrafficAsync(api, stub, gateway);
 
             using var scraper = new HttpClient();

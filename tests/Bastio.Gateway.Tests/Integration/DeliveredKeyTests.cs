@@ -9,7 +9,7 @@ using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Tests.Infrastructure;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 
 namespace Bastio.Gateway.Tests.Integration;
 

@@ -1,6 +1,6 @@
 using Bastio.Core.Keys;
 using Bastio.Gateway.Configuration;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Pipeline;
 
 namespace Bastio.Gateway.Tests.Unit;
 

@@ -1,7 +1,7 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Networking;
 using Bastio.Gateway.Configuration;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Networking;
 
 namespace Bastio.Gateway.Tests.Unit;
 

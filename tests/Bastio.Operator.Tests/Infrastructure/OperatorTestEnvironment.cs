@@ -8,11 +8,11 @@ using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Hosting;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Tests.Infrastructure;

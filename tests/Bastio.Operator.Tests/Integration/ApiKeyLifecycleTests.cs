@@ -2,7 +2,7 @@ using Bastio.Core;
 using Bastio.Core.Keys;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Rotation;
 using Bastio.Operator.Tests.Infrastructure;
 

@@ -2,7 +2,7 @@ using Bastio.Core;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Rotation;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -85,6 +85,24 @@ public sealed class ApiKeyStateTests
         DateTimeOffset.UtcNow.Should().BeOnOrAfter(expired.Spec.ExpiresAt!.Value);
         Conditions.Find(expired.Status!.Conditions, "Ready")!.Status.Should().Be("False");
         await env.WaitForEventAsync("app", "Expired");
+    }
+
+    [Fact]
+    public async Task A_deleted_rotation_cron_job_is_put_back()
+    {
+        await using var env = await OperatorTestEnvironment.StartAsync();
+        await env.CreateProxyAsync();
+        await env.CreateApiKeyAsync("app", s => s.Rotation = new() { Schedule = "*/5 * * * *" });
+        await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
+        var name = ManagedObjectNames.RotationCronJob(Ns, "app");
+        var first = await Eventually.UntilAsync(() => env.Api.CronJobs.TryGetAsync(SystemNs, name), "the CronJob exists");
+
+        await env.Api.CronJobs.DeleteAsync(SystemNs, name);
+
+        var restored = await Eventually.UntilAsync(
+            async () => await env.Api.CronJobs.TryGetAsync(SystemNs, name) is { } c && c.Metadata.Uid != first.Metadata.Uid ? c : null,
+            "the CronJob is created again");
+        restored.Spec.Schedule.Should().Be("*/5 * * * *");
     }
 
     [Fact]

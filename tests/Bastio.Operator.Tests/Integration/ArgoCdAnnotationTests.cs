@@ -1,8 +1,7 @@
 using Bastio.Core;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
-using Bastio.Operator.Controllers;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;

@@ -1,6 +1,6 @@
 using Bastio.Core;
 using Bastio.Kubernetes.Models;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;

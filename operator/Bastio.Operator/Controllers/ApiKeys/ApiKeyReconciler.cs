@@ -9,13 +9,17 @@ using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Audit;
+using Bastio.Kubernetes.Serialization;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
+using Bastio.Operator.Controllers.RotationSchedules;
 using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
+using Bastio.Operator.Logging;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Metrics;
-using Bastio.Operator.Naming;
+using Bastio.Operator.Objects;
 using Bastio.Operator.Rotation;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +27,8 @@ namespace Bastio.Operator.Controllers.ApiKeys;
 
 /// <summary>
 /// Turns an ApiKey into a delivered client key: verifier Secret in the system namespace, delivery
-/// Secret next to the ApiKey, rotation CronJob, status and Events. Key writes follow
+/// Secret next to the ApiKey, status and Events; the rotation CronJob is
+/// <see cref="RotationScheduleReconciler"/>'s, removed here only with the ApiKey. Key writes follow
 /// <see cref="RotationPlanner"/>, so a reconcile killed between any two writes is finished by the next.
 /// </summary>
 internal sealed partial class ApiKeyReconciler(
@@ -76,7 +81,6 @@ internal sealed partial class ApiKeyReconciler(
             await FailUnservableRotationAsync(apiKey, status, $"the ApiKey is invalid ({problem.Reason})", cancellationToken).ConfigureAwait(false);
             await ReportSecretConflictAsync(apiKey, problem, cancellationToken).ConfigureAwait(false);
             ApiKeyStatusBuilder.Invalid(status, apiKey, problem, now);
-            await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
             await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
@@ -89,12 +93,10 @@ internal sealed partial class ApiKeyReconciler(
             // An expired key is refused by the gateway; it is neither issued nor rotated any more.
             stored = LoadStoredKey(apiKey, caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), out _);
             await FailUnservableRotationAsync(apiKey, status, "the key has expired", cancellationToken).ConfigureAwait(false);
-            await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             stored = await ConvergeKeyAsync(apiKey, status, environment, now, cancellationToken).ConfigureAwait(false);
-            await cronJobs.EnsureAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
 
         await ReportNewVersionAsync(apiKey, status, stored, now, cancellationToken).ConfigureAwait(false);
@@ -288,12 +290,10 @@ internal sealed partial class ApiKeyReconciler(
         var delivery = caches.TenantSecret(apiKey.Metadata.Namespace, status.SecretName!);
         if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && DeliverySecretOwnership.IsOurs(delivery, apiKey))
         {
-            var copy = Copy(delivery);
+            var copy = ObjectCopy.Of(delivery, KubernetesJsonContext.Default.Secret);
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
             await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FinalizeAsync(ApiKey apiKey, CancellationToken cancellationToken)
@@ -303,8 +303,10 @@ internal sealed partial class ApiKeyReconciler(
             return;
         }
 
+        // The CronJob too: no owner reference reaches across namespaces, and the rotation schedule controller
+        // would remove it only after the ApiKey is gone.
         await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
-        await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
+        await cronJobs.RemoveAsync(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
 
         // The delivery Secret is owned by the ApiKey: the garbage collector removes it.
         await Finalizers.RemoveAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
@@ -383,7 +385,7 @@ internal sealed partial class ApiKeyReconciler(
             throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: {conflict.Message}");
         }
 
-        var secret = existing is null ? new Secret() : Copy(existing);
+        var secret = existing is null ? new Secret() : ObjectCopy.Of(existing, KubernetesJsonContext.Default.Secret);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
         secret.Type ??= "Opaque";
@@ -492,22 +494,12 @@ internal sealed partial class ApiKeyReconciler(
     private static string RequestActor(ApiKey apiKey) =>
         apiKey.Metadata.Annotations?.GetValueOrDefault(RotateRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
 
-    private static Secret Copy(Secret secret) => new()
-    {
-        ApiVersion = secret.ApiVersion,
-        Kind = secret.Kind,
-        Type = secret.Type,
-        Immutable = secret.Immutable,
-        Metadata = ObjectMetaCopy.Of(secret.Metadata),
-        Data = secret.Data is null ? null : new Dictionary<string, byte[]>(secret.Data, StringComparer.Ordinal),
-    };
-
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "ApiKey {Namespace}/{Name}: issuing a key ({Reason})")]
+        [LoggerMessage(OperatorLogEvents.ApiKeyIssuing, LogLevel.Information, "ApiKey {Namespace}/{Name}: issuing a key ({Reason})")]
         public static partial void Issuing(ILogger logger, string @namespace, string name, IssueReason reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "ApiKey {Namespace}/{Name}: stored verifiers do not decrypt ({Error}); a new key will replace them")]
+        [LoggerMessage(OperatorLogEvents.ApiKeyVerifiersUndecryptable, LogLevel.Warning, "ApiKey {Namespace}/{Name}: stored verifiers do not decrypt ({Error}); a new key will replace them")]
         public static partial void UndecryptableVerifiers(ILogger logger, string @namespace, string name, string error);
     }
 }

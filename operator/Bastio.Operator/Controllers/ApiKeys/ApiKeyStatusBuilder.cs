@@ -1,9 +1,10 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
-using Bastio.Operator.Lifecycle;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Naming;
+using Bastio.Operator.Lifecycle;
+using Bastio.Operator.ManagedObjects;
+using Bastio.Operator.Objects;
 using static Bastio.Operator.Controllers.ApiKeys.ApiKeyConditions;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
@@ -18,7 +19,7 @@ internal static class ApiKeyStatusBuilder
         return new ApiKeyStatus
         {
             ObservedGeneration = apiKey.Metadata.Generation,
-            Conditions = ConditionCopies.Of(old?.Conditions),
+            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListCondition),
             Phase = old?.Phase,
             KeyId = old?.KeyId,
             KeyPrefix = old?.KeyPrefix,

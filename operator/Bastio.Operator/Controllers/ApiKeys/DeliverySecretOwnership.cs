@@ -1,6 +1,7 @@
 using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Kubernetes.Models;
+using Bastio.Operator.ManagedObjects;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 

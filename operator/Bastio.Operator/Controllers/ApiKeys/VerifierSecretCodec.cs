@@ -4,7 +4,9 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Crds;
 using Bastio.Kubernetes.Models;
-using Bastio.Operator.Naming;
+using Bastio.Kubernetes.Serialization;
+using Bastio.Operator.ManagedObjects;
+using Bastio.Operator.Objects;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 
@@ -66,7 +68,7 @@ internal static class VerifierSecretCodec
     /// </summary>
     public static Secret ToSecret(ApiKey apiKey, StoredKey stored, EncryptionKeyRing ring, string systemNamespace, Secret? existing = null)
     {
-        var metadata = existing is null ? new ObjectMeta() : ObjectMetaCopy.Of(existing.Metadata);
+        var metadata = existing is null ? new ObjectMeta() : ObjectCopy.Of(existing.Metadata, KubernetesJsonContext.Default.ObjectMeta);
         metadata.Name = ManagedObjectNames.VerifierSecret(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!);
         metadata.Namespace = systemNamespace;
         metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.ApiKeyVerifier, metadata.Labels);

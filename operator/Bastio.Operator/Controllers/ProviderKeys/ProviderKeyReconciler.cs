@@ -11,11 +11,13 @@ using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Audit;
+using Bastio.Kubernetes.Serialization;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Lifecycle;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
+using Bastio.Operator.Objects;
 
 namespace Bastio.Operator.Controllers.ProviderKeys;
 
@@ -73,7 +75,7 @@ internal sealed class ProviderKeyReconciler(
         var status = new ProviderKeyStatus
         {
             ObservedGeneration = generation,
-            Conditions = ConditionCopies.Of(old?.Conditions),
+            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListCondition),
             Phase = old?.Phase,
             Fingerprint = old?.Fingerprint,
             Provider = old?.Provider,
@@ -231,7 +233,7 @@ internal sealed class ProviderKeyReconciler(
     {
         var metadata = existing is null
             ? new ObjectMeta { Name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!), Namespace = systemNamespace }
-            : ObjectMetaCopy.Of(existing.Metadata);
+            : ObjectCopy.Of(existing.Metadata, KubernetesJsonContext.Default.ObjectMeta);
         metadata.Labels = CopyLabels(providerKey, metadata.Labels);
         metadata.Annotations = ManagedAnnotations.With(metadata.Annotations);
         return new Secret

@@ -6,8 +6,10 @@ using Bastio.Crds;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.ProviderKeys;
+using Bastio.Operator.Objects;
 
 namespace Bastio.Operator.Controllers.Proxies;
 
@@ -39,7 +41,7 @@ internal sealed class ProxyReconciler(ResourceClients clients, OperatorCaches ca
         var status = new ProxyStatus
         {
             ObservedGeneration = proxy.Metadata.Generation,
-            Conditions = ConditionCopies.Of(proxy.Status?.Conditions),
+            Conditions = ObjectCopy.Of(proxy.Status?.Conditions, BastioJsonContext.Default.ListCondition),
             ApiKeys = caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, indexKey).Count,
             ProviderKeys = providerKeys.Count,
         };
