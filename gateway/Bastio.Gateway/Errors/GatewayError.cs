@@ -10,7 +10,7 @@ internal sealed record GatewayError(int Status, string Type, string Code, string
     public bool NoRetry => Status is 401 or 403;
 }
 
-/// <summary>The checks table of DESIGN.md §5, plus the gateway's own request-shape errors.</summary>
+/// <summary>The error codes of docs/reference/gateway.md#error-codes: the checks table plus the gateway's own request-shape errors.</summary>
 internal static class GatewayErrors
 {
     public static readonly GatewayError GatewayNotReady = new(503, "service_unavailable", "gateway_not_ready",

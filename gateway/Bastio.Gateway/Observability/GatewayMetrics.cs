@@ -6,7 +6,7 @@ namespace Bastio.Gateway.Observability;
 
 /// <summary>
 /// The gateway's instruments, named so OpenTelemetry's Prometheus exporter exposes the series
-/// docs/monitoring.md lists: counters without <c>_total</c> (the exporter adds it), durations in
+/// docs/reference/metrics.md#gateway lists: counters without <c>_total</c> (the exporter adds it), durations in
 /// unit <c>s</c> with <c>_seconds</c> already in the name. Labels carry the public key id only.
 /// </summary>
 internal sealed class GatewayMetrics : IDisposable

@@ -34,7 +34,7 @@ internal readonly struct Credential
     public static readonly string[] HeaderNames = ["Authorization", "X-Bastio-API-Key", "x-api-key", "X-Api-Secret"];
 
     /// <summary>
-    /// The first credential form present, in DESIGN.md §5 order. <c>x-api-key</c> and <c>X-Api-Key</c> are
+    /// The first credential form present, in the order of docs/reference/gateway.md#credentials. <c>x-api-key</c> and <c>X-Api-Key</c> are
     /// one header (HTTP names are case-insensitive): a <c>bastio_pk_</c> value there starts the pair form.
     /// </summary>
     public static Credential Read(IHeaderDictionary headers)

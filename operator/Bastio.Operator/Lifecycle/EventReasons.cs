@@ -1,6 +1,6 @@
 namespace Bastio.Operator.Lifecycle;
 
-/// <summary>The Event reasons of DESIGN.md §4 (also the audit line actions).</summary>
+/// <summary>The Event reasons of docs/reference/operator.md#events (also the audit line actions).</summary>
 public static class EventReasons
 {
     public const string Created = "Created";

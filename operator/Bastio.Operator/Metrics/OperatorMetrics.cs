@@ -9,7 +9,7 @@ using Bastio.Operator.Controllers.ProviderKeys;
 namespace Bastio.Operator.Metrics;
 
 /// <summary>
-/// The operator's metrics (docs/monitoring.md), exposed by OpenTelemetry's Prometheus exporter, on one <see cref="Meter"/> per process. Labels carry
+/// The operator's metrics (docs/reference/metrics.md#operator), exposed by OpenTelemetry's Prometheus exporter, on one <see cref="Meter"/> per process. Labels carry
 /// controller names, results, phases and public key identities (namespace, name, <c>key_id</c>) only:
 /// never a key, a hash or a fingerprint. Gauges are computed from the informer caches at scrape time:
 /// a scrape makes no API call and never disagrees with the cached status.
