@@ -1,6 +1,6 @@
-namespace Bastio.Operator.Lifecycle;
+namespace Bastio.Crds.Vocabulary;
 
-/// <summary>The Event reasons of DESIGN.md §4 (also the audit line actions).</summary>
+/// <summary>The reasons of the Events the operator records (also the audit line actions).</summary>
 public static class EventReasons
 {
     public const string Created = "Created";
