@@ -1,5 +1,4 @@
 using System.Net;
-using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds.Vocabulary;
 
@@ -32,7 +31,7 @@ public static class ApiKeyValidation
             return new(ProxyNotFound, $"Proxy '{spec.ProxyRef.Name}' does not exist in namespace '{apiKey.Metadata.Namespace}'.");
         }
 
-        if (!KeyEnvironments.TryFromProxyEnvironment(proxy.Spec.Environment, out _))
+        if (!ProxyEnvironments.TryParse(proxy.Spec.Environment, out _))
         {
             return new(ProxyInvalid, $"Proxy '{spec.ProxyRef.Name}' has an unknown spec.environment '{proxy.Spec.Environment}'.");
         }

@@ -42,7 +42,7 @@ public static class ProxyValidation
             return Refused(InvalidUpstream, upstreamProblem);
         }
 
-        if (!KeyEnvironments.TryFromProxyEnvironment(spec.Environment, out var environment))
+        if (!ProxyEnvironments.TryParse(spec.Environment, out var environment))
         {
             return Refused(InvalidEnvironment, $"spec.environment '{spec.Environment}' is not one of {ProxyEnvironments.Production}, {ProxyEnvironments.Staging}, {ProxyEnvironments.Development}.");
         }

@@ -1,3 +1,5 @@
+using Bastio.Core.Keys;
+
 namespace Bastio.Crds.Vocabulary;
 
 // The closed sets of values the resources use: the one definition. The CRD enums are generated from
@@ -43,6 +45,19 @@ public static class ProxyEnvironments
     public const string Production = "production";
     public const string Staging = "staging";
     public const string Development = "development";
+
+    /// <summary>Maps <c>spec.environment</c> (null or empty means production) to its keys' segment.</summary>
+    public static bool TryParse(string? environment, out KeyEnvironment keyEnvironment)
+    {
+        (var known, keyEnvironment) = environment switch
+        {
+            null or "" or Production => (true, KeyEnvironment.Live),
+            Staging => (true, KeyEnvironment.Test),
+            Development => (true, KeyEnvironment.Dev),
+            _ => (false, default),
+        };
+        return known;
+    }
 }
 
 /// <summary>Entries of <c>spec.permissions</c>.</summary>

@@ -83,7 +83,7 @@ internal sealed partial class ApiKeyReconciler(
             return ReconcileResult.Done;
         }
 
-        KeyEnvironments.TryFromProxyEnvironment(proxy!.Spec.Environment, out var environment);
+        ProxyEnvironments.TryParse(proxy!.Spec.Environment, out var environment);
         var expired = apiKey.Spec.ExpiresAt is { } expiresAt && expiresAt <= now;
         StoredKey? stored;
         if (expired)
