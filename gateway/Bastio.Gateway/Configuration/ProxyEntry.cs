@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Bastio.Core.Keys;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Networking;
 using Yarp.ReverseProxy.Forwarder;
 

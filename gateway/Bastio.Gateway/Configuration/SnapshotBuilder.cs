@@ -7,6 +7,8 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Crds.Validation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
@@ -241,26 +243,16 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
     {
         var spec = proxy.Spec;
         var name = $"{proxy.Metadata.Namespace}/{proxy.Metadata.Name}";
-        if (!KeyEnvironments.TryFromProxyEnvironment(spec.Environment, out var environment))
+        // The same verdict the operator reports in the Proxy's Ready condition.
+        var validation = ProxyValidation.Validate(spec);
+        if (validation.Valid is not { } valid)
         {
-            ProxySkipped(proxy, name, "unknown environment");
+            ProxySkipped(proxy, name, $"{validation.Problem!.Reason}: {validation.Problem.Message}");
             return null;
         }
 
-        if (environments is not null && !environments.Contains(environment))
+        if (environments is not null && !environments.Contains(valid.Environment))
         {
-            return null;
-        }
-
-        if (!ProviderKinds.TryParse(spec.Provider, out var provider))
-        {
-            ProxySkipped(proxy, name, "unknown provider");
-            return null;
-        }
-
-        if (!Uri.TryCreate(spec.Upstream, UriKind.Absolute, out var upstream) || upstream.Scheme is not ("http" or "https") || upstream.Query.Length > 0)
-        {
-            ProxySkipped(proxy, name, "upstream is not an absolute http(s) URL without a query");
             return null;
         }
 
@@ -271,23 +263,16 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
             return null;
         }
 
-        var timeout = DefaultTimeout;
-        if (spec.Timeout is { Length: > 0 } text && (!GoDuration.TryParse(text, out timeout) || timeout <= TimeSpan.Zero))
-        {
-            ProxySkipped(proxy, name, "invalid timeout");
-            return null;
-        }
-
         return new ProxyEntry
         {
             Namespace = proxy.Metadata.Namespace ?? "",
             Name = proxy.Metadata.Name ?? "",
-            Provider = provider,
+            Provider = valid.Provider,
             Upstream = spec.Upstream.TrimEnd('/'),
-            Environment = environment,
+            Environment = valid.Environment,
             AllowedModels = spec.AllowedModels is { Count: > 0 } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,
             IpAllowList = ipAllowList,
-            Timeout = timeout,
+            Timeout = valid.Timeout ?? DefaultTimeout,
             ProviderKeys = [.. providerKeys.Select(key => ToProviderKeyEntry(key, providerKeySecrets, ring, previous)).OfType<ProviderKeyEntry>()],
         };
     }
@@ -300,7 +285,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
     {
         var ns = key.Metadata.Namespace ?? "";
         var name = key.Metadata.Name ?? "";
-        if (key.Spec.Disabled == true || key.Status?.Phase is "Retired" or "Disabled" or "Invalid")
+        if (key.Spec.Disabled == true || key.Status?.Phase is ProviderKeyPhases.Retired or ProviderKeyPhases.Disabled or ProviderKeyPhases.Invalid)
         {
             return null;
         }
@@ -345,7 +330,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         var ns = apiKey.Metadata.Namespace ?? "";
         var name = apiKey.Metadata.Name ?? "";
         var spec = apiKey.Spec;
-        var revoked = spec.Revoked == true || apiKey.Status?.Phase == "Revoked";
+        var revoked = spec.Revoked == true || apiKey.Status?.Phase == ApiKeyPhases.Revoked;
         KeyVerifiers? verifiers = null;
         if (verifierSecret is not null && ring is not null && SourceUidMatches(verifierSecret, apiKey.Metadata.Uid))
         {
@@ -371,7 +356,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
 
         var permissionNames = spec.Permissions ?? proxy.Spec.Defaults?.Permissions;
         var permissions = permissionNames is null ? PermissionNames.Default : PermissionNames.Parse(permissionNames, out _);
-        if (!TryResolveRateLimit(spec, proxy.Spec, out var shape))
+        if (!KeyLimitsResolver.TryResolveRateLimit(spec, proxy.Spec, out var shape))
         {
             KeySkipped(apiKey, keyId, "unknown plan or invalid rate limit");
             return null;
@@ -398,31 +383,6 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
             IpAllowList = ipAllowList,
             Limits = limits,
         };
-    }
-
-    /// <summary>The key's own limit, else its plan, else the proxy default; false when what is named is unusable.</summary>
-    private static bool TryResolveRateLimit(ApiKeySpec key, ProxySpec proxy, out RateLimitShape? shape)
-    {
-        shape = null;
-        var limit = key.RateLimit;
-        if (limit is null && key.Plan is { Length: > 0 } plan && (proxy.Plans is null || !proxy.Plans.TryGetValue(plan, out limit)))
-        {
-            return false;
-        }
-
-        limit ??= proxy.Defaults?.RateLimit;
-        if (limit is null)
-        {
-            return true;
-        }
-
-        if (limit.Requests <= 0 || RateLimitShape.ParsePeriod(limit.Period) is not { } period || limit.Burst < 0)
-        {
-            return false;
-        }
-
-        shape = new RateLimitShape(limit.Requests, period, limit.Burst ?? 0);
-        return true;
     }
 
     private static bool SourceUidMatches(Secret secret, string? uid) =>

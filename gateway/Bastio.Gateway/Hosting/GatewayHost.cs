@@ -2,6 +2,7 @@ using System.Net;
 using Bastio.Core.Keys;
 using Bastio.Core.Metrics;
 using Bastio.Core.Networking;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Acknowledgement;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Limits;
@@ -215,7 +216,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 "live" => KeyEnvironment.Live,
                 "test" => KeyEnvironment.Test,
                 "dev" => KeyEnvironment.Dev,
-                _ when name is { Length: > 0 } && KeyEnvironments.TryFromProxyEnvironment(name, out var parsed) => parsed,
+                _ when name is { Length: > 0 } && ProxyEnvironments.TryParse(name, out var parsed) => parsed,
                 _ => throw new ArgumentException($"--environments: '{name}' is not production, staging, development, live, test or dev.", nameof(names)),
             };
             environments.Add(environment);

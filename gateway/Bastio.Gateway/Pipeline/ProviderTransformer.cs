@@ -1,3 +1,4 @@
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Errors;
 using Bastio.Gateway.RateLimiting;

@@ -23,14 +23,4 @@ internal sealed record RateLimitShape
 
     /// <summary><c>burst</c>, or <c>requests</c> when burst is 0 or absent.</summary>
     public long Capacity { get; }
-
-    /// <summary>Maps the CRD's <c>period</c> enum; null for anything else.</summary>
-    public static TimeSpan? ParsePeriod(string? period) => period switch
-    {
-        "second" => TimeSpan.FromSeconds(1),
-        "minute" => TimeSpan.FromMinutes(1),
-        "hour" => TimeSpan.FromHours(1),
-        "day" => TimeSpan.FromDays(1),
-        _ => null,
-    };
 }

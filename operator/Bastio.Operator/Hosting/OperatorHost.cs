@@ -1,4 +1,6 @@
 using Bastio.Core.Metrics;
+using Bastio.Crds.Vocabulary;
+using Bastio.Crds;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;

@@ -1,3 +1,4 @@
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Models;
 
 namespace Bastio.Operator.Lifecycle;

@@ -1,3 +1,4 @@
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Events;
 using Bastio.Operator.Lifecycle;

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.Objects;
@@ -68,7 +69,7 @@ internal sealed class OperatorMetrics : IDisposable
 
         foreach (var apiKey in apiKeys.Store.List())
         {
-            if (apiKey.Spec.ExpiresAt is { } expiresAt && apiKey.Status is { Phase: ApiKeyConditions.Phases.Active, KeyId: { } keyId })
+            if (apiKey.Spec.ExpiresAt is { } expiresAt && apiKey.Status is { Phase: ApiKeyPhases.Active, KeyId: { } keyId })
             {
                 yield return new Measurement<double>(
                     expiresAt.ToUnixTimeMilliseconds() / 1000.0,
@@ -96,7 +97,7 @@ internal sealed class OperatorMetrics : IDisposable
                 continue;
             }
 
-            var validated = Conditions.Find(providerKey.Status?.Conditions, ProviderKeyReconciler.Validated)?.Status ?? Conditions.Unknown;
+            var validated = Conditions.Find(providerKey.Status?.Conditions, ProviderKeyConditions.Validated)?.Status ?? Conditions.Unknown;
             counts[(phase, validated)] = counts.GetValueOrDefault((phase, validated)) + 1;
         }
 
@@ -113,10 +114,10 @@ internal sealed class OperatorMetrics : IDisposable
             yield break;
         }
 
-        var counts = ApiKeyConditions.Phases.All.ToDictionary(p => p, _ => 0L, StringComparer.Ordinal);
+        var counts = ApiKeyPhases.All.ToDictionary(p => p, _ => 0L, StringComparer.Ordinal);
         foreach (var apiKey in apiKeys.Store.List())
         {
-            var phase = apiKey.Status?.Phase ?? ApiKeyConditions.Phases.Pending;
+            var phase = apiKey.Status?.Phase ?? ApiKeyPhases.Pending;
             if (counts.ContainsKey(phase))
             {
                 counts[phase]++;

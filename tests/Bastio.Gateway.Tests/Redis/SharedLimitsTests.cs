@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Tests.Infrastructure;
 using Bastio.Kubernetes.Client;
 using StackExchange.Redis;

@@ -1,4 +1,5 @@
 using Bastio.Core.Keys;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Pipeline;
 

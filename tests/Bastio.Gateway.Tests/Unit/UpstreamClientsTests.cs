@@ -1,5 +1,6 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Networking;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Networking;
 

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Configuration;
 using Bastio.Kubernetes.Models;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bastio.Core;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Operator.Lifecycle;

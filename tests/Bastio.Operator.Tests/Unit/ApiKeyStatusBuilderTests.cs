@@ -1,4 +1,5 @@
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;

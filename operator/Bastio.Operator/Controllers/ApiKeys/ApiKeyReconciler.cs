@@ -4,6 +4,9 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Crds.Rotation;
+using Bastio.Crds.Validation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Client;
 using Bastio.Kubernetes.Models;
 using Bastio.Kubernetes.Runtime;
@@ -20,7 +23,6 @@ using Bastio.Operator.Logging;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Metrics;
 using Bastio.Operator.Objects;
-using Bastio.Operator.Rotation;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
@@ -67,14 +69,14 @@ internal sealed partial class ApiKeyReconciler(
         var oldStatus = apiKey.Status ?? new ApiKeyStatus();
         var status = ApiKeyStatusBuilder.Start(apiKey);
 
-        if (apiKey.Spec.Revoked == true || oldStatus.Phase == ApiKeyConditions.Phases.Revoked)
+        if (apiKey.Spec.Revoked == true || oldStatus.Phase == ApiKeyPhases.Revoked)
         {
             await RevokeAsync(apiKey, oldStatus, status, now, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
         var proxy = caches.Proxies.Store.Get(ns, apiKey.Spec.ProxyRef.Name);
-        var problem = ApiKeySpecValidator.Validate(apiKey, proxy)
+        var problem = ApiKeyValidation.Validate(apiKey, proxy)
             ?? DeliverySecretOwnership.Check(apiKey, status.SecretName!, caches.TenantSecret(ns, status.SecretName!), options.SystemNamespace);
         if (problem is not null)
         {
@@ -85,7 +87,7 @@ internal sealed partial class ApiKeyReconciler(
             return ReconcileResult.Done;
         }
 
-        KeyEnvironments.TryFromProxyEnvironment(proxy!.Spec.Environment, out var environment);
+        ProxyEnvironments.TryParse(proxy!.Spec.Environment, out var environment);
         var expired = apiKey.Spec.ExpiresAt is { } expiresAt && expiresAt <= now;
         StoredKey? stored;
         if (expired)
@@ -246,7 +248,7 @@ internal sealed partial class ApiKeyReconciler(
     }
 
     /// <summary>A Warning Event (and audit line) when an ApiKey first names a Secret it may not write; not repeated while the conflict lasts.</summary>
-    private async Task ReportSecretConflictAsync(ApiKey apiKey, ApiKeySpecProblem problem, CancellationToken cancellationToken)
+    private async Task ReportSecretConflictAsync(ApiKey apiKey, SpecProblem problem, CancellationToken cancellationToken)
     {
         if (problem.Reason != ApiKeyConditions.SecretConflict
             || Conditions.Find(apiKey.Status?.Conditions, ApiKeyConditions.Ready) is { Reason: ApiKeyConditions.SecretConflict } ready && ready.Message == problem.Message)
@@ -281,7 +283,7 @@ internal sealed partial class ApiKeyReconciler(
         // Status first: once phase Revoked is stored, setting spec.revoked back can never resurrect the key,
         // even if this reconcile dies before the verifiers are destroyed.
         await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
-        if (oldStatus.Phase != ApiKeyConditions.Phases.Revoked)
+        if (oldStatus.Phase != ApiKeyPhases.Revoked)
         {
             await recorder.RecordAsync(apiKey, EventReasons.Revoked, $"Key {status.KeyId} revoked: its verifiers were destroyed and the key removed from Secret {status.SecretName}.", status.KeyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -433,13 +435,13 @@ internal sealed partial class ApiKeyReconciler(
 
         switch (after)
         {
-            case ApiKeyConditions.Phases.Disabled:
+            case ApiKeyPhases.Disabled:
                 await recorder.RecordAsync(apiKey, EventReasons.Disabled, $"Key {keyId} disabled: the gateway refuses it until spec.disabled is false.", keyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
-            case ApiKeyConditions.Phases.Active when before == ApiKeyConditions.Phases.Disabled:
+            case ApiKeyPhases.Active when before == ApiKeyPhases.Disabled:
                 await recorder.RecordAsync(apiKey, EventReasons.Enabled, $"Key {keyId} enabled again.", keyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
-            case ApiKeyConditions.Phases.Expired:
+            case ApiKeyPhases.Expired:
                 await recorder.RecordAsync(apiKey, EventReasons.Expired, $"Key {keyId} expired at {Rfc3339.Format(apiKey.Spec.ExpiresAt!.Value)}.", keyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
         }
@@ -492,7 +494,7 @@ internal sealed partial class ApiKeyReconciler(
 
     /// <summary>Who asked for the rotation: the rotate command marks its requests, anything else was a person or tool.</summary>
     private static string RequestActor(ApiKey apiKey) =>
-        apiKey.Metadata.Annotations?.GetValueOrDefault(RotateRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
+        apiKey.Metadata.Annotations?.GetValueOrDefault(RotationRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
 
     private static partial class Log
     {

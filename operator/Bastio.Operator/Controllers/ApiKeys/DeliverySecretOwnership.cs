@@ -1,5 +1,7 @@
 using Bastio.Core;
 using Bastio.Crds;
+using Bastio.Crds.Validation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Models;
 using Bastio.Operator.ManagedObjects;
 
@@ -18,7 +20,7 @@ internal static class DeliverySecretOwnership
         [WellKnown.Components.EncryptionKey, WellKnown.Components.ApiKeyVerifier, WellKnown.Components.ProviderKeyCopy];
 
     /// <summary>Null when <paramref name="apiKey"/> may write <paramref name="existing"/> (or create it when null) as Secret <paramref name="name"/>.</summary>
-    public static ApiKeySpecProblem? Check(ApiKey apiKey, string name, Secret? existing, string systemNamespace)
+    public static SpecProblem? Check(ApiKey apiKey, string name, Secret? existing, string systemNamespace)
     {
         // By name as well as by content: a deleted encryption key must not come back as somebody's delivery Secret.
         if (apiKey.Metadata.Namespace == systemNamespace && IsReservedSystemName(name))

@@ -1,4 +1,5 @@
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Operator.Cluster;
@@ -28,5 +29,5 @@ internal sealed class RotationScheduleReconciler(OperatorCaches caches, Rotation
     }
 
     private static bool Rotatable(ApiKey apiKey) =>
-        apiKey.Status?.Phase is ApiKeyConditions.Phases.Pending or ApiKeyConditions.Phases.Active or ApiKeyConditions.Phases.Disabled;
+        apiKey.Status?.Phase is ApiKeyPhases.Pending or ApiKeyPhases.Active or ApiKeyPhases.Disabled;
 }

@@ -1,4 +1,4 @@
-namespace Bastio.Operator.Lifecycle;
+namespace Bastio.Crds.Vocabulary;
 
 /// <summary>The Event reasons of docs/reference/operator.md#events (also the audit line actions).</summary>
 public static class EventReasons

@@ -1,10 +1,10 @@
 using Bastio.Crds;
+using Bastio.Crds.Validation;
 using Bastio.Kubernetes.Models;
-using Bastio.Operator.Controllers.ApiKeys;
 
-namespace Bastio.Operator.Tests.Unit;
+namespace Bastio.Crds.Tests.Validation;
 
-public sealed class ApiKeySpecValidatorTests
+public sealed class ApiKeyValidationTests
 {
     private static readonly Proxy Proxy = new()
     {
@@ -32,7 +32,7 @@ public sealed class ApiKeySpecValidatorTests
             case "both": spec.Plan = "free"; spec.RateLimit = new RateLimit { Requests = 1 }; break;
         }
 
-        var result = ApiKeySpecValidator.Validate(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = spec }, Proxy);
+        var result = ApiKeyValidation.Validate(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = spec }, Proxy);
 
         result.Should().NotBeNull();
         result!.Message.Should().Contain(expected);
@@ -49,13 +49,13 @@ public sealed class ApiKeySpecValidatorTests
             Plan = "free",
             Rotation = new RotationSpec { Schedule = "0 3 * * 1", GracePeriod = "0s" },
         };
-        ApiKeySpecValidator.Validate(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = spec }, Proxy).Should().BeNull();
+        ApiKeyValidation.Validate(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = spec }, Proxy).Should().BeNull();
     }
 
     [Fact]
     public void Missing_proxy_is_reported_by_name()
     {
         var apiKey = new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "nope" } } };
-        ApiKeySpecValidator.Validate(apiKey, null)!.Reason.Should().Be(ApiKeySpecProblem.ProxyNotFound);
+        ApiKeyValidation.Validate(apiKey, null)!.Reason.Should().Be(ApiKeyValidation.ProxyNotFound);
     }
 }
