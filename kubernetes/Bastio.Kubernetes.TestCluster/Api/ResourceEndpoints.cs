@@ -23,6 +23,9 @@ internal sealed class ResourceEndpoints
     private readonly FaultInjector _faults;
     private readonly TimeProvider _time;
     private readonly WatchEndpoint _watch;
+    // How long the watch cache waits to reach a requested version before answering 504.
+    private static readonly TimeSpan TooLargeVersionWait = TimeSpan.FromSeconds(3);
+
     private readonly ListPager _pager = new();
     private long _writeCount;
 
@@ -116,7 +119,7 @@ internal sealed class ResourceEndpoints
         }
         else
         {
-            var (items, current) = _store.List(request.Type, request.Namespace, filter);
+            var (items, current) = await ListAtRequestedVersionAsync(context, request, filter);
             (page, version, token, remaining) = _pager.Page(items, current, limit);
         }
 
@@ -135,6 +138,75 @@ internal sealed class ResourceEndpoints
         }
 
         await HttpJson.WriteListAsync(context, request.Type, page, listMeta);
+    }
+
+    /// <summary>
+    /// The list semantics of <c>resourceVersion</c> and <c>resourceVersionMatch</c>: unset is the
+    /// latest state; <c>0</c> is any state (the latest here); a version with no match or
+    /// <c>NotOlderThan</c> is the latest state once the store has reached it; <c>Exact</c> is the
+    /// state at exactly that version. A version the store has not reached is waited for, as the
+    /// watch cache waits, and then answered 504 "Too large resource version" with Retry-After 1.
+    /// </summary>
+    private async Task<(IReadOnlyList<JsonObject> Items, long Version)> ListAtRequestedVersionAsync(
+        HttpContext context, ResourceRequest request, Func<JsonObject, bool> filter)
+    {
+        var query = context.Request.Query;
+        var rvText = query["resourceVersion"].ToString();
+        var match = query["resourceVersionMatch"].ToString();
+        ValidateListOptions(rvText, match, query["continue"].ToString());
+        if (rvText is "" or "0")
+        {
+            return _store.List(request.Type, request.Namespace, filter);
+        }
+
+        if (!long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out var requested))
+        {
+            throw ApiException.BadRequest($"invalid resource version: {rvText}");
+        }
+
+        if (!await _store.WaitForVersionAsync(requested, TooLargeVersionWait, context.RequestAborted))
+        {
+            throw ApiException.TooLargeResourceVersion(requested, _store.CurrentVersion);
+        }
+
+        return match == "Exact"
+            ? (_store.ListAt(request.Type, request.Namespace, requested, filter), requested)
+            : _store.List(request.Type, request.Namespace, filter);
+    }
+
+    /// <summary>Upstream's <c>ValidateListOptions</c> for the resourceVersionMatch parameter: a 422 on ListOptions.</summary>
+    private static void ValidateListOptions(string resourceVersion, string match, string continueToken)
+    {
+        if (match.Length == 0)
+        {
+            return;
+        }
+
+        var causes = new List<StatusCause>();
+        if (resourceVersion.Length == 0)
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided", "resourceVersionMatch"));
+        }
+
+        if (continueToken.Length > 0)
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: resourceVersionMatch is forbidden when continue is provided", "resourceVersionMatch"));
+        }
+
+        if (match is not ("Exact" or "NotOlderThan"))
+        {
+            causes.Add(new("FieldValueNotSupported", $"Unsupported value: \"{match}\": supported values: \"Exact\", \"NotOlderThan\", \"\"", "resourceVersionMatch"));
+        }
+
+        if (match == "Exact" && resourceVersion == "0")
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"", "resourceVersionMatch"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiException.InvalidOptions("ListOptions", causes);
+        }
     }
 
     /// <summary>The label and field selectors of a list, watch or deletecollection as one predicate.</summary>

@@ -36,6 +36,9 @@ internal sealed class ResourceStore
     private long _version;
     private long _compactedThrough;
 
+    // Completed (and cleared) by the next commit; created only while someone waits for a version.
+    private TaskCompletionSource? _versionChanged;
+
     public ResourceStore(ResourceRegistry registry, TimeProvider time, int historySize)
     {
         _registry = registry;
@@ -80,6 +83,72 @@ internal sealed class ResourceStore
             }
 
             return (items, _version);
+        }
+    }
+
+    /// <summary>
+    /// The matching objects as they were at <paramref name="version"/> (<c>resourceVersionMatch=Exact</c>),
+    /// rebuilt by undoing the retained changes after it; 410 Expired once the history no longer
+    /// reaches back that far, as after an etcd compaction.
+    /// </summary>
+    public IReadOnlyList<JsonObject> ListAt(ResourceType type, string? ns, long version, Func<JsonObject, bool> filter)
+    {
+        lock (_gate)
+        {
+            if (version < _compactedThrough)
+            {
+                throw ApiException.Expired("The resourceVersion for the provided list is too old.");
+            }
+
+            var items = _objects.TryGetValue(type.StorageKey, out var all)
+                ? new SortedDictionary<string, JsonObject>(all, StringComparer.Ordinal)
+                : new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            foreach (var e in _history.Reverse().TakeWhile(e => e.Version > version).Where(e => e.StorageKey == type.StorageKey))
+            {
+                if (e.Previous is null)
+                {
+                    items.Remove(KeyOf(e.Object));
+                }
+                else
+                {
+                    items[KeyOf(e.Previous)] = e.Previous;
+                }
+            }
+
+            return [.. items.Where(p => ns is null || p.Key.StartsWith(ns + "/", StringComparison.Ordinal)).Select(p => p.Value).Where(filter)];
+        }
+    }
+
+    /// <summary>
+    /// Waits until the store has reached <paramref name="version"/>, as the watch cache waits to
+    /// catch up with a list or watch for a version it has not seen; false when the wait times out.
+    /// </summary>
+    public async Task<bool> WaitForVersionAsync(long version, TimeSpan timeout, CancellationToken ct)
+    {
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_version >= version)
+                {
+                    return true;
+                }
+
+                _versionChanged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                changed = _versionChanged.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return false;
+            }
         }
     }
 
@@ -183,7 +252,7 @@ internal sealed class ResourceStore
         {
             if (fromVersion is { } from && from < _compactedThrough)
             {
-                throw ApiException.Expired($"too old resource version: {from} ({_version})");
+                throw ApiException.Expired($"too old resource version: {from} ({_compactedThrough})");
             }
 
             var subscription = new WatchSubscription(type.StorageKey, ns, Unsubscribe);
@@ -812,6 +881,8 @@ internal sealed class ResourceStore
             watcher.Publish(e);
         }
 
+        _versionChanged?.TrySetResult();
+        _versionChanged = null;
         return obj;
 
         static void Track(HashSet<(string, string)> set, (string, string) item, bool present)
