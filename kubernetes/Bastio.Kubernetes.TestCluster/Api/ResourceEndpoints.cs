@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bastio.Kubernetes.TestCluster.FieldManagement;
 using Bastio.Kubernetes.TestCluster.Patching;
 using Bastio.Kubernetes.TestCluster.Resources;
 using Bastio.Kubernetes.TestCluster.Selectors;
@@ -25,6 +26,9 @@ internal sealed class ResourceEndpoints
     private readonly WatchEndpoint _watch;
     // How long the watch cache waits to reach a requested version before answering 504.
     private static readonly TimeSpan TooLargeVersionWait = TimeSpan.FromSeconds(3);
+
+    private const string ApplyMediaType = "application/apply-patch+yaml";
+    private const int MaxFieldManagerLength = 128;
 
     private readonly ListPager _pager = new();
     private long _writeCount;
@@ -246,9 +250,10 @@ internal sealed class ResourceEndpoints
     {
         var type = request.Type;
         var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
+        var patch = await HttpJson.ReadNodeAsync(context, type);
+        var write = WriteContext(context.Request, mediaType);
         Func<JsonObject, JsonObject> apply;
         Func<JsonObject>? create = null;
-        var patch = await HttpJson.ReadNodeAsync(context, type);
         switch (mediaType)
         {
             case "application/merge-patch+json":
@@ -260,17 +265,19 @@ internal sealed class ResourceEndpoints
             case "application/strategic-merge-patch+json" when !type.IsCustom:
                 apply = current => StrategicMergePatch.Apply(current, patch as JsonObject ?? throw ApiException.BadRequest("the patch must be a JSON object"));
                 break;
-            case "application/apply-patch+yaml":
-                // Server-side apply without field ownership: the applied configuration is merged over the live object.
-                var applied = patch as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object");
-                apply = current => MergePatch.Apply(current, applied) as JsonObject ?? current;
-                create = () => applied.DeepClone().AsObject();
+            case ApplyMediaType:
+                var configuration = patch as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object");
+                (configuration["metadata"] as JsonObject)?.Remove("managedFields");
+                var status = request.Subresource == "status";
+                var force = IsTrue(context.Request.Query["force"]);
+                var now = JsonTree.FormatTime(_time.GetUtcNow());
+                apply = current => FieldManager.Apply(type, current, configuration, write.Manager!, force, status, now);
+                create = () => FieldManager.Apply(type, new JsonObject(), configuration, write.Manager!, force, status, now);
                 break;
             default:
                 throw ApiException.UnsupportedMediaType(StrategicUnsupported);
         }
 
-        var write = WriteContext(context.Request);
         var (result, created) = _store.Patch(type, request.Namespace, request.Name!, request.Subresource == "status", write, apply, create);
         AddWarnings(context, write);
         await WriteObjectAsync(context, type, created ? 201 : 200, result);
@@ -349,17 +356,64 @@ internal sealed class ResourceEndpoints
             dryRun);
     }
 
-    private static WriteContext WriteContext(HttpRequest request) => new()
+    /// <summary>
+    /// The write settings of a create, update or patch (<paramref name="patchType"/> set for a patch):
+    /// dry run, field validation, and the field manager, validated as upstream validates its
+    /// Create/Update/PatchOptions. Apply needs an explicit fieldManager; other writes default to the
+    /// user agent's product name, as upstream does.
+    /// </summary>
+    private static WriteContext WriteContext(HttpRequest request, string? patchType = null)
     {
-        DryRun = IsDryRun(request),
-        FieldValidation = ((string?)request.Query["fieldValidation"] ?? "Warn") switch
+        var query = request.Query;
+        var optionsKind = patchType is null ? (request.Method == "POST" ? "CreateOptions" : "UpdateOptions") : "PatchOptions";
+        var manager = query["fieldManager"].ToString();
+        var isApply = patchType == ApplyMediaType;
+        var causes = new List<StatusCause>();
+        if (isApply && manager.Length == 0)
         {
-            "Strict" => FieldValidation.Strict,
-            "Ignore" => FieldValidation.Ignore,
-            "Warn" or "" => FieldValidation.Warn,
-            var other => throw ApiException.BadRequest($"fieldValidation parameter unsupported: {other}"),
-        },
-    };
+            causes.Add(new("FieldValueRequired", "Required value: is required for apply patch", "fieldManager"));
+        }
+
+        if (!isApply && query.ContainsKey("force"))
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force"));
+        }
+
+        if (manager.Length > MaxFieldManagerLength)
+        {
+            causes.Add(new("FieldValueTooLong", $"Too long: may not be more than {MaxFieldManagerLength} bytes", "fieldManager"));
+        }
+
+        if (manager.Select((c, i) => (c, i)).FirstOrDefault(p => char.IsControl(p.c)) is { c: not '\0' } bad)
+        {
+            causes.Add(new("FieldValueInvalid", $"Invalid value: \"{manager}\": invalid character U+{(int)bad.c:X4} (at position {bad.i})", "fieldManager"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiException.InvalidOptions(optionsKind, causes);
+        }
+
+        if (manager.Length == 0)
+        {
+            var userAgentProduct = request.Headers.UserAgent.ToString().Split('/')[0];
+            manager = userAgentProduct.Length > MaxFieldManagerLength ? userAgentProduct[..MaxFieldManagerLength] : userAgentProduct;
+        }
+
+        return new WriteContext
+        {
+            DryRun = IsDryRun(request),
+            FieldValidation = ((string?)query["fieldValidation"] ?? "Warn") switch
+            {
+                "Strict" => FieldValidation.Strict,
+                "Ignore" => FieldValidation.Ignore,
+                "Warn" or "" => FieldValidation.Warn,
+                var other => throw ApiException.BadRequest($"fieldValidation parameter unsupported: {other}"),
+            },
+            Manager = manager,
+            ManagedFieldsComputed = isApply,
+        };
+    }
 
     private static bool IsDryRun(HttpRequest request) => request.Query["dryRun"].Contains("All");
 

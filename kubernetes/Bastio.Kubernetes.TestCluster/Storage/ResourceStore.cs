@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Bastio.Kubernetes.TestCluster.Api;
+using Bastio.Kubernetes.TestCluster.FieldManagement;
 using Bastio.Kubernetes.TestCluster.Resources;
 using Bastio.Kubernetes.TestCluster.Serialization;
 using Bastio.Kubernetes.TestCluster.Validation;
@@ -156,7 +157,7 @@ internal sealed class ResourceStore
     {
         lock (_gate)
         {
-            var created = CreateCore(type, ns, body, context);
+            var created = CreateCore(type, ns, type.ToStored(body), context);
             CollectGarbage();
             return created;
         }
@@ -173,7 +174,7 @@ internal sealed class ResourceStore
                 throw ApiException.Invalid(type, name, [new("FieldValueInvalid", "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion")]);
             }
 
-            var updated = UpdateCore(type, current, body, status, context);
+            var updated = UpdateCore(type, current, type.ToStored(body), status, context);
             CollectGarbage();
             return updated;
         }
@@ -198,14 +199,15 @@ internal sealed class ResourceStore
                     throw ApiException.NotFound(type, name);
                 }
 
-                var body = create();
+                var body = type.ToStored(create());
                 JsonTree.Metadata(body)["name"] ??= name;
                 var created = CreateCore(type, ns, body, context);
                 CollectGarbage();
                 return (created, true);
             }
 
-            var candidate = patch(current.DeepClone().AsObject());
+            // The patch applies to the object as the requested version shows it.
+            var candidate = type.ToStored(patch(type.FromStored(current).DeepClone().AsObject()));
             var updated = UpdateCore(type, current, candidate, status, context);
             CollectGarbage();
             return (updated, false);
@@ -352,8 +354,8 @@ internal sealed class ResourceStore
     private JsonObject CreateCore(ResourceType type, string? ns, JsonObject body, WriteContext context)
     {
         var obj = body.DeepClone().AsObject();
-        obj["apiVersion"] = type.ApiVersion;
-        obj["kind"] = type.Kind;
+        obj["apiVersion"] = type.StorageType.ApiVersion;
+        obj["kind"] = type.StorageType.Kind;
         var meta = JsonTree.Metadata(obj);
         if (type.Namespaced)
         {
@@ -395,9 +397,14 @@ internal sealed class ResourceStore
             throw ApiException.AlreadyExists(type, name);
         }
 
-        foreach (var field in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink" })
+        foreach (var field in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink" })
         {
             meta.Remove(field);
+        }
+
+        if (!context.ManagedFieldsComputed)
+        {
+            meta.Remove("managedFields");
         }
 
         meta["uid"] = Guid.NewGuid().ToString();
@@ -417,6 +424,11 @@ internal sealed class ResourceStore
         }
 
         ObjectRules.Normalize(type, obj, null, Now());
+        if (context.Manager is { } manager && !context.ManagedFieldsComputed)
+        {
+            FieldManager.RecordUpdate(type, null, obj, manager, status: false, Now());
+        }
+
         ObjectRules.Validate(type, obj, null, context);
         if (context.DryRun)
         {
@@ -477,12 +489,17 @@ internal sealed class ResourceStore
             {
                 next.Remove("status");
             }
+
+            if (context.ManagedFieldsComputed)
+            {
+                next["metadata"]!["managedFields"] = body["metadata"]?["managedFields"]?.DeepClone();
+            }
         }
         else
         {
             next = body.DeepClone().AsObject();
-            next["apiVersion"] = type.ApiVersion;
-            next["kind"] = type.Kind;
+            next["apiVersion"] = type.StorageType.ApiVersion;
+            next["kind"] = type.StorageType.Kind;
             var meta = JsonTree.Metadata(next);
             var old = current["metadata"]!;
             foreach (var field in new[] { "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation" })
@@ -494,7 +511,16 @@ internal sealed class ResourceStore
                 }
             }
 
-            meta.Remove("managedFields");
+            // Ownership is the server's to keep: what a client sends is ignored, except what apply computed.
+            if (!context.ManagedFieldsComputed)
+            {
+                meta.Remove("managedFields");
+                if (old["managedFields"] is { } managedFields)
+                {
+                    meta["managedFields"] = managedFields.DeepClone();
+                }
+            }
+
             if (type.HasStatus)
             {
                 next.Remove("status");
@@ -518,6 +544,11 @@ internal sealed class ResourceStore
 
         JsonTree.Metadata(next)["resourceVersion"] = currentRv;
         ObjectRules.Normalize(type, next, current, Now());
+        if (context.Manager is { } manager && !context.ManagedFieldsComputed)
+        {
+            FieldManager.RecordUpdate(type, current, next, manager, status, Now());
+        }
+
         ObjectRules.Validate(type, next, current, context);
         if (type.TracksGeneration && !status && !SameSpec(type, current, next))
         {
