@@ -118,6 +118,12 @@ internal sealed class WatchEndpoint
                 ready = null;
                 if (!more)
                 {
+                    if (subscription.ExpiredAt is { } expiredAt)
+                    {
+                        var gone = ApiException.Expired($"too old resource version: {lastVersion} ({expiredAt})");
+                        await WriteEventAsync(context, "ERROR", gone.ToStatus(), ct);
+                    }
+
                     return;
                 }
 

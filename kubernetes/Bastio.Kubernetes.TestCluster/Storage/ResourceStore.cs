@@ -308,6 +308,18 @@ internal sealed class ResourceStore
         }
     }
 
+    /// <summary>Ends every open watch with an in-stream 410 Expired (its clients relist).</summary>
+    public void ExpireWatches()
+    {
+        lock (_gate)
+        {
+            foreach (var watcher in _watchers)
+            {
+                watcher.Expire(_version);
+            }
+        }
+    }
+
     public void CompactHistory()
     {
         lock (_gate)
