@@ -87,8 +87,7 @@ public sealed class EventsTests : ConformanceTestBase
     {
         var list = await Client.EventsV1.ListNamespacedEventAsync(Ns);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var watch = Client.EventsV1.ListNamespacedEventWithHttpMessagesAsync(Ns, watch: true, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token)
-            .WatchAsync<Eventsv1Event, Eventsv1EventList>(cancellationToken: cts.Token);
+        var watch = Client.EventsV1.WatchListNamespacedEventAsync(Ns, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token);
         var first = Task.Run(async () =>
         {
             await foreach (var (type, item) in watch)

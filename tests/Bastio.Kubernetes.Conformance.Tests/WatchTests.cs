@@ -23,12 +23,12 @@ public sealed class WatchTests : ConformanceTestBase
         public async Task<(WatchEventType Type, V1ConfigMap Object)> NextAsync() => await Events.Reader.ReadAsync().AsTask().WaitAsync(Wait);
     }
 
-    private Watcher<V1ConfigMap> Watch(Recorder recorder, string? resourceVersion, bool bookmarks = false) =>
-        Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(Ns, watch: true, resourceVersion: resourceVersion, allowWatchBookmarks: bookmarks)
-            .Watch<V1ConfigMap, V1ConfigMapList>(
-                (type, item) => recorder.Events.Writer.TryWrite((type, item)),
-                e => recorder.Errors.Writer.TryWrite(e),
-                () => recorder.Closed.TrySetResult());
+    private Watcher<V1ConfigMap> Watch(Recorder recorder, string? resourceVersion, bool bookmarks = false, string? labelSelector = null) =>
+        Client.CoreV1.WatchListNamespacedConfigMap(
+            Ns, allowWatchBookmarks: bookmarks, labelSelector: labelSelector, resourceVersion: resourceVersion,
+            onEvent: (type, item) => recorder.Events.Writer.TryWrite((type, item)),
+            onError: e => recorder.Errors.Writer.TryWrite(e),
+            onClosed: () => recorder.Closed.TrySetResult());
 
     private Task<V1ConfigMap> CreateAsync(string name) =>
         Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name } }, Ns);
@@ -42,8 +42,7 @@ public sealed class WatchTests : ConformanceTestBase
         var events = new List<(WatchEventType, string)>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var (type, item) in Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(
-                Ns, watch: true, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token).WatchAsync<V1ConfigMap, V1ConfigMapList>(cancellationToken: cts.Token))
+            await foreach (var (type, item) in Client.CoreV1.WatchListNamespacedConfigMapAsync(Ns, resourceVersion: list.Metadata.ResourceVersion, cancellationToken: cts.Token))
             {
                 events.Add((type, item.Metadata.Name));
                 if (type == WatchEventType.Deleted)
@@ -81,7 +80,7 @@ public sealed class WatchTests : ConformanceTestBase
         var first = await CreateAsync("old");
         for (var i = 0; i < 30; i++)
         {
-            await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch($$"""{"data":{"n":"{{i}}"}}""", V1Patch.PatchType.MergePatch), "old", Ns);
+            await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch($$$"""{"data":{"n":"{{{i}}}"}}""", V1Patch.PatchType.MergePatch), "old", Ns);
         }
 
         var recorder = new Recorder();
@@ -117,8 +116,7 @@ public sealed class WatchTests : ConformanceTestBase
         await CreateAsync("moving");
         var list = await Client.CoreV1.ListNamespacedConfigMapAsync(Ns);
         var recorder = new Recorder();
-        using var watcher = Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync(Ns, watch: true, labelSelector: "tier=web", resourceVersion: list.Metadata.ResourceVersion)
-            .Watch<V1ConfigMap, V1ConfigMapList>((t, o) => recorder.Events.Writer.TryWrite((t, o)));
+        using var watcher = Watch(recorder, list.Metadata.ResourceVersion, labelSelector: "tier=web");
         await Eventually.UntilAsync(() => Cluster.Faults.OpenWatches == 1, "the watch is open");
 
         await Client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"labels":{"tier":"web"}}}""", V1Patch.PatchType.MergePatch), "moving", Ns);
