@@ -8,8 +8,6 @@ public sealed class ApplyTests : ConformanceTestBase
     private static V1Patch Apply(string name, IDictionary<string, string> data) =>
         new(new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name }, Data = data }, V1Patch.PatchType.ApplyPatch);
 
-    private static string Fields(V1ManagedFieldsEntry entry) => KubernetesJson.Serialize(entry.FieldsV1);
-
     [Fact]
     public async Task Apply_without_fieldManager_is_422_on_PatchOptions()
     {
@@ -31,7 +29,7 @@ public sealed class ApplyTests : ConformanceTestBase
         var entry = applied.Metadata.ManagedFields.Should().ContainSingle().Which;
         (entry.Manager, entry.Operation, entry.ApiVersion, entry.FieldsType).Should().Be(("alice", "Apply", "v1", "FieldsV1"));
         entry.Time.Should().NotBeNull();
-        Fields(entry).Should().Be("""{"f:data":{"f:a":{}}}""");
+        FieldsV1(entry).Should().Be("""{"f:data":{"f:a":{}}}""");
     }
 
     [Fact]
@@ -92,7 +90,7 @@ public sealed class ApplyTests : ConformanceTestBase
         var shrunk = await Client.CoreV1.PatchNamespacedConfigMapAsync(Apply("shrink", new Dictionary<string, string> { ["a"] = "1" }), "shrink", Ns, fieldManager: "alice");
 
         shrunk.Data.Should().BeEquivalentTo(new Dictionary<string, string> { ["a"] = "1", ["c"] = "3" }, "b had no other owner, c is still bob's");
-        Fields(shrunk.Metadata.ManagedFields.Single(e => e.Manager == "alice")).Should().Be("""{"f:data":{"f:a":{}}}""");
+        FieldsV1(shrunk.Metadata.ManagedFields.Single(e => e.Manager == "alice")).Should().Be("""{"f:data":{"f:a":{}}}""");
     }
 
     [Fact]
@@ -114,13 +112,13 @@ public sealed class ApplyTests : ConformanceTestBase
         var applied = await Client.CustomObjects.PatchNamespacedCustomObjectAsync(new V1Patch(key, V1Patch.PatchType.ApplyPatch),
             ApiKey.Group, ApiKey.Version, Ns, ApiKey.Plural, "applied", fieldManager: "operator");
         var entry = KubernetesJson.Deserialize<ApiKey>(KubernetesJson.Serialize(applied)).Metadata.ManagedFields.Should().ContainSingle().Which;
-        Fields(entry).Should().Be("""{"f:spec":{"f:permissions":{"v:\"chat\"":{},"v:\"embeddings\"":{}},"f:proxyRef":{"f:name":{}}}}""");
+        FieldsV1(entry).Should().Be("""{"f:spec":{"f:permissions":{"v:\"chat\"":{},"v:\"embeddings\"":{}},"f:proxyRef":{"f:name":{}}}}""");
 
-        var status = new V1Patch("""{"apiVersion":"bastio.io/v1alpha1","kind":"ApiKey","metadata":{"name":"applied"},"status":{"phase":"Ready"}}""", V1Patch.PatchType.ApplyPatch);
+        var status = new V1Patch("""{"apiVersion":"bastio.io/v1alpha1","kind":"ApiKey","metadata":{"name":"applied"},"status":{"phase":"Active"}}""", V1Patch.PatchType.ApplyPatch);
         var withStatus = KubernetesJson.Deserialize<ApiKey>(KubernetesJson.Serialize(await Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             status, ApiKey.Group, ApiKey.Version, Ns, ApiKey.Plural, "applied", fieldManager: "operator")));
 
-        withStatus.Status!.Phase.Should().Be("Ready");
+        withStatus.Status!.Phase.Should().Be("Active");
         withStatus.Metadata.ManagedFields.Should().HaveCount(2);
         withStatus.Metadata.ManagedFields.Should().ContainSingle(e => e.Subresource == "status").Which.Manager.Should().Be("operator");
         withStatus.Spec.Permissions.Should().Equal("chat", "embeddings");

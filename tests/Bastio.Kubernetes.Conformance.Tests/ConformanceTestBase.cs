@@ -1,4 +1,7 @@
 using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s.Autorest;
 
 namespace Bastio.Kubernetes.Conformance.Tests;
@@ -50,6 +53,12 @@ public abstract class ConformanceTestBase : IAsyncLifetime
         response.StatusCode.Should().Be(code, response.Content);
         return KubernetesJson.Deserialize<V1Status>(response.Content);
     }
+
+    /// <summary>An entry's fieldsV1 as compact JSON with quotes written plainly, to compare with upstream's shape.</summary>
+    protected static string FieldsV1(V1ManagedFieldsEntry entry) =>
+        JsonSerializer.Serialize(JsonNode.Parse(KubernetesJson.Serialize(entry.FieldsV1)), PlainJson);
+
+    private static readonly JsonSerializerOptions PlainJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string RepositoryRoot()
     {

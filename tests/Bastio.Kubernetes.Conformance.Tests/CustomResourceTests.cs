@@ -13,7 +13,7 @@ public sealed class CustomResourceTests : ConformanceTestBase
     {
         using var apiKeys = ApiKeys();
         var key = ApiKey.Named("team-a");
-        key.Spec.ExpiresAt = new DateTime(2027, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234567);
+        key.Spec.ExpiresAt = new DateTime(2027, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234560); // the client writes microseconds
 
         var created = await apiKeys.CreateNamespacedAsync(key, Ns);
 
@@ -40,16 +40,16 @@ public sealed class CustomResourceTests : ConformanceTestBase
         using var apiKeys = ApiKeys();
         var created = await apiKeys.CreateNamespacedAsync(ApiKey.Named("status"), Ns);
 
-        var statusPatch = new V1Patch("""{"status":{"phase":"Ready","createdAt":"2026-01-02T03:04:05.123456Z"},"spec":{"displayName":"ignored"}}""", V1Patch.PatchType.MergePatch);
+        var statusPatch = new V1Patch("""{"status":{"phase":"Active","createdAt":"2026-01-02T03:04:05.123456Z"},"spec":{"displayName":"ignored"}}""", V1Patch.PatchType.MergePatch);
         var afterStatus = Deserialize(await Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(statusPatch, ApiKey.Group, ApiKey.Version, Ns, ApiKey.Plural, "status"));
 
-        afterStatus.Status!.Phase.Should().Be("Ready");
+        afterStatus.Status!.Phase.Should().Be("Active");
         afterStatus.Spec.DisplayName.Should().BeNull("a status write changes only the status");
         afterStatus.Metadata.Generation.Should().Be(created.Metadata.Generation);
 
         var mainPatch = new V1Patch("""{"status":{"phase":"Hacked"},"spec":{"displayName":"shown"}}""", V1Patch.PatchType.MergePatch);
         var afterMain = await apiKeys.PatchNamespacedAsync<ApiKey>(mainPatch, Ns, "status");
-        afterMain.Status!.Phase.Should().Be("Ready");
+        afterMain.Status!.Phase.Should().Be("Active");
         afterMain.Spec.DisplayName.Should().Be("shown");
         afterMain.Metadata.Generation.Should().Be(2);
     }

@@ -287,7 +287,10 @@ internal sealed class ResourceEndpoints
     {
         var options = await DeleteOptionsAsync(context, request.Type);
         var (obj, deleted) = _store.Delete(request.Type, request.Namespace, request.Name!, options);
-        if (!deleted)
+
+        // As upstream's registries: custom resources (ReturnDeletedObject) and objects that only
+        // began terminating answer with the object; the other built-in kinds with a Success Status.
+        if (!deleted || request.Type.IsCustom)
         {
             await WriteObjectAsync(context, request.Type, 200, obj);
             return;
