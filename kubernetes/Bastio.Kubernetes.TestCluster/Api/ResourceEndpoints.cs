@@ -387,9 +387,10 @@ internal sealed class ResourceEndpoints
             causes.Add(new("FieldValueTooLong", $"Too long: may not be more than {MaxFieldManagerLength} bytes", "fieldManager"));
         }
 
-        if (manager.Select((c, i) => (c, i)).FirstOrDefault(p => char.IsControl(p.c)) is { c: not '\0' } bad)
+        var unprintable = manager.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        if (unprintable >= 0)
         {
-            causes.Add(new("FieldValueInvalid", $"Invalid value: \"{manager}\": invalid character U+{(int)bad.c:X4} (at position {bad.i})", "fieldManager"));
+            causes.Add(new("FieldValueInvalid", $"Invalid value: \"{manager}\": invalid character U+{(int)manager[unprintable]:X4} (at position {unprintable})", "fieldManager"));
         }
 
         if (causes.Count > 0)
