@@ -50,7 +50,7 @@ internal sealed class OperatorHost : IAsyncDisposable
     private long _reconciles;
     private int _inFlight;
 
-    public OperatorHost(IKubernetesClient client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null)
+    public OperatorHost(IKubernetesClient client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null, string meterName = OperatorMetrics.MeterName)
     {
         ArgumentNullException.ThrowIfNull(client);
         _options = options;
@@ -60,7 +60,7 @@ internal sealed class OperatorHost : IAsyncDisposable
 
         Clients = new ResourceClients(client);
         Caches = new OperatorCaches(Clients, options, loggerFactory, timeProvider);
-        Metrics = new OperatorMetrics();
+        Metrics = new OperatorMetrics(meterName);
         Metrics.ObserveApiKeys(Caches.ApiKeys);
         Metrics.ObserveProviderKeys(Caches.ProviderKeys);
         foreach (var informer in Caches.All)
@@ -209,7 +209,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{(_options.AdminAddress == "0.0.0.0" ? "*" : _options.AdminAddress)}:{_options.AdminPort}");
-        builder.Services.AddPrometheusMetrics("bastio-operator", OperatorMetrics.MeterName);
+        builder.Services.AddPrometheusMetrics("bastio-operator", Metrics.Meter.Name);
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint();
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -31,9 +31,13 @@ internal sealed class OperatorMetrics : IDisposable
     private IInformer<ProviderKey>? _providerKeys;
     private int _encryptionKeyMissing;
 
-    public OperatorMetrics()
+    /// <param name="meterName">
+    /// <see cref="MeterName"/> in production. Hosts that share a process (tests) each take their own name,
+    /// because an OpenTelemetry meter provider listens to every meter of a name in the process.
+    /// </param>
+    public OperatorMetrics(string meterName = MeterName)
     {
-        Meter = new Meter(MeterName);
+        Meter = new Meter(meterName);
         Controllers = new ControllerMetrics(Meter, ControllerNames);
         _rotations = Meter.CreateCounter<long>("bastio_operator_rotations_total", description: "ApiKey rotations by result (success, failure).");
         Meter.CreateObservableGauge("bastio_operator_keys", ObserveKeys, description: "ApiKeys by phase.");

@@ -108,7 +108,7 @@ public sealed class RunningComponents : IAsyncLifetime
         var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0 };
         operatorOptions.UpstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
         operatorOptions.UpstreamTrust = upstreamTrust;
-        await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null);
+        await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await operatorHost.StartAsync(CancellationToken.None);
 
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-chart-scrape-{Guid.NewGuid():N}.yaml");

@@ -147,7 +147,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         configure?.Invoke(options);
         var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
         _operatorLogs = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
-        _operator = new OperatorHost(client, options, _operatorLogs, TextWriter.Null);
+        _operator = new OperatorHost(client, options, _operatorLogs, TextWriter.Null, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await _operator.StartAsync(CancellationToken.None);
         await _operator.Readiness.WaitUntilReadyAsync();
         return _operator;

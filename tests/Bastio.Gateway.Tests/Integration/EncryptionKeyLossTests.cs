@@ -44,7 +44,7 @@ public sealed class EncryptionKeyLossTests
             AdminPort = 0,
             RotatorImage = "bastio/operator:test",
             RotatorServiceAccount = "bastio-rotator",
-        }, loggerFactory, audit);
+        }, loggerFactory, audit, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await operatorHost.StartAsync(CancellationToken.None);
 
         await env.ApiKeys.CreateAsync(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = Ns }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Permissions = ["chat"] } });

@@ -90,7 +90,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
     {
         var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         client ??= new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
-        var host = new OperatorHost(client, NewOptions(configure), loggerFactory, Audit);
+        var host = new OperatorHost(client, NewOptions(configure), loggerFactory, Audit, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         _operators.Add((host, loggerFactory));
         await host.StartAsync(CancellationToken.None);
         await host.Readiness.WaitUntilReadyAsync();
