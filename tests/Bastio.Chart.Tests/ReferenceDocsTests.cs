@@ -43,6 +43,10 @@ public sealed partial class ReferenceDocsTests
     [GeneratedRegex(@"new Command\(\s*""(?<command>[a-z][a-z-]*)""")]
     private static partial Regex PluginCommand();
 
+    // [text](target): a link to a file or folder of the repository (no scheme, not a same-page anchor); the anchor is dropped.
+    [GeneratedRegex(@"\]\((?<target>(?![a-z][a-z0-9+.-]*:|#)[^)\s#]+)(?:#[^)\s]*)?\)")]
+    private static partial Regex RelativeLink();
+
     private static string ReferencePage(string file) => File.ReadAllText(Repository.At("docs", "reference", file));
 
     [Fact]
@@ -152,6 +156,55 @@ public sealed partial class ReferenceDocsTests
             .Should().BeEmpty("docs/reference/commands.md lists every kubectl bastio command");
     }
 
+    /// <summary>The component walkthroughs: each README and the project folder whose files it names.</summary>
+    public static TheoryData<string, string> Walkthroughs => new()
+    {
+        { "operator/README.md", "operator/Bastio.Operator" },
+        { "gateway/README.md", "gateway/Bastio.Gateway" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Walkthroughs))]
+    public void Every_file_a_walkthrough_links_to_exists(string readme, string project)
+    {
+        var links = RelativeLinks(readme);
+
+        links.Should().Contain(link => link.StartsWith(project + "/", StringComparison.Ordinal) && link.EndsWith(".cs", StringComparison.Ordinal), "the scan must find the links to source files");
+        links.Where(link => !File.Exists(Repository.At(link)) && !Directory.Exists(Repository.At(link)))
+            .Should().BeEmpty($"{readme} names the files a reconcile or request meets; a moved or renamed file must be renamed there too");
+    }
+
+    [Theory]
+    [MemberData(nameof(Walkthroughs))]
+    public void Every_folder_of_a_component_is_in_its_folder_map(string readme, string project)
+    {
+        var linked = RelativeLinks(readme).Select(link => link.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        var folders = Directory.EnumerateDirectories(Repository.At(project), "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/'))
+            .Where(folder => !IsSkipped(folder + "/"))
+            .ToList();
+
+        folders.Should().NotBeEmpty("the scan must find the component's folders");
+        folders.Where(folder => !linked.Contains(folder))
+            .Should().BeEmpty($"the folder map of {readme} lists every folder of {project}");
+    }
+
+    [Theory]
+    [InlineData("gateway/README.md", "gateway/Bastio.Gateway/Pipeline")]
+    [InlineData("operator/README.md", "operator/Bastio.Operator/Controllers/ApiKeys")]
+    [InlineData("operator/README.md", "operator/Bastio.Operator/Controllers/RotationSchedules")]
+    public void Every_file_of_the_walked_path_is_named(string readme, string folder)
+    {
+        var linked = RelativeLinks(readme).ToHashSet(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(Repository.At(folder), "*.cs")
+            .Select(path => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/'))
+            .ToList();
+
+        files.Should().NotBeEmpty("the scan must find the folder's files");
+        files.Where(file => !linked.Contains(file))
+            .Should().BeEmpty($"{readme} walks the request or reconcile through {folder}: a new step there belongs in the walkthrough");
+    }
+
     [Theory]
     [InlineData("## Order of checks", "order-of-checks")]
     [InlineData("### `make run` ports", "make-run-ports")]
@@ -177,6 +230,16 @@ public sealed partial class ReferenceDocsTests
         }
 
         return anchors;
+    }
+
+    /// <summary>The repository paths (from its root, with '/') that the relative links of <paramref name="markdown"/> point at.</summary>
+    private static List<string> RelativeLinks(string markdown)
+    {
+        var directory = Path.GetDirectoryName(Repository.At(markdown))!;
+        return [.. RelativeLink().Matches(File.ReadAllText(Repository.At(markdown)))
+            .Select(match => match.Groups["target"].Value)
+            .Select(target => Path.GetRelativePath(Repository.Root, Path.GetFullPath(Path.Combine(directory, target))).Replace('\\', '/')
+                + (target.EndsWith('/') ? "/" : ""))];
     }
 
     /// <summary>The values of <paramref name="group"/> in every match of <paramref name="regex"/> in a file.</summary>
