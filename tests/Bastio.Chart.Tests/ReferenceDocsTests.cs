@@ -7,7 +7,9 @@ namespace Bastio.Chart.Tests;
 /// The repository documents itself: docs/reference/ is the contract, so no file may send a reader to a
 /// document outside the repository, every section a file cites must exist, and what the code can emit
 /// (gateway error codes, metric names, command-line flags, plugin commands) must appear in the reference
-/// pages, read from the source so the docs cannot drift from the code.
+/// pages, read from the source so the docs cannot drift from the code. The operator's and the gateway's
+/// READMEs walk one reconcile and one request through the code by file: every file they link must exist,
+/// their folder maps must list every folder, and every file of the walked folders must be named.
 /// </summary>
 public sealed partial class ReferenceDocsTests
 {
@@ -43,6 +45,10 @@ public sealed partial class ReferenceDocsTests
     [GeneratedRegex(@"new Command\(\s*""(?<command>[a-z][a-z-]*)""")]
     private static partial Regex PluginCommand();
 
+    // [text](target): a link to a file or folder of the repository (no scheme, not a same-page anchor); the anchor is dropped.
+    [GeneratedRegex(@"\]\((?<target>(?![a-z][a-z0-9+.-]*:|#)[^)\s#]+)(?:#[^)\s]*)?\)")]
+    private static partial Regex RelativeLink();
+
     private static string ReferencePage(string file) => File.ReadAllText(Repository.At("docs", "reference", file));
 
     [Fact]
@@ -73,7 +79,7 @@ public sealed partial class ReferenceDocsTests
 
         foreach (var path in RepositoryTextFiles())
         {
-            var relative = Path.GetRelativePath(Repository.Root, path).Replace('\\', '/');
+            var relative = RepositoryPath(path);
             var text = File.ReadAllText(path);
             foreach (Match match in ReferenceCitation().Matches(text))
             {
@@ -152,6 +158,42 @@ public sealed partial class ReferenceDocsTests
             .Should().BeEmpty("docs/reference/commands.md lists every kubectl bastio command");
     }
 
+    /// <summary>The component walkthroughs: each README and the project folder whose files it names.</summary>
+    public static TheoryData<string, string> Walkthroughs => new()
+    {
+        { "operator/README.md", "operator/Bastio.Operator" },
+        { "gateway/README.md", "gateway/Bastio.Gateway" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Walkthroughs))]
+    public void Every_file_a_walkthrough_links_to_exists(string readme, string project)
+    {
+        var links = RelativeLinks(readme);
+
+        links.Should().Contain(link => link.StartsWith(project + "/", StringComparison.Ordinal) && link.EndsWith(".cs", StringComparison.Ordinal), "the scan must find the links to source files");
+        links.Where(link => !File.Exists(Repository.At(link)) && !Directory.Exists(Repository.At(link)))
+            .Should().BeEmpty($"{readme} names the files a reconcile or request meets; a moved or renamed file must be renamed there too");
+    }
+
+    [Theory]
+    [MemberData(nameof(Walkthroughs))]
+    public void Every_folder_of_a_component_is_in_its_folder_map(string readme, string project) =>
+        ShouldLinkEvery(
+            readme,
+            Directory.EnumerateDirectories(Repository.At(project), "*", SearchOption.AllDirectories).Where(path => !IsSkipped(RepositoryPath(path) + "/")),
+            $"the folder map of {readme} lists every folder of {project}");
+
+    [Theory]
+    [InlineData("gateway/README.md", "gateway/Bastio.Gateway/Pipeline")]
+    [InlineData("operator/README.md", "operator/Bastio.Operator/Controllers/ApiKeys")]
+    [InlineData("operator/README.md", "operator/Bastio.Operator/Controllers/RotationSchedules")]
+    public void Every_file_of_the_walked_path_is_named(string readme, string folder) =>
+        ShouldLinkEvery(
+            readme,
+            Directory.EnumerateFiles(Repository.At(folder), "*.cs"),
+            $"{readme} walks the request or reconcile through {folder}: a new step there belongs in the walkthrough");
+
     [Theory]
     [InlineData("## Order of checks", "order-of-checks")]
     [InlineData("### `make run` ports", "make-run-ports")]
@@ -178,6 +220,28 @@ public sealed partial class ReferenceDocsTests
 
         return anchors;
     }
+
+    /// <summary>The repository paths that the relative links of <paramref name="markdown"/> point at (a folder's with a trailing '/').</summary>
+    private static List<string> RelativeLinks(string markdown)
+    {
+        var directory = Path.GetDirectoryName(Repository.At(markdown))!;
+        return [.. RelativeLink().Matches(File.ReadAllText(Repository.At(markdown)))
+            .Select(match => match.Groups["target"].Value)
+            .Select(target => RepositoryPath(Path.GetFullPath(Path.Combine(directory, target))) + (target.EndsWith('/') ? "/" : ""))];
+    }
+
+    /// <summary>Asserts that <paramref name="readme"/> links to every one of <paramref name="paths"/> (at least one).</summary>
+    private static void ShouldLinkEvery(string readme, IEnumerable<string> paths, string because)
+    {
+        var linked = RelativeLinks(readme).Select(link => link.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        var expected = paths.Select(RepositoryPath).ToList();
+
+        expected.Should().NotBeEmpty("the scan must find what the README has to name");
+        expected.Where(path => !linked.Contains(path)).Should().BeEmpty(because);
+    }
+
+    /// <summary>A path relative to the repository root, with '/' on every platform.</summary>
+    private static string RepositoryPath(string path) => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/');
 
     /// <summary>The values of <paramref name="group"/> in every match of <paramref name="regex"/> in a file.</summary>
     private static IEnumerable<string> Found(string path, Regex regex, string group) =>
