@@ -31,9 +31,11 @@ public static class ApiKeyValidation
             return new(ProxyNotFound, $"Proxy '{spec.ProxyRef.Name}' does not exist in namespace '{apiKey.Metadata.Namespace}'.");
         }
 
-        if (!ProxyEnvironments.TryParse(proxy.Spec.Environment, out _))
+        // A key on a Proxy the gateway will not serve is refused there (invalid_api_key), so the operator
+        // says so too, with the Proxy's own reason, instead of reporting a key that cannot be used as Active.
+        if (ProxyValidation.Validate(proxy.Spec).Problem is { } proxyProblem)
         {
-            return new(ProxyInvalid, $"Proxy '{spec.ProxyRef.Name}' has an unknown spec.environment '{proxy.Spec.Environment}'.");
+            return new(ProxyInvalid, $"Proxy '{spec.ProxyRef.Name}' cannot be served ({proxyProblem.Reason}): {proxyProblem.Message}");
         }
 
         if (spec.Plan is { Length: > 0 } plan)

@@ -58,4 +58,22 @@ public sealed class ApiKeyValidationTests
         var apiKey = new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "nope" } } };
         ApiKeyValidation.Validate(apiKey, null)!.Reason.Should().Be(ApiKeyValidation.ProxyNotFound);
     }
+
+    [Theory]
+    [InlineData("https://api.openai.com/v1?x=1")]
+    [InlineData("https://user:s3cret-pass@api.openai.com/v1")]
+    [InlineData("https://api.openai.com/v1#frag")]
+    [InlineData("not a url")]
+    public void A_key_on_a_proxy_the_gateway_will_not_serve_is_invalid_with_the_proxys_reason(string upstream)
+    {
+        var proxy = new Proxy { Metadata = new ObjectMeta { Name = "openai", Namespace = "team-a" }, Spec = new ProxySpec { Provider = "openai", Upstream = upstream } };
+        var apiKey = new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } };
+
+        var problem = ApiKeyValidation.Validate(apiKey, proxy);
+
+        problem.Should().NotBeNull();
+        problem!.Reason.Should().Be(ApiKeyValidation.ProxyInvalid);
+        problem.Message.Should().Contain(ProxyValidation.InvalidUpstream).And.NotContain("s3cret");
+        ProxyValidation.Validate(proxy.Spec).Problem!.Reason.Should().Be(ProxyValidation.InvalidUpstream, "the ApiKey repeats the Proxy's own verdict");
+    }
 }
