@@ -13,7 +13,7 @@ public enum RotationOutcome
     /// <summary>The operator rotated the key for this request and delivered the new key.</summary>
     Completed = 0,
 
-    /// <summary>The operator answered the request with RotationFailed (revoked, expired, disabled or invalid key).</summary>
+    /// <summary>The operator answered the request with RotationFailed (revoked, expired or invalid key; a disabled key is still rotated).</summary>
     Failed = 2,
 
     /// <summary>No answer within the wait.</summary>

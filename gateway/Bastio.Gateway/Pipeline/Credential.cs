@@ -25,7 +25,7 @@ internal readonly struct Credential
     /// <summary>The <c>bastio_pk_...</c> id of the <c>X-Api-Key</c> + <c>X-Api-Secret</c> form, which must name the same key.</summary>
     public string? PublicId { get; }
 
-    /// <summary>Set when no usable credential was sent (check 2).</summary>
+    /// <summary>Set when no usable credential was sent (check 5).</summary>
     public GatewayError? Error { get; }
 
     public override string ToString() => "[credential]";

@@ -17,7 +17,7 @@ internal sealed class ForwardedRequest(KeyEntry key, ProviderKeyEntry providerKe
     /// <summary>The client's address as the gateway resolved it; the upstream gets it in <c>X-Forwarded-For</c>.</summary>
     public IPAddress ClientIp { get; init; } = IPAddress.None;
 
-    /// <summary>The request path as the client sent it (<see cref="Routing.RawPath"/>), read once by the handler.</summary>
+    /// <summary>The request path as the client sent it (<see cref="Pipeline.RawPath"/>), read once by the handler.</summary>
     public string RawPath { get; init; } = "/";
 
     /// <summary>Re-applied after the upstream's headers are copied: the gateway's limits are the ones the client hits.</summary>

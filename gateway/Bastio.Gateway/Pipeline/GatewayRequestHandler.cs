@@ -18,9 +18,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
-/// The client-facing pipeline: dot segments in the raw path, route, readiness (1), checks 2–6,
-/// model (7), rate limit (8), provider key (9), then forwarding with errors 10–11 — each failure
-/// answered in the OpenAI error shape — and finally usage, metrics and the access-log line.
+/// The client-facing pipeline, in the order of docs/reference/gateway.md#order-of-checks: loop (1),
+/// dot segments in the raw path (2), route (3), readiness (4), the authorizer's checks 5–12, model (13),
+/// limits (14–15), usage (16), provider key (17), then forwarding (18) — each failure answered in the
+/// OpenAI error shape — and finally usage, metrics and the access-log line.
 /// </summary>
 /// <remarks>
 /// One request meets the types of this folder in this order: <see cref="LoopGuard"/>, <see cref="RawPath"/>,

@@ -7,7 +7,7 @@ using Bastio.Gateway.Routing;
 namespace Bastio.Gateway.Pipeline;
 
 /// <summary>
-/// Checks 2–6 of docs/reference/gateway.md#order-of-checks, in order, without allocating: credential, key, key state, client IP,
+/// Checks 5–12 of docs/reference/gateway.md#order-of-checks, in order, without allocating: credential, key, key state, client IP,
 /// route permission. Every way a key can be wrong (malformed, bad checksum, unknown id, wrong
 /// environment, wrong secret) gives the same <c>invalid_api_key</c>, so the answer is no oracle.
 /// </summary>
