@@ -1,4 +1,4 @@
-namespace Bastio.Kubernetes.Client;
+namespace Bastio.Kubernetes.Api;
 
 /// <summary>
 /// client-go's QPS/burst limiter: a bucket of <c>burst</c> tokens refilled at <c>qps</c> per second.

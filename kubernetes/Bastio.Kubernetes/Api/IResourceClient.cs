@@ -1,29 +1,17 @@
-using System.Text.Json.Serialization.Metadata;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
-namespace Bastio.Kubernetes.Client;
-
-/// <summary>Entry point: typed access to one resource type at a time.</summary>
-public interface IKubernetesClient
-{
-    /// <summary>The API server's base address (for diagnostics).</summary>
-    Uri Server { get; }
-
-    /// <summary>
-    /// A client for one kind. <paramref name="typeInfo"/> and <paramref name="listTypeInfo"/> come from a
-    /// source-generated <c>JsonSerializerContext</c> (the product's own kinds live in other assemblies).
-    /// </summary>
-    IResourceClient<T> Resource<T>(ResourceType type, JsonTypeInfo<T> typeInfo, JsonTypeInfo<KubernetesList<T>> listTypeInfo)
-        where T : class, IKubernetesObject;
-}
+namespace Bastio.Kubernetes.Api;
 
 /// <summary>
-/// Generic resource access. <c>ns</c> is required for namespaced kinds on item operations and
-/// optional on List/Watch (null = all namespaces); it must be null for cluster-scoped kinds.
-/// Failures throw <see cref="KubernetesApiException"/> subclasses carrying the server's Status.
+/// Uniform access to one kind over the official client (as YARP's informers have per kind): the runtime's
+/// informers, finalizers and status writers are written once against it. <c>ns</c> is required for
+/// namespaced kinds on item operations and optional on List/Watch (null = all namespaces); it must be null
+/// for cluster-scoped kinds. Failures throw <see cref="KubernetesApiException"/> subclasses carrying the
+/// server's Status.
 /// </summary>
 public interface IResourceClient<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     ResourceType Type { get; }
 
@@ -57,8 +45,9 @@ public interface IResourceClient<T>
 
     /// <summary>
     /// One watch request: yields events until the server closes the stream or the token is cancelled.
-    /// An ERROR event with code 410, or an HTTP 410, throws <see cref="GoneException"/>; other ERROR
-    /// events throw the matching <see cref="KubernetesApiException"/>.
+    /// Expiry in either shape — an HTTP 410 before the stream or an in-stream ERROR event carrying a 410
+    /// Status — throws <see cref="GoneException"/>; other ERROR events throw the matching
+    /// <see cref="KubernetesApiException"/>.
     /// </summary>
     IAsyncEnumerable<WatchEvent<T>> WatchAsync(string? ns, WatchOptions options, CancellationToken cancellationToken = default);
 }
@@ -133,13 +122,6 @@ public sealed record DeleteOptions
     public bool DryRun { get; init; }
 }
 
-public enum WatchEventType
-{
-    Added,
-    Modified,
-    Deleted,
-    Bookmark,
-}
-
+/// <summary>One watch event (never <see cref="WatchEventType.Error"/>: errors are thrown).</summary>
 public sealed record WatchEvent<T>(WatchEventType Type, T Object)
-    where T : class, IKubernetesObject;
+    where T : class, IKubernetesObject<V1ObjectMeta>;

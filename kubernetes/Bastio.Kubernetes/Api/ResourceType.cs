@@ -1,4 +1,4 @@
-namespace Bastio.Kubernetes.Client;
+namespace Bastio.Kubernetes.Api;
 
 /// <summary>
 /// Where a kind lives on the API server: group, version, plural and scope. Core kinds have an
@@ -14,10 +14,8 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
     public static readonly ResourceType Namespaces = new("", "v1", "namespaces", "Namespace", false);
     public static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret", true);
     public static readonly ResourceType ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true);
-    public static readonly ResourceType ServiceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount", true);
-    public static readonly ResourceType Events = new("", "v1", "events", "Event", true);
+    public static readonly ResourceType Events = new("events.k8s.io", "v1", "events", "Event", true);
     public static readonly ResourceType CronJobs = new("batch", "v1", "cronjobs", "CronJob", true);
-    public static readonly ResourceType Jobs = new("batch", "v1", "jobs", "Job", true);
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "leases", "Lease", true);
     public static readonly ResourceType CustomResourceDefinitions =
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false);

@@ -1,9 +1,9 @@
-namespace Bastio.Kubernetes.Client;
+namespace Bastio.Kubernetes.Api;
 
-/// <summary>Client-side behaviour of <see cref="KubernetesClient"/>; defaults follow client-go's where it has them.</summary>
+/// <summary>Client-side behaviour the official client lacks; defaults follow client-go's where it has them.</summary>
 public sealed class KubernetesClientOptions
 {
-    /// <summary>Sustained requests per second across all resource clients; zero or less disables the limiter.</summary>
+    /// <summary>Sustained requests per second across the whole client; zero or less disables the limiter.</summary>
     public double Qps { get; set; } = 50;
 
     /// <summary>Requests that may go out at once after a quiet period.</summary>
@@ -18,11 +18,8 @@ public sealed class KubernetesClientOptions
     /// <summary>Upper bound on any single server-requested Retry-After wait.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Deadline of every non-watch request, and of a watch until its response headers arrive.</summary>
+    /// <summary>Deadline of every non-watch request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long a token read from a file is used before the file is read again.</summary>
-    public TimeSpan TokenFileRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public string UserAgent { get; set; } = "bastio-kubernetes/1.0";
 }
