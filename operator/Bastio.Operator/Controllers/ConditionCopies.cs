@@ -1,12 +1,13 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Operator.Controllers;
 
 /// <summary>Copies of conditions: the runtime's <c>Conditions.Set</c> updates entries in place, and cached objects are shared.</summary>
 internal static class ConditionCopies
 {
-    public static List<Condition>? Of(List<Condition>? conditions) =>
-        conditions?.Select(c => new Condition
+    public static List<V1Condition>? Of(IList<V1Condition>? conditions) =>
+        conditions?.Select(c => new V1Condition
         {
             Type = c.Type,
             Status = c.Status,

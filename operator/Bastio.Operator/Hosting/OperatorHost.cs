@@ -1,7 +1,8 @@
 using Bastio.Core.Metrics;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Events;
@@ -49,7 +50,7 @@ internal sealed class OperatorHost : IAsyncDisposable
     private long _reconciles;
     private int _inFlight;
 
-    public OperatorHost(IKubernetesClient client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null)
+    public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         _options = options;
@@ -76,7 +77,7 @@ internal sealed class OperatorHost : IAsyncDisposable
         var deliveryGate = new KeyDeliveryGate(acknowledgements, Caches.SystemSecrets, options, timeProvider, loggerFactory.CreateLogger<KeyDeliveryGate>());
         var apiKeys = NewController("apikey", WaitsForEncryptionKey("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), deliveryGate, recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>())), timeProvider);
         apiKeys.Watch(Caches.ApiKeys);
-        apiKeys.Watch(Caches.Proxies, p => Caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
+        apiKeys.Watch(Caches.Proxies, p => Caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
         apiKeys.Watch(Caches.TenantSecrets, s => OwnerApiKey(s));
         apiKeys.Watch(Caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ApiKey"));
         apiKeys.Watch(Caches.CronJobs, c => OperatorCaches.SourceOf(c, "ApiKey"));
@@ -86,14 +87,14 @@ internal sealed class OperatorHost : IAsyncDisposable
         providerKeys.Watch(Caches.ProviderKeys);
 
         // A key that is replaced follows the migration of the key replacing it.
-        providerKeys.Watch(Caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.Namespace, replaced)] : []);
+        providerKeys.Watch(Caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.NamespaceProperty, replaced)] : []);
 
         // Whether a replaces may take effect depends on its target's Proxy and replaces (ReplacesRule).
-        providerKeys.Watch(Caches.ProviderKeys, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
-        providerKeys.Watch(Caches.Proxies, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
-        foreach (var sources in new[] { Caches.TenantSecrets, Caches.SystemUnmanagedSecrets }.OfType<IInformer<Secret>>())
+        providerKeys.Watch(Caches.ProviderKeys, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
+        providerKeys.Watch(Caches.Proxies, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
+        foreach (var sources in new[] { Caches.TenantSecrets, Caches.SystemUnmanagedSecrets }.OfType<IInformer<V1Secret>>())
         {
-            providerKeys.Watch(sources, s => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.BySourceSecret, $"{s.Metadata.Namespace}/{s.Metadata.Name}").Select(ObjectKey.From));
+            providerKeys.Watch(sources, s => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.BySourceSecret, $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Select(ObjectKey.From));
         }
 
         providerKeys.Watch(Caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ProviderKey"));
@@ -101,8 +102,8 @@ internal sealed class OperatorHost : IAsyncDisposable
 
         var proxies = NewController("proxy", new ProxyReconciler(Clients, Caches, options, timeProvider), timeProvider);
         proxies.Watch(Caches.Proxies);
-        proxies.Watch(Caches.ApiKeys, a => [new ObjectKey(a.Metadata.Namespace, a.Spec.ProxyRef.Name)]);
-        proxies.Watch(Caches.ProviderKeys, p => [new ObjectKey(p.Metadata.Namespace, p.Spec.ProxyRef.Name)]);
+        proxies.Watch(Caches.ApiKeys, a => [new ObjectKey(a.Metadata.NamespaceProperty, a.Spec.ProxyRef.Name)]);
+        proxies.Watch(Caches.ProviderKeys, p => [new ObjectKey(p.Metadata.NamespaceProperty, p.Spec.ProxyRef.Name)]);
 
         // The encryption key is needed as soon as any key exists, and re-checked whenever a managed Secret changes.
         var encryption = new EncryptionKeyReconciler(Clients, Caches, _eventRecorder, Metrics, options, loggerFactory.CreateLogger<EncryptionKeyReconciler>());
@@ -225,10 +226,10 @@ internal sealed class OperatorHost : IAsyncDisposable
         new(name, new Tracked(reconciler, this), new ControllerOptions { Workers = _options.Workers }, Metrics.Controllers, _loggerFactory.CreateLogger<Controller>(), timeProvider);
 
     /// <summary>Delivery Secrets map to their ApiKey by the controller owner reference, labels or not.</summary>
-    private static IEnumerable<ObjectKey> OwnerApiKey(Secret secret) =>
+    private static IEnumerable<ObjectKey> OwnerApiKey(V1Secret secret) =>
         secret.Metadata.OwnerReferences?
             .Where(o => o.Controller == true && o.Kind == "ApiKey" && o.ApiVersion == BastioResources.ApiVersion)
-            .Select(o => new ObjectKey(secret.Metadata.Namespace, o.Name)) ?? [];
+            .Select(o => new ObjectKey(secret.Metadata.NamespaceProperty, o.Name)) ?? [];
 
     private async Task StartAdminAsync(CancellationToken cancellationToken)
     {

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
 using Bastio.Operator.Audit;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Rotation;
+using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Hosting;
@@ -61,6 +61,6 @@ internal static class OperatorProgram
         return (int)outcome;
     }
 
-    private static KubernetesClient CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory, KubernetesClientOptions? clientOptions = null) =>
-        new(KubernetesClientConfiguration.Load(kubeconfig, context), clientOptions, loggerFactory.CreateLogger<KubernetesClient>());
+    private static IKubernetes CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory, KubernetesClientOptions? clientOptions = null) =>
+        KubernetesConnection.CreateClient(KubernetesConnection.LoadConfiguration(kubeconfig, context), clientOptions, loggerFactory.CreateLogger(typeof(KubernetesConnection)));
 }

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using Bastio.Core;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
+using k8s;
 
 namespace Bastio.Operator.Rotation;
 

@@ -26,7 +26,7 @@ internal static class ApiKeySpecValidator
 
         if (proxy is null)
         {
-            return new(ApiKeySpecProblem.ProxyNotFound, $"Proxy '{spec.ProxyRef.Name}' does not exist in namespace '{apiKey.Metadata.Namespace}'.");
+            return new(ApiKeySpecProblem.ProxyNotFound, $"Proxy '{spec.ProxyRef.Name}' does not exist in namespace '{apiKey.Metadata.NamespaceProperty}'.");
         }
 
         if (!KeyEnvironments.TryFromProxyEnvironment(proxy.Spec.Environment, out _))

@@ -1,6 +1,7 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Kubernetes.Api;
 using Bastio.Operator.Lifecycle;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Naming;
