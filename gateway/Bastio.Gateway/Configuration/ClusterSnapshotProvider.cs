@@ -1,10 +1,10 @@
 using Bastio.Core.Keys;
 using Bastio.Crds;
 using Bastio.Gateway.RateLimiting;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
-using Bastio.Kubernetes.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Configuration;
@@ -20,7 +20,7 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
     private readonly IInformer<ApiKey> _apiKeys;
     private readonly IInformer<Proxy> _proxies;
     private readonly IInformer<ProviderKey> _providerKeys;
-    private readonly IInformer<Secret> _secrets;
+    private readonly IInformer<V1Secret> _secrets;
     private readonly IInformer[] _informers;
     private readonly SnapshotBuilder _builder;
     private readonly TimeSpan _debounce;
@@ -33,7 +33,7 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
     private GatewaySnapshot? _current;
 
     public ClusterSnapshotProvider(
-        IKubernetesClient client,
+        IKubernetes client,
         string systemNamespace,
         BucketStore buckets,
         ILoggerFactory loggerFactory,
@@ -46,7 +46,7 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
         _debounce = debounce ?? TimeSpan.FromMilliseconds(50);
         _logger = loggerFactory.CreateLogger<ClusterSnapshotProvider>();
         _builder = new SnapshotBuilder(buckets, loggerFactory.CreateLogger<SnapshotBuilder>(), environments);
-        InformerOptions Options(string? ns = null, Action<IKubernetesObject>? transform = null)
+        InformerOptions Options(string? ns = null, Action<IKubernetesObject<V1ObjectMeta>>? transform = null)
         {
             var options = new InformerOptions
             {
@@ -71,8 +71,8 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
             Options(), loggerFactory.CreateLogger<Informer<Proxy>>(), time);
         _providerKeys = new Informer<ProviderKey>(client.ProviderKeys(),
             Options(), loggerFactory.CreateLogger<Informer<ProviderKey>>(), time);
-        _secrets = new Informer<Secret>(client.Secrets(),
-            Options(systemNamespace, CachedObjectTrimming.Secret), loggerFactory.CreateLogger<Informer<Secret>>(), time);
+        _secrets = new Informer<V1Secret>(client.Secrets(),
+            Options(systemNamespace, CachedObjectTrimming.Secret), loggerFactory.CreateLogger<Informer<V1Secret>>(), time);
         _informers = [_apiKeys, _proxies, _providerKeys, _secrets];
     }
 

@@ -11,7 +11,9 @@ using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Configuration;
@@ -47,8 +49,8 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var ring = ReadKeyRing(objects.SystemSecrets);
         var previous = _decrypted;
         _decrypted = new(StringComparer.Ordinal);
-        var verifierSecrets = new Dictionary<(string Namespace, string Name), Secret>();
-        var providerKeySecrets = new Dictionary<(string Namespace, string Name), Secret>();
+        var verifierSecrets = new Dictionary<(string Namespace, string Name), V1Secret>();
+        var providerKeySecrets = new Dictionary<(string Namespace, string Name), V1Secret>();
         foreach (var secret in objects.SystemSecrets)
         {
             var labels = secret.Metadata.Labels;
@@ -70,10 +72,10 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         }
 
         var proxies = new Dictionary<(string, string), (Proxy Spec, ProxyEntry Entry)>();
-        var providerKeysByProxy = objects.ProviderKeys.ToLookup(key => (key.Metadata.Namespace ?? "", key.Spec.ProxyRef.Name));
+        var providerKeysByProxy = objects.ProviderKeys.ToLookup(key => (key.Metadata.NamespaceProperty ?? "", key.Spec.ProxyRef.Name));
         foreach (var proxy in objects.Proxies)
         {
-            if (Guarded(proxy, () => ToProxyEntry(proxy, providerKeysByProxy[(proxy.Metadata.Namespace ?? "", proxy.Metadata.Name ?? "")], providerKeySecrets, ring, previous)) is { } entry)
+            if (Guarded(proxy, () => ToProxyEntry(proxy, providerKeysByProxy[(proxy.Metadata.NamespaceProperty ?? "", proxy.Metadata.Name ?? "")], providerKeySecrets, ring, previous)) is { } entry)
             {
                 proxies[(entry.Namespace, entry.Name)] = (proxy, entry);
             }
@@ -81,9 +83,9 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
         var keys = new Dictionary<string, KeyEntry>(StringComparer.Ordinal);
         var liveBuckets = new HashSet<TokenBucket>();
-        foreach (var apiKey in objects.ApiKeys.OrderBy(key => key.Metadata.Namespace, StringComparer.Ordinal).ThenBy(key => key.Metadata.Name, StringComparer.Ordinal))
+        foreach (var apiKey in objects.ApiKeys.OrderBy(key => key.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(key => key.Metadata.Name, StringComparer.Ordinal))
         {
-            var ns = apiKey.Metadata.Namespace ?? "";
+            var ns = apiKey.Metadata.NamespaceProperty ?? "";
             if (!proxies.TryGetValue((ns, apiKey.Spec.ProxyRef.Name), out var proxy))
             {
                 continue;
@@ -128,16 +130,16 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     /// nor does one the first build finds.
     /// Monotonic, and nothing new is acknowledged without a key ring (then nothing is served).
     /// </summary>
-    private long AcknowledgeableEpoch(ConfigurationObjects objects, IEnumerable<Secret> verifierSecrets, EncryptionKeyRing? ring)
+    private long AcknowledgeableEpoch(ConfigurationObjects objects, IEnumerable<V1Secret> verifierSecrets, EncryptionKeyRing? ring)
     {
         if (ring is null)
         {
             return _acknowledgedEpoch;
         }
 
-        var proxies = objects.Proxies.Select(proxy => (proxy.Metadata.Namespace ?? "", proxy.Metadata.Name ?? "")).ToHashSet();
+        var proxies = objects.Proxies.Select(proxy => (proxy.Metadata.NamespaceProperty ?? "", proxy.Metadata.Name ?? "")).ToHashSet();
         var servable = objects.ApiKeys
-            .Where(apiKey => proxies.Contains((apiKey.Metadata.Namespace ?? "", apiKey.Spec.ProxyRef.Name)))
+            .Where(apiKey => proxies.Contains((apiKey.Metadata.NamespaceProperty ?? "", apiKey.Spec.ProxyRef.Name)))
             .Select(apiKey => apiKey.Metadata.Uid)
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
@@ -148,7 +150,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             long epoch;
             try
             {
-                epoch = KeyVerifiers.ReadEpoch(secret.Data);
+                epoch = KeyVerifiers.ReadEpoch(secret.Data?.AsReadOnly());
             }
             catch (FormatException)
             {
@@ -173,7 +175,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     }
 
     /// <summary>One object the builder cannot handle must cost that object, not the whole snapshot.</summary>
-    private T? Guarded<T>(IKubernetesObject source, Func<T?> build)
+    private T? Guarded<T>(IKubernetesObject<V1ObjectMeta> source, Func<T?> build)
         where T : class
     {
         try
@@ -184,14 +186,14 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         {
             if (_reported.IsNew(source, ex.GetType().Name))
             {
-                Log.ObjectFailed(logger, source.Metadata.Namespace, source.Metadata.Name, ex.GetType().Name);
+                Log.ObjectFailed(logger, source.Metadata.NamespaceProperty, source.Metadata.Name, ex.GetType().Name);
             }
 
             return null;
         }
     }
 
-    private EncryptionKeyRing? ReadKeyRing(IReadOnlyList<Secret> secrets)
+    private EncryptionKeyRing? ReadKeyRing(IReadOnlyList<V1Secret> secrets)
     {
         var secret = secrets.FirstOrDefault(secret => secret.Metadata.Name == WellKnown.EncryptionKeySecret.Name);
         if (secret?.Data is null)
@@ -213,7 +215,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         {
             try
             {
-                _ring = EncryptionKeyRing.FromSecretData(secret.Data);
+                _ring = EncryptionKeyRing.FromSecretData(secret.Data?.AsReadOnly() ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, byte[]>.Empty);
                 _ringVersion = secret.Metadata.ResourceVersion;
             }
             catch (InvalidKeyRingException ex)
@@ -234,12 +236,12 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     private ProxyEntry? ToProxyEntry(
         Proxy proxy,
         IEnumerable<ProviderKey> providerKeys,
-        Dictionary<(string, string), Secret> providerKeySecrets,
+        Dictionary<(string, string), V1Secret> providerKeySecrets,
         EncryptionKeyRing? ring,
         Dictionary<string, (string? ResourceVersion, object Value)> previous)
     {
         var spec = proxy.Spec;
-        var name = $"{proxy.Metadata.Namespace}/{proxy.Metadata.Name}";
+        var name = $"{proxy.Metadata.NamespaceProperty}/{proxy.Metadata.Name}";
         if (!KeyEnvironments.TryFromProxyEnvironment(spec.Environment, out var environment))
         {
             ProxySkipped(proxy, name, "unknown environment");
@@ -279,7 +281,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
         return new ProxyEntry
         {
-            Namespace = proxy.Metadata.Namespace ?? "",
+            Namespace = proxy.Metadata.NamespaceProperty ?? "",
             Name = proxy.Metadata.Name ?? "",
             Provider = provider,
             Upstream = spec.Upstream.TrimEnd('/'),
@@ -293,11 +295,11 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
     private ProviderKeyEntry? ToProviderKeyEntry(
         ProviderKey key,
-        Dictionary<(string, string), Secret> secrets,
+        Dictionary<(string, string), V1Secret> secrets,
         EncryptionKeyRing? ring,
         Dictionary<string, (string? ResourceVersion, object Value)> previous)
     {
-        var ns = key.Metadata.Namespace ?? "";
+        var ns = key.Metadata.NamespaceProperty ?? "";
         var name = key.Metadata.Name ?? "";
         if (key.Spec.Disabled == true || key.Status?.Phase is "Retired" or "Disabled" or "Invalid")
         {
@@ -328,7 +330,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         }
 
         var apiKey = Decrypt(secret, previous, () =>
-            ProviderKeyCopy.Decode(secret.Data, ring, ProviderKeyCopy.Binding(ns, name, key.Metadata.Uid ?? ""))
+            ProviderKeyCopy.Decode(secret.Data?.AsReadOnly(), ring, ProviderKeyCopy.Binding(ns, name, key.Metadata.Uid ?? ""))
             ?? throw new FormatException("no provider key")) as string;
         return apiKey is null ? null : new ProviderKeyEntry(name, apiKey, Math.Clamp(key.Spec.Weight ?? 100, 1, 100), migration);
     }
@@ -337,11 +339,11 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         ApiKey apiKey,
         Proxy proxy,
         ProxyEntry proxyEntry,
-        Secret? verifierSecret,
+        V1Secret? verifierSecret,
         EncryptionKeyRing? ring,
         Dictionary<string, (string? ResourceVersion, object Value)> previous)
     {
-        var ns = apiKey.Metadata.Namespace ?? "";
+        var ns = apiKey.Metadata.NamespaceProperty ?? "";
         var name = apiKey.Metadata.Name ?? "";
         var spec = apiKey.Spec;
         var revoked = spec.Revoked == true || apiKey.Status?.Phase == "Revoked";
@@ -349,7 +351,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         if (verifierSecret is not null && ring is not null && SourceUidMatches(verifierSecret, apiKey.Metadata.Uid))
         {
             verifiers = Decrypt(verifierSecret, previous, () =>
-                KeyVerifiers.Decode(verifierSecret.Data, ring, KeyVerifiers.Binding(ns, name, apiKey.Metadata.Uid ?? ""))
+                KeyVerifiers.Decode(verifierSecret.Data?.AsReadOnly(), ring, KeyVerifiers.Binding(ns, name, apiKey.Metadata.Uid ?? ""))
                 ?? throw new FormatException("no keyId")) as KeyVerifiers;
         }
 
@@ -424,13 +426,13 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         return true;
     }
 
-    private static bool SourceUidMatches(Secret secret, string? uid) =>
+    private static bool SourceUidMatches(V1Secret secret, string? uid) =>
         secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceUid) is not { } labelled || labelled == uid;
 
     /// <summary>Decrypts through the cache; null (and a log line naming the Secret) when decryption fails.</summary>
-    private object? Decrypt(Secret secret, Dictionary<string, (string? ResourceVersion, object Value)> previous, Func<object> decrypt)
+    private object? Decrypt(V1Secret secret, Dictionary<string, (string? ResourceVersion, object Value)> previous, Func<object> decrypt)
     {
-        var cacheKey = secret.Metadata.Uid ?? $"{secret.Metadata.Namespace}/{secret.Metadata.Name}";
+        var cacheKey = secret.Metadata.Uid ?? $"{secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}";
         if (previous.TryGetValue(cacheKey, out var cached) && cached.ResourceVersion == secret.Metadata.ResourceVersion && secret.Metadata.ResourceVersion is not null)
         {
             _decrypted[cacheKey] = cached;

@@ -11,8 +11,7 @@ using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Usage;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +20,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
+using k8s;
 
 namespace Bastio.Gateway.Hosting;
 
@@ -62,7 +62,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     /// first sync), and starts the watches in the background.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid (bad CIDR, unknown environment).</exception>
-    /// <exception cref="KubeconfigException">No usable Kubernetes configuration.</exception>
+    /// <exception cref="KubeConfigException">No usable Kubernetes configuration.</exception>
     public static async Task<GatewayHost> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -85,7 +85,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var buckets = new BucketStore(time);
         ClusterSnapshotProvider? cluster = null;
         VerifierAcknowledgementPublisher? acknowledgements = null;
-        KubernetesClient? client = null;
+        IKubernetes? client = null;
         ISnapshotProvider snapshots;
         if (options.SnapshotProvider is { } given)
         {
@@ -93,7 +93,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         }
         else
         {
-            client = new KubernetesClient(KubernetesClientConfiguration.Load(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger<KubernetesClient>(), timeProvider: time);
+            client = KubernetesConnection.CreateClient(KubernetesConnection.LoadConfiguration(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger(typeof(KubernetesConnection)), timeProvider: time);
             cluster = new ClusterSnapshotProvider(client, options.SystemNamespace, buckets, loggerFactory, time, environments, options.RebuildDelay, options.Informers);
             snapshots = cluster;
         }

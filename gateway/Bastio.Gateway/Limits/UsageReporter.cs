@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Bastio.Crds;
 using Bastio.Gateway.Configuration;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Limits;
