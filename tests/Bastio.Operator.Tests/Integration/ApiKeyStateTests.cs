@@ -1,5 +1,5 @@
 using Bastio.Core;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Naming;
