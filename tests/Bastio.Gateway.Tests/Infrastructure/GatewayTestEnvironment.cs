@@ -8,11 +8,10 @@ using Bastio.Core.Keys;
 using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
-using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers;
@@ -48,7 +47,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     private OperatorHost? _operator;
     private ILoggerFactory? _operatorLogs;
 
-    private GatewayTestEnvironment(TestClusterServer cluster, KubernetesClient client, StubUpstreamServer stub)
+    private GatewayTestEnvironment(TestClusterServer cluster, IKubernetes client, StubUpstreamServer stub)
     {
         Cluster = cluster;
         Client = client;
@@ -66,7 +65,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
     public TestClusterServer Cluster { get; }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public StubUpstreamServer Stub { get; }
 
@@ -81,7 +80,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
     public IResourceClient<ProviderKey> ProviderKeys { get; }
 
-    public IResourceClient<Secret> Secrets { get; }
+    public IResourceClient<V1Secret> Secrets { get; }
 
     public EncryptionKeyRing Ring { get; } = EncryptionKeyRing.CreateNew();
 
@@ -100,7 +99,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         clusterOptions.Namespaces.Add(Namespace);
         clusterOptions.Namespaces.Add(SystemNamespace);
         var cluster = await TestClusterServer.StartAsync(clusterOptions);
-        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var stub = await StubUpstreamServer.StartAsync(0, new StubUpstreamOptions { ValidApiKeys = new HashSet<string> { ProviderSecret } });
         var environment = new GatewayTestEnvironment(cluster, client, stub);
         await environment.Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(environment.Ring, SystemNamespace));
@@ -141,7 +140,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             UpstreamTrust = UpstreamTrust,
         };
         configure?.Invoke(options);
-        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(Cluster.KubeconfigYaml));
         _operatorLogs = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         _operator = new OperatorHost(client, options, _operatorLogs, TextWriter.Null);
         await _operator.StartAsync(CancellationToken.None);
@@ -209,7 +208,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     {
         var spec = new ProxySpec { Provider = provider, Upstream = Stub.BaseUrl.ToString() };
         configure?.Invoke(spec);
-        var proxy = await Proxies.CreateAsync(new Proxy { Metadata = new ObjectMeta { Name = name, Namespace = Namespace }, Spec = spec });
+        var proxy = await Proxies.CreateAsync(new Proxy { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace }, Spec = spec });
         if (withProviderKey)
         {
             await CreateProviderKeyAsync(name + "-pk", name, ProviderSecret);
@@ -222,7 +221,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     {
         var providerKey = new ProviderKey
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
             Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = proxy }, SecretRef = new SecretKeyReference { Name = name + "-source" } },
         };
         configure?.Invoke(providerKey);
@@ -242,7 +241,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     {
         var spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = proxy } };
         configure?.Invoke(spec);
-        var apiKey = await ApiKeys.CreateAsync(new ApiKey { Metadata = new ObjectMeta { Name = name, Namespace = Namespace }, Spec = spec });
+        var apiKey = await ApiKeys.CreateAsync(new ApiKey { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace }, Spec = spec });
         var keyId = ClientKey.NewKeyId();
         var key = ClientKey.Generate(environment, keyId);
         await WriteVerifiersAsync(apiKey, keyId, current: key);
