@@ -95,7 +95,7 @@ public sealed class JsonRoundTripTests
         var list = JsonSerializer.Deserialize(json, BastioJsonContext.Default.KubernetesListProxy)!;
 
         list.Items.Should().ContainSingle().Which.Spec.Plans!["pro"].Burst.Should().Be(100);
-        list.Metadata.Continue.Should().Be("abc");
+        list.Metadata.ContinueProperty.Should().Be("abc");
         JsonNode.DeepEquals(JsonNode.Parse(JsonSerializer.Serialize(list, BastioJsonContext.Default.KubernetesListProxy)), JsonNode.Parse(json)).Should().BeTrue();
         JsonSerializer.Deserialize("""{"items": []}""", BastioJsonContext.Default.KubernetesListApiKey)!.Items.Should().BeEmpty();
         JsonSerializer.Deserialize("""{"items": []}""", BastioJsonContext.Default.KubernetesListProviderKey)!.Items.Should().BeEmpty();

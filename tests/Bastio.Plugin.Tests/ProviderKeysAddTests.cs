@@ -1,7 +1,7 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Kube;
@@ -14,7 +14,7 @@ public sealed class ProviderKeysAddTests : IAsyncLifetime
     private const string Variable = "BASTIO_PLUGIN_TEST_PROVIDER_KEY";
 
     private TestClusterServer _cluster = null!;
-    private KubernetesClient _client = null!;
+    private IKubernetes _client = null!;
     private string _kubeconfig = "";
 
     public async Task InitializeAsync()
@@ -22,14 +22,14 @@ public sealed class ProviderKeysAddTests : IAsyncLifetime
         _cluster = await TestClusterServer.StartAsync(new TestClusterOptions { Port = 0, CrdDirectory = CrdDirectory() });
         _kubeconfig = Path.GetTempFileName();
         await _cluster.WriteKubeconfigAsync(_kubeconfig);
-        _client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(_cluster.KubeconfigYaml));
+        _client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(_cluster.KubeconfigYaml));
         foreach (var name in new[] { "openai", "other" })
         {
             await _client.Proxies().CreateAsync(new Proxy
             {
                 ApiVersion = BastioResources.ApiVersion,
                 Kind = "Proxy",
-                Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
                 Spec = new ProxySpec { Provider = "openai", Upstream = "https://api.openai.com/v1" },
             });
         }

@@ -1,7 +1,7 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Kube;
@@ -12,7 +12,7 @@ namespace Bastio.Plugin.Tests;
 public sealed class UsageCommandTests : IAsyncLifetime
 {
     private TestClusterServer _cluster = null!;
-    private KubernetesClient _client = null!;
+    private IKubernetes _client = null!;
     private string _kubeconfig = "";
 
     public async Task InitializeAsync()
@@ -22,11 +22,11 @@ public sealed class UsageCommandTests : IAsyncLifetime
         _cluster = await TestClusterServer.StartAsync(options);
         _kubeconfig = Path.GetTempFileName();
         await _cluster.WriteKubeconfigAsync(_kubeconfig);
-        _client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(_cluster.KubeconfigYaml));
+        _client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(_cluster.KubeconfigYaml));
         var apiKeys = _client.ApiKeys();
         await apiKeys.CreateAsync(new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "reporting", Namespace = "team-a" },
+            Metadata = new V1ObjectMeta { Name = "reporting", NamespaceProperty = "team-a" },
             Spec = new ApiKeySpec
             {
                 ProxyRef = new LocalObjectReference { Name = "openai" },
@@ -36,7 +36,7 @@ public sealed class UsageCommandTests : IAsyncLifetime
         });
         await apiKeys.PatchAsync("team-a", "reporting", PatchType.Merge,
             """{"status":{"usage":{"periodStart":"2026-12-01T00:00:00Z","tokens":123456,"cost":"20.5","budgetUsedPercent":82,"unpricedRequests":3,"updatedAt":"2026-12-03T10:00:00Z"}}}""", status: true);
-        await apiKeys.CreateAsync(new ApiKey { Metadata = new ObjectMeta { Name = "quiet", Namespace = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } });
+        await apiKeys.CreateAsync(new ApiKey { Metadata = new V1ObjectMeta { Name = "quiet", NamespaceProperty = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } });
     }
 
     public async Task DisposeAsync()
