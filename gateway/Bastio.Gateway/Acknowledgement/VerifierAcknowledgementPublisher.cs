@@ -172,6 +172,7 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
 
         lease.Metadata.Annotations ??= new Dictionary<string, string>();
         lease.Metadata.Annotations[WellKnown.GatewayAcknowledgement.EpochAnnotation] = epoch.ToString(CultureInfo.InvariantCulture);
+        lease.Spec ??= new V1LeaseSpec { HolderIdentity = _replica, AcquireTime = now };
         lease.Spec.LeaseDurationSeconds = (int)Math.Ceiling(_duration.TotalSeconds);
         lease.Spec.RenewTime = now;
         _lease = lease.Metadata.ResourceVersion is null

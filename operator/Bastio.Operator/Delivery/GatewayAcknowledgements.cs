@@ -96,7 +96,7 @@ internal sealed class GatewayAcknowledgements
         {
             var epoch = lease.Metadata.Annotations?.GetValueOrDefault(WellKnown.GatewayAcknowledgement.EpochAnnotation) is { } text
                 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-            var duration = lease.Spec.LeaseDurationSeconds is { } seconds && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultLeaseDuration;
+            var duration = lease.Spec?.LeaseDurationSeconds is { } seconds && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultLeaseDuration;
             var version = lease.Metadata.ResourceVersion;
 
             // A relist hands out unchanged Leases again: only a new resourceVersion (compared for equality

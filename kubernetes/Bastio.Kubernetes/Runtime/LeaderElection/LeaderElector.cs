@@ -186,6 +186,8 @@ public sealed partial class LeaderElector : ILeaderElector
             }
         }
 
+        // A Lease someone created without a spec is free to take.
+        lease.Spec ??= new V1LeaseSpec();
         Observe(lease.Spec);
         var holder = lease.Spec.HolderIdentity;
         var mine = holder == _options.Identity;
@@ -216,7 +218,7 @@ public sealed partial class LeaderElector : ILeaderElector
         try
         {
             var lease = await _leases.TryGetAsync(_options.LeaseNamespace, _options.LeaseName, timeout.Token).ConfigureAwait(false);
-            if (lease is null || lease.Spec.HolderIdentity != _options.Identity)
+            if (lease is null || lease.Spec?.HolderIdentity != _options.Identity)
             {
                 return;
             }
@@ -228,7 +230,7 @@ public sealed partial class LeaderElector : ILeaderElector
                 LeaseDurationSeconds = 1,
                 AcquireTime = now,
                 RenewTime = now,
-                LeaseTransitions = lease.Spec.LeaseTransitions,
+                LeaseTransitions = lease.Spec?.LeaseTransitions,
             };
             await _leases.ReplaceAsync(lease, cancellationToken: timeout.Token).ConfigureAwait(false);
             Log.Released(_logger, _options.Identity, _options.LeaseName);

@@ -384,7 +384,7 @@ internal sealed partial class ApiKeyReconciler(
             throw new InvalidOperationException($"ApiKey {apiKey.Metadata.NamespaceProperty}/{apiKey.Metadata.Name}: {conflict.Message}");
         }
 
-        var secret = existing is null ? new V1Secret() : Copy(existing);
+        var secret = existing is null ? new V1Secret { Metadata = new V1ObjectMeta() } : Copy(existing);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
         secret.Type ??= "Opaque";
