@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Runtime.Objects;
 using k8s;
 using k8s.Models;

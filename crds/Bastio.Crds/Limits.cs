@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
+using Bastio.Crds.Vocabulary;
 
 namespace Bastio.Crds;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Runtime.Objects;
 using k8s;
 using k8s.Models;
@@ -42,7 +43,7 @@ public sealed class ProxySpec
     [Required]
     [Pattern(Patterns.HttpUrl)]
     [Length(Max = 2048)]
-    [Description("Base URL of the provider API, e.g. https://api.openai.com/v1. A request to /v1/<path> is forwarded to <upstream>/<path>.")]
+    [Description("Base URL of the provider API, e.g. https://api.openai.com/v1. A request to /v1/<path> is forwarded to <upstream>/<path>. It may not carry user information, a query string or a fragment: such a Proxy is not Ready (reason InvalidUpstream) and the gateway does not serve it.")]
     public string Upstream { get; set; } = "";
 
     /// <summary>production (default) | staging | development → key segment live | test | dev.</summary>

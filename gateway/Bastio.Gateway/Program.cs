@@ -10,7 +10,7 @@ static async Task<int> RunAsync(GatewayOptions options, CancellationToken cancel
     using var signals = new ShutdownSignals();
     try
     {
-        await using var host = await GatewayHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var host = await GatewayHost.StartAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
         await Console.Out.WriteLineAsync($"gateway listening on {host.Url} (admin {host.AdminUrl})").ConfigureAwait(false);
         await signals.Requested.ConfigureAwait(false);
         await host.ShutdownAsync(signals.Forced).ConfigureAwait(false);

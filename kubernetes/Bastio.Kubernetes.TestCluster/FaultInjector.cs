@@ -73,6 +73,9 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>Every open watch receives, after the events already sent, an ERROR event with a 410 Expired Status and ends.</summary>
+    public void ExpireOpenWatches() => _store.ExpireWatches();
+
     /// <summary>Forgets the event history: a watch from any version before now gets 410.</summary>
     public void CompactHistory() => _store.CompactHistory();
 

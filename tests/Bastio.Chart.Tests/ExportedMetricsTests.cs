@@ -52,6 +52,18 @@ public sealed class ExportedMetricsTests(RunningComponents components) : IClassF
     }
 
     [Fact]
+    public void The_text_format_exports_the_same_metrics_as_OpenMetrics()
+    {
+        // The alerts are checked against OpenMetrics, which Prometheus asks for first; a scraper asking
+        // for the text format must find the same series (OpenMetrics adds only the _created timestamps).
+        foreach (var (openMetrics, text) in new[] { (components.Operator, components.OperatorText), (components.Gateway, components.GatewayText) })
+        {
+            openMetrics.Series.Where(name => !name.EndsWith("_created", StringComparison.Ordinal)).Should().BeEquivalentTo(text.Series);
+            openMetrics.Histograms.Should().BeEquivalentTo(text.Histograms).And.NotBeEmpty();
+        }
+    }
+
+    [Fact]
     public void Histogram_series_map_to_their_family_and_nothing_else()
     {
         var scrape = Scrape.Parse("""

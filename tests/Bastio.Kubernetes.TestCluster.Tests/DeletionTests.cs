@@ -31,13 +31,26 @@ public sealed class DeletionTests : ClusterTestBase
     }
 
     [Fact]
-    public async Task Immediate_delete_answers_a_Success_Status()
+    public async Task Immediate_delete_of_a_built_in_kind_answers_a_Success_Status()
     {
-        var created = (await Client.PostAsync(Samples.WidgetsPath, Samples.Widget("gone"))).Body;
-        var reply = await Client.DeleteAsync(Samples.WidgetsPath + "/gone", JsonNode.Parse("""{"propagationPolicy":"Background"}""")!);
+        const string path = "/api/v1/namespaces/default/configmaps";
+        var created = (await Client.PostAsync(path, Samples.ConfigMap("gone"))).Body;
+        var reply = await Client.DeleteAsync(path + "/gone", JsonNode.Parse("""{"propagationPolicy":"Background"}""")!);
 
         reply.Body["status"]!.GetValue<string>().Should().Be("Success");
         reply.Body["details"]!["uid"]!.GetValue<string>().Should().Be((string)created["metadata"]!["uid"]!);
+        (await Client.DeleteAsync(path + "/gone")).Status.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Immediate_delete_of_a_custom_resource_answers_the_deleted_object()
+    {
+        var created = (await Client.PostAsync(Samples.WidgetsPath, Samples.Widget("gone"))).Body;
+        var reply = await Client.DeleteAsync(Samples.WidgetsPath + "/gone");
+
+        reply.Status.Should().Be(HttpStatusCode.OK);
+        reply.Body["kind"]!.GetValue<string>().Should().Be("Widget");
+        reply.Body["metadata"]!["uid"]!.GetValue<string>().Should().Be((string)created["metadata"]!["uid"]!);
         (await Client.DeleteAsync(Samples.WidgetsPath + "/gone")).Status.Should().Be(HttpStatusCode.NotFound);
     }
 

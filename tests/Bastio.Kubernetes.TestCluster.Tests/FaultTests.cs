@@ -40,7 +40,11 @@ public sealed class FaultTests : ClusterTestBase
 
         Server.Faults.CompactHistory();
 
-        (await Client.GetAsync(Samples.WidgetsPath + "?watch=true&resourceVersion=" + created.Rv)).Status.Should().Be(HttpStatusCode.Gone);
+        await using (var expired = await Client.WatchAsync(Samples.WidgetsPath + "?watch=true&resourceVersion=" + created.Rv))
+        {
+            (await expired.NextAsync())!["object"]!["code"]!.GetValue<int>().Should().Be(410);
+        }
+
         var current = await Client.GetAsync(Samples.WidgetsPath);
         (await Client.GetAsync(Samples.WidgetsPath + "?watch=true&timeoutSeconds=1&resourceVersion=" + current.Rv)).Status.Should().Be(HttpStatusCode.OK);
     }

@@ -95,7 +95,7 @@ public sealed class WatchTests : ClusterTestBase
     }
 
     [Fact]
-    public async Task A_version_older_than_the_history_is_410_Expired()
+    public async Task A_version_older_than_the_history_is_200_then_an_in_stream_410_Expired()
     {
         var old = await Client.PostAsync(Samples.WidgetsPath, Samples.Widget("old"));
         for (var i = 0; i < 60; i++)
@@ -103,11 +103,16 @@ public sealed class WatchTests : ClusterTestBase
             await Client.PatchAsync(Samples.WidgetsPath + "/old", new JsonObject { ["spec"] = new JsonObject { ["size"] = i + 10 } });
         }
 
-        var reply = await Client.GetAsync(Samples.WidgetsPath + "?watch=true&resourceVersion=" + old.Rv);
+        await using var watch = await Client.WatchAsync(Samples.WidgetsPath + "?watch=true&resourceVersion=" + old.Rv);
 
-        reply.Status.Should().Be(HttpStatusCode.Gone);
-        reply.Body["reason"]!.GetValue<string>().Should().Be("Expired");
-        reply.Body["message"]!.GetValue<string>().Should().StartWith($"too old resource version: {old.Rv} (");
+        watch.Status.Should().Be(HttpStatusCode.OK, "the watch cache answers a too-old version inside the stream");
+        var error = await watch.NextAsync();
+        Type(error).Should().Be("ERROR");
+        error!["object"]!["kind"]!.GetValue<string>().Should().Be("Status");
+        error["object"]!["code"]!.GetValue<int>().Should().Be(410);
+        error["object"]!["reason"]!.GetValue<string>().Should().Be("Expired");
+        error["object"]!["message"]!.GetValue<string>().Should().StartWith($"too old resource version: {old.Rv} (");
+        (await watch.NextAsync()).Should().BeNull("the stream ends after the error");
     }
 
     [Fact]

@@ -2,28 +2,19 @@ using Bastio.Crds;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
-using Bastio.Kubernetes.TestCluster;
-using Bastio.Plugin.Cli;
-using Bastio.Plugin.Kube;
+using Bastio.Plugin.Tests.Infrastructure;
 
 namespace Bastio.Plugin.Tests;
 
 /// <summary><c>kubectl bastio usage</c> and the limit lines of <c>keys show</c>, from what the gateway writes into <c>status.usage</c>.</summary>
 public sealed class UsageCommandTests : IAsyncLifetime
 {
-    private TestClusterServer _cluster = null!;
-    private IKubernetes _client = null!;
-    private string _kubeconfig = "";
+    private PluginCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
-        var options = new TestClusterOptions { Port = 0, CrdDirectory = Path.Combine(RepositoryRoot(), "crds") };
-        options.Namespaces.Add("team-a");
-        _cluster = await TestClusterServer.StartAsync(options);
-        _kubeconfig = Path.GetTempFileName();
-        await _cluster.WriteKubeconfigAsync(_kubeconfig);
-        _client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(_cluster.KubeconfigYaml));
-        var apiKeys = _client.ApiKeys();
+        _cluster = await PluginCluster.StartAsync("team-a");
+        var apiKeys = _cluster.Client.ApiKeys();
         await apiKeys.CreateAsync(new ApiKey
         {
             Metadata = new V1ObjectMeta { Name = "reporting", NamespaceProperty = "team-a" },
@@ -39,17 +30,12 @@ public sealed class UsageCommandTests : IAsyncLifetime
         await apiKeys.CreateAsync(new ApiKey { Metadata = new V1ObjectMeta { Name = "quiet", NamespaceProperty = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } });
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _cluster.DisposeAsync();
-        File.Delete(_kubeconfig);
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task Usage_lists_tokens_cost_and_budget_used_per_key_and_never_reported_keys_as_such()
     {
-        var (code, output, _) = await RunAsync("usage", "-n", "team-a");
+        var (code, output, _) = await _cluster.RunAsync("usage", "-n", "team-a");
 
         code.Should().Be(0);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -62,7 +48,7 @@ public sealed class UsageCommandTests : IAsyncLifetime
     [Fact]
     public async Task Keys_show_has_the_token_limit_budget_and_this_periods_use()
     {
-        var (code, output, _) = await RunAsync("keys", "show", "reporting", "-n", "team-a");
+        var (code, output, _) = await _cluster.RunAsync("keys", "show", "reporting", "-n", "team-a");
 
         code.Should().Be(0);
         output.Should().Contain("200,000 tokens/minute").And.Contain("$25/month, alerts at 50%, 80%")
@@ -72,29 +58,9 @@ public sealed class UsageCommandTests : IAsyncLifetime
     [Fact]
     public async Task Usage_of_an_unknown_key_is_not_found()
     {
-        var (code, _, error) = await RunAsync("usage", "nope", "-n", "team-a");
+        var (code, _, error) = await _cluster.RunAsync("usage", "nope", "-n", "team-a");
 
         code.Should().NotBe(0);
         error.Should().Contain("nope");
-    }
-
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] command)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PluginCli.RunAsync(
-            ["--kubeconfig", _kubeconfig, .. command], new KubeconfigConnector(), output, error, TextReader.Null, TimeProvider.System, CancellationToken.None);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bastio.K8s.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Bastio.K8s.sln not found above the test binaries.");
     }
 }

@@ -1,7 +1,7 @@
 namespace Bastio.Core.Keys;
 
 /// <summary>
-/// Client keys <c>bastio_sk_&lt;env&gt;_&lt;keyId:12&gt;&lt;secret:32&gt;&lt;check:6&gt;</c> (DESIGN.md §3) and their
+/// Client keys <c>bastio_sk_&lt;env&gt;_&lt;keyId:12&gt;&lt;secret:32&gt;&lt;check:6&gt;</c> (docs/reference/key-format.md#client-key) and their
 /// public id <c>bastio_pk_&lt;env&gt;_&lt;keyId&gt;</c>. The check is the CRC-32 of everything before it in 6
 /// base62 digits, so typos and garbage are refused before any lookup.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Bastio.Core.Keys;
 
-/// <summary>The environment segment of a client key, derived from the Proxy's <c>spec.environment</c>.</summary>
+/// <summary>The environment segment of a client key, derived from the Proxy's <c>spec.environment</c> (<c>ProxyEnvironments.TryParse</c> in Bastio.Crds).</summary>
 public enum KeyEnvironment
 {
     /// <summary><c>live</c>, from <c>production</c> (the default).</summary>
@@ -15,30 +15,6 @@ public enum KeyEnvironment
 
 public static class KeyEnvironments
 {
-    public const string Production = "production";
-    public const string Staging = "staging";
-    public const string Development = "development";
-
-    /// <summary>Maps a Proxy <c>spec.environment</c> (null or empty means <c>production</c>).</summary>
-    public static bool TryFromProxyEnvironment(string? proxyEnvironment, out KeyEnvironment environment)
-    {
-        switch (proxyEnvironment)
-        {
-            case null or "" or Production:
-                environment = KeyEnvironment.Live;
-                return true;
-            case Staging:
-                environment = KeyEnvironment.Test;
-                return true;
-            case Development:
-                environment = KeyEnvironment.Dev;
-                return true;
-            default:
-                environment = default;
-                return false;
-        }
-    }
-
     /// <summary>The segment written into keys: <c>live</c>, <c>test</c> or <c>dev</c>.</summary>
     public static string ToSegment(this KeyEnvironment environment) => environment switch
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Bastio.Core;
 using Bastio.Gateway.Configuration;
+using Bastio.Gateway.Observability;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
@@ -183,13 +184,13 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Acknowledged verifier epoch {Epoch}.")]
+        [LoggerMessage(LogEvents.Acknowledged, LogLevel.Debug, "Acknowledged verifier epoch {Epoch}.")]
         public static partial void Acknowledged(ILogger logger, long epoch);
 
-        [LoggerMessage(2, LogLevel.Warning, "Writing the acknowledgement Lease {Lease} failed ({Error}); retrying.")]
+        [LoggerMessage(LogEvents.AcknowledgementWriteFailed, LogLevel.Warning, "Writing the acknowledgement Lease {Lease} failed ({Error}); retrying.")]
         public static partial void WriteFailed(ILogger logger, string lease, string error);
 
-        [LoggerMessage(3, LogLevel.Warning, "Deleting the acknowledgement Lease {Lease} failed ({Error}); the operator stops counting it once it is stale.")]
+        [LoggerMessage(LogEvents.AcknowledgementDeleteFailed, LogLevel.Warning, "Deleting the acknowledgement Lease {Lease} failed ({Error}); the operator stops counting it once it is stale.")]
         public static partial void DeleteFailed(ILogger logger, string lease, string error);
     }
 }

@@ -1,5 +1,6 @@
 using Bastio.Core.Keys;
 using Bastio.Crds;
+using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Kubernetes.Api;
 using k8s;
@@ -15,7 +16,7 @@ namespace Bastio.Gateway.Configuration;
 /// rebuilds it after a short quiet period, so a burst of events costs one rebuild while a single
 /// revocation is still served within the debounce delay plus one build.
 /// </summary>
-public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncDisposable
+internal sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncDisposable
 {
     private readonly IInformer<ApiKey> _apiKeys;
     private readonly IInformer<Proxy> _proxies;
@@ -207,10 +208,10 @@ public sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyncD
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Configuration snapshot built: {Keys} keys, {Proxies} proxies in {Milliseconds:0.0} ms.")]
+        [LoggerMessage(LogEvents.SnapshotBuilt, LogLevel.Debug, "Configuration snapshot built: {Keys} keys, {Proxies} proxies in {Milliseconds:0.0} ms.")]
         public static partial void SnapshotBuilt(ILogger logger, int keys, int proxies, double milliseconds);
 
-        [LoggerMessage(2, LogLevel.Error, "Building the configuration snapshot failed; the previous one stays in service.")]
+        [LoggerMessage(LogEvents.SnapshotFailed, LogLevel.Error, "Building the configuration snapshot failed; the previous one stays in service.")]
         public static partial void SnapshotFailed(ILogger logger, Exception exception);
     }
 }

@@ -5,7 +5,7 @@ using k8s.Models;
 namespace Bastio.Gateway.Configuration;
 
 /// <summary>The cluster objects a snapshot is built from (read-only views of the informer caches).</summary>
-public sealed record ConfigurationObjects(
+internal sealed record ConfigurationObjects(
     IReadOnlyList<ApiKey> ApiKeys,
     IReadOnlyList<Proxy> Proxies,
     IReadOnlyList<ProviderKey> ProviderKeys,

@@ -6,7 +6,7 @@ namespace Bastio.Gateway.Configuration;
 /// Everything the gateway serves from, immutable once built, swapped as a whole so a request sees
 /// one consistent configuration.
 /// </summary>
-public sealed class GatewaySnapshot
+internal sealed class GatewaySnapshot
 {
     private readonly FrozenDictionary<string, KeyEntry> _keys;
     private readonly FrozenDictionary<string, KeyEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup;

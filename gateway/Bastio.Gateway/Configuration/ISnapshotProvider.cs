@@ -1,7 +1,7 @@
 namespace Bastio.Gateway.Configuration;
 
 /// <summary>Where the request path reads its configuration from.</summary>
-public interface ISnapshotProvider
+internal interface ISnapshotProvider
 {
     /// <summary>Null until the first complete sync; afterwards the last good snapshot, even while the API server is gone.</summary>
     GatewaySnapshot? Current { get; }

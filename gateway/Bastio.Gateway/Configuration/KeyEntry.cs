@@ -7,7 +7,7 @@ using Bastio.Gateway.Routing;
 
 namespace Bastio.Gateway.Configuration;
 
-public enum KeyState
+internal enum KeyState
 {
     Active,
     Disabled,
@@ -18,7 +18,7 @@ public enum KeyState
 /// An ApiKey as the gateway serves it: the decrypted verifiers (never the key) and everything the
 /// checks need, resolved once at snapshot build so a request does no parsing.
 /// </summary>
-public sealed class KeyEntry
+internal sealed class KeyEntry
 {
     public required string KeyId { get; init; }
 

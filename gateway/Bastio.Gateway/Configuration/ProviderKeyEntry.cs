@@ -4,7 +4,7 @@ namespace Bastio.Gateway.Configuration;
 /// A usable provider credential of a proxy. <see cref="ApiKey"/> is the decrypted key, held only in
 /// memory; <see cref="ToString"/> is overridden so it can never reach a log by accident.
 /// </summary>
-public sealed class ProviderKeyEntry(string name, string apiKey, int weight, ProviderKeyMigration? migration)
+internal sealed class ProviderKeyEntry(string name, string apiKey, int weight, ProviderKeyMigration? migration)
 {
     public string Name { get; } = name;
 
@@ -26,7 +26,7 @@ public sealed class ProviderKeyEntry(string name, string apiKey, int weight, Pro
 /// Traffic moves from <see cref="Replaces"/> to the key holding this record linearly from
 /// <see cref="StartedAt"/> over <see cref="Duration"/>.
 /// </summary>
-public sealed record ProviderKeyMigration(string Replaces, DateTimeOffset StartedAt, TimeSpan Duration)
+internal sealed record ProviderKeyMigration(string Replaces, DateTimeOffset StartedAt, TimeSpan Duration)
 {
     /// <summary>How far the migration has got, 0 to 1.</summary>
     public double Progress(DateTimeOffset now) =>

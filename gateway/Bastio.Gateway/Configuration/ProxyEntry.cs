@@ -1,12 +1,13 @@
 using System.Collections.Frozen;
 using Bastio.Core.Keys;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Networking;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Bastio.Gateway.Configuration;
 
 /// <summary>A Proxy as the gateway serves it.</summary>
-public sealed class ProxyEntry
+internal sealed class ProxyEntry
 {
     public required string Namespace { get; init; }
 

@@ -7,8 +7,11 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Crds.Validation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
+using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
 using Bastio.Kubernetes.Api;
@@ -25,7 +28,7 @@ namespace Bastio.Gateway.Configuration;
 /// resourceVersion so a rebuild after one change decrypts one Secret, not ten thousand. Not thread-safe:
 /// one builder serves one rebuild loop.
 /// </summary>
-public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<SnapshotBuilder> logger, IReadOnlySet<KeyEnvironment>? environments = null)
+internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<SnapshotBuilder> logger, IReadOnlySet<KeyEnvironment>? environments = null)
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan DefaultMigrationDuration = TimeSpan.FromMinutes(10);
@@ -242,26 +245,16 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     {
         var spec = proxy.Spec;
         var name = $"{proxy.Metadata.NamespaceProperty}/{proxy.Metadata.Name}";
-        if (!KeyEnvironments.TryFromProxyEnvironment(spec.Environment, out var environment))
+        // The same verdict the operator reports in the Proxy's Ready condition.
+        var validation = ProxyValidation.Validate(spec);
+        if (validation.Valid is not { } valid)
         {
-            ProxySkipped(proxy, name, "unknown environment");
+            ProxySkipped(proxy, name, $"{validation.Problem!.Reason}: {validation.Problem.Message}");
             return null;
         }
 
-        if (environments is not null && !environments.Contains(environment))
+        if (environments is not null && !environments.Contains(valid.Environment))
         {
-            return null;
-        }
-
-        if (!ProviderKinds.TryParse(spec.Provider, out var provider))
-        {
-            ProxySkipped(proxy, name, "unknown provider");
-            return null;
-        }
-
-        if (!Uri.TryCreate(spec.Upstream, UriKind.Absolute, out var upstream) || upstream.Scheme is not ("http" or "https") || upstream.Query.Length > 0)
-        {
-            ProxySkipped(proxy, name, "upstream is not an absolute http(s) URL without a query");
             return null;
         }
 
@@ -272,23 +265,16 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             return null;
         }
 
-        var timeout = DefaultTimeout;
-        if (spec.Timeout is { Length: > 0 } text && (!GoDuration.TryParse(text, out timeout) || timeout <= TimeSpan.Zero))
-        {
-            ProxySkipped(proxy, name, "invalid timeout");
-            return null;
-        }
-
         return new ProxyEntry
         {
             Namespace = proxy.Metadata.NamespaceProperty ?? "",
             Name = proxy.Metadata.Name ?? "",
-            Provider = provider,
+            Provider = valid.Provider,
             Upstream = spec.Upstream.TrimEnd('/'),
-            Environment = environment,
+            Environment = valid.Environment,
             AllowedModels = spec.AllowedModels is { Count: > 0 } models ? models.ToFrozenSet(StringComparer.Ordinal) : null,
             IpAllowList = ipAllowList,
-            Timeout = timeout,
+            Timeout = valid.Timeout ?? DefaultTimeout,
             ProviderKeys = [.. providerKeys.Select(key => ToProviderKeyEntry(key, providerKeySecrets, ring, previous)).OfType<ProviderKeyEntry>()],
         };
     }
@@ -301,7 +287,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
     {
         var ns = key.Metadata.NamespaceProperty ?? "";
         var name = key.Metadata.Name ?? "";
-        if (key.Spec.Disabled == true || key.Status?.Phase is "Retired" or "Disabled" or "Invalid")
+        if (key.Spec.Disabled == true || key.Status?.Phase is ProviderKeyPhases.Retired or ProviderKeyPhases.Disabled or ProviderKeyPhases.Invalid)
         {
             return null;
         }
@@ -346,7 +332,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
         var ns = apiKey.Metadata.NamespaceProperty ?? "";
         var name = apiKey.Metadata.Name ?? "";
         var spec = apiKey.Spec;
-        var revoked = spec.Revoked == true || apiKey.Status?.Phase == "Revoked";
+        var revoked = spec.Revoked == true || apiKey.Status?.Phase == ApiKeyPhases.Revoked;
         KeyVerifiers? verifiers = null;
         if (verifierSecret is not null && ring is not null && SourceUidMatches(verifierSecret, apiKey.Metadata.Uid))
         {
@@ -372,7 +358,7 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
         var permissionNames = spec.Permissions ?? proxy.Spec.Defaults?.Permissions;
         var permissions = permissionNames is null ? PermissionNames.Default : PermissionNames.Parse(permissionNames, out _);
-        if (!TryResolveRateLimit(spec, proxy.Spec, out var shape))
+        if (!KeyLimitsResolver.TryResolveRateLimit(spec, proxy.Spec, out var shape))
         {
             KeySkipped(apiKey, keyId, "unknown plan or invalid rate limit");
             return null;
@@ -399,31 +385,6 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
             IpAllowList = ipAllowList,
             Limits = limits,
         };
-    }
-
-    /// <summary>The key's own limit, else its plan, else the proxy default; false when what is named is unusable.</summary>
-    private static bool TryResolveRateLimit(ApiKeySpec key, ProxySpec proxy, out RateLimitShape? shape)
-    {
-        shape = null;
-        var limit = key.RateLimit;
-        if (limit is null && key.Plan is { Length: > 0 } plan && (proxy.Plans is null || !proxy.Plans.TryGetValue(plan, out limit)))
-        {
-            return false;
-        }
-
-        limit ??= proxy.Defaults?.RateLimit;
-        if (limit is null)
-        {
-            return true;
-        }
-
-        if (limit.Requests <= 0 || RateLimitShape.ParsePeriod(limit.Period) is not { } period || limit.Burst < 0)
-        {
-            return false;
-        }
-
-        shape = new RateLimitShape(limit.Requests, period, limit.Burst ?? 0);
-        return true;
     }
 
     private static bool SourceUidMatches(V1Secret secret, string? uid) =>
@@ -474,25 +435,25 @@ public sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snapsho
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Proxy {Proxy} is not served: {Reason}.")]
+        [LoggerMessage(LogEvents.ProxySkipped, LogLevel.Warning, "Proxy {Proxy} is not served: {Reason}.")]
         public static partial void ProxySkipped(ILogger logger, string proxy, string reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "API key {KeyId} is not served: {Reason}.")]
+        [LoggerMessage(LogEvents.KeySkipped, LogLevel.Warning, "API key {KeyId} is not served: {Reason}.")]
         public static partial void KeySkipped(ILogger logger, string keyId, string reason);
 
-        [LoggerMessage(3, LogLevel.Error, "Key id {KeyId} of {Namespace}/{Name} is already used by another ApiKey; this one is not served.")]
+        [LoggerMessage(LogEvents.DuplicateKeyId, LogLevel.Error, "Key id {KeyId} of {Namespace}/{Name} is already used by another ApiKey; this one is not served.")]
         public static partial void DuplicateKeyId(ILogger logger, string keyId, string @namespace, string? name);
 
-        [LoggerMessage(4, LogLevel.Error, "Secret {Secret} could not be decrypted: {Reason}")]
+        [LoggerMessage(LogEvents.DecryptionFailed, LogLevel.Error, "Secret {Secret} could not be decrypted: {Reason}")]
         public static partial void DecryptionFailed(ILogger logger, string? secret, string reason);
 
-        [LoggerMessage(6, LogLevel.Error, "{Namespace}/{Name} is not served: building its entry failed with {Error}.")]
+        [LoggerMessage(LogEvents.ObjectFailed, LogLevel.Error, "{Namespace}/{Name} is not served: building its entry failed with {Error}.")]
         public static partial void ObjectFailed(ILogger logger, string? @namespace, string? name, string error);
 
-        [LoggerMessage(5, LogLevel.Error, "The encryption key Secret is invalid: {Reason}")]
+        [LoggerMessage(LogEvents.InvalidKeyRing, LogLevel.Error, "The encryption key Secret is invalid: {Reason}")]
         public static partial void InvalidKeyRing(ILogger logger, string reason);
 
-        [LoggerMessage(7, LogLevel.Warning, "The encryption key Secret is missing; serving with the key ring read last")]
+        [LoggerMessage(LogEvents.KeyRingMissing, LogLevel.Warning, "The encryption key Secret is missing; serving with the key ring read last")]
         public static partial void KeyRingMissing(ILogger logger);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bastio.Gateway.Errors;
 
 /// <summary>Writes <c>{"error": {"message", "type", "code", "param": null, "details"?}}</c>.</summary>
-public static class ErrorResponseWriter
+internal static class ErrorResponseWriter
 {
     public const string ShouldRetryHeader = "x-should-retry";
 

@@ -4,14 +4,14 @@ namespace Bastio.Gateway.Errors;
 /// One answer the gateway gives itself, in the OpenAI error shape. <see cref="Code"/> doubles as the
 /// <c>reason</c> label of <c>bastio_gateway_rejections_total</c> and of the access log.
 /// </summary>
-public sealed record GatewayError(int Status, string Type, string Code, string Message)
+internal sealed record GatewayError(int Status, string Type, string Code, string Message)
 {
     /// <summary>401 and 403 tell SDKs not to retry: the same credential will be refused again.</summary>
     public bool NoRetry => Status is 401 or 403;
 }
 
-/// <summary>The checks table of DESIGN.md §5, plus the gateway's own request-shape errors.</summary>
-public static class GatewayErrors
+/// <summary>The error codes of docs/reference/gateway.md#error-codes: the checks table plus the gateway's own request-shape errors.</summary>
+internal static class GatewayErrors
 {
     public static readonly GatewayError GatewayNotReady = new(503, "service_unavailable", "gateway_not_ready",
         "The gateway has no current configuration yet; retry shortly.");

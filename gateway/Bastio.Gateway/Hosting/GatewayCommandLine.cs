@@ -7,7 +7,7 @@ using Bastio.Gateway.Networking;
 
 namespace Bastio.Gateway.Hosting;
 
-/// <summary>The gateway's flags (DESIGN.md §7).</summary>
+/// <summary>The gateway's flags (docs/reference/flags.md#gateway).</summary>
 public static class GatewayCommandLine
 {
     private const string DefaultShutdownDelay = "5s";

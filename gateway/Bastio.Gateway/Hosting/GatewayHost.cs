@@ -2,16 +2,17 @@ using System.Net;
 using Bastio.Core.Keys;
 using Bastio.Core.Metrics;
 using Bastio.Core.Networking;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Acknowledgement;
-using Bastio.Gateway.Authentication;
 using Bastio.Gateway.Configuration;
-using Bastio.Gateway.Forwarding;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
+using Bastio.Gateway.Pipeline;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Usage;
 using Bastio.Kubernetes.Api;
+using Bastio.Kubernetes.Runtime.Informers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
-using k8s;
 
 namespace Bastio.Gateway.Hosting;
 
@@ -33,13 +33,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private readonly WebApplication _gateway;
     private readonly WebApplication _admin;
     private readonly IDisposable[] _owned;
-    private readonly ClusterSnapshotProvider? _cluster;
-    private readonly VerifierAcknowledgementPublisher? _acknowledgements;
+    private readonly ClusterSnapshotProvider _cluster;
+    private readonly VerifierAcknowledgementPublisher _acknowledgements;
     private readonly AccessLog _accessLog;
     private readonly CancellationTokenSource _stopping = new();
     private Task _syncing = Task.CompletedTask;
 
-    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider? cluster, VerifierAcknowledgementPublisher? acknowledgements, AccessLog accessLog, IDisposable[] owned)
+    private GatewayHost(WebApplication gateway, WebApplication admin, ClusterSnapshotProvider cluster, VerifierAcknowledgementPublisher acknowledgements, AccessLog accessLog, IDisposable[] owned)
     {
         _gateway = gateway;
         _admin = admin;
@@ -55,63 +55,55 @@ public sealed partial class GatewayHost : IAsyncDisposable
     public Uri AdminUrl { get; private set; } = null!;
 
     /// <summary>The configuration the gateway serves from.</summary>
-    public ISnapshotProvider Snapshots { get; private set; } = null!;
+    internal ISnapshotProvider Snapshots { get; private set; } = null!;
 
     /// <summary>
     /// Starts listening right away (answering <c>gateway_not_ready</c> and <c>/readyz</c> 503 until the
-    /// first sync), and starts the watches in the background.
+    /// first sync), and starts the watches in the background. <paramref name="configureServices"/> replaces
+    /// the gateway's default services, as in-process hosts and tests do: a <see cref="TimeProvider"/>, extra
+    /// <see cref="ILoggerProvider"/>s, <see cref="InformerOptions"/>, and the keyed services of <see cref="GatewayServiceKeys"/>.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid (bad CIDR, unknown environment).</exception>
     /// <exception cref="KubeConfigException">No usable Kubernetes configuration.</exception>
-    public static async Task<GatewayHost> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
+    public static async Task<GatewayHost> StartAsync(GatewayOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var trusted = options.TrustedProxies.Count == 0 ? null
             : IpAllowList.TryParse(options.TrustedProxies, out var list, out var invalid) ? list
             : throw new ArgumentException($"--trusted-proxies: '{invalid}' is not an IP address or CIDR.", nameof(options));
         var environments = ParseEnvironments(options.Environments);
+        var hostServices = HostServices(configureServices);
+        var time = hostServices.GetRequiredService<TimeProvider>();
+        var meterName = hostServices.GetRequiredKeyedService<string>(GatewayServiceKeys.MeterName);
         var loggerFactory = LoggerFactory.Create(logging =>
         {
             logging.SetMinimumLevel(options.MinimumLogLevel);
             PerRequestDiagnostics.Silence(logging, options.MinimumLogLevel);
             logging.AddJsonConsole();
-            if (options.LoggerProvider is { } provider)
+            foreach (var provider in hostServices.GetServices<ILoggerProvider>())
             {
                 logging.AddProvider(provider);
             }
         });
 
-        var time = options.TimeProvider;
         var buckets = new BucketStore(time);
-        ClusterSnapshotProvider? cluster = null;
-        VerifierAcknowledgementPublisher? acknowledgements = null;
-        IKubernetes? client = null;
-        ISnapshotProvider snapshots;
-        if (options.SnapshotProvider is { } given)
-        {
-            snapshots = given;
-        }
-        else
-        {
-            client = KubernetesConnection.CreateClient(KubernetesConnection.LoadConfiguration(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger(typeof(KubernetesConnection)), timeProvider: time);
-            cluster = new ClusterSnapshotProvider(client, options.SystemNamespace, buckets, loggerFactory, time, environments, options.RebuildDelay, options.Informers);
-            snapshots = cluster;
-        }
-
-        var metrics = new GatewayMetrics(options.MeterName, snapshots, time);
-        var accessLog = new AccessLog(options.AccessLogOutput ?? Console.Out, time);
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.LoadConfiguration(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger(typeof(KubernetesConnection)), timeProvider: time);
+        var cluster = new ClusterSnapshotProvider(client, options.SystemNamespace, buckets, loggerFactory, time, environments, options.RebuildDelay, hostServices.GetService<InformerOptions>());
+        var metrics = new GatewayMetrics(meterName, cluster, time);
+        var accessLog = new AccessLog(hostServices.GetRequiredKeyedService<TextWriter>(GatewayServiceKeys.AccessLog), time);
         var listeners = new OwnListeners();
         var upstreams = new UpstreamClients(new UpstreamConnector(options.UpstreamAddresses, listeners.Contains), options.UpstreamTrust);
         var usage = new UsageStore();
-        var (enforcer, limitsOwned) = await LimitsSetup.CreateAsync(options, buckets, client, loggerFactory).ConfigureAwait(false);
+        var (enforcer, limitsOwned) = await LimitsSetup.CreateAsync(options, meterName, client, loggerFactory, time).ConfigureAwait(false);
 
         var gatewayBuilder = WebApplication.CreateSlimBuilder();
         ConfigureServer(gatewayBuilder, options.Address, options.Port, loggerFactory);
         ConfigureClientLimits(gatewayBuilder, options);
         gatewayBuilder.Services.AddHttpForwarder();
         gatewayBuilder.Services.AddSingleton(options);
-        gatewayBuilder.Services.AddSingleton(snapshots);
-        gatewayBuilder.Services.AddSingleton(new RequestAuthorizer(time));
+        gatewayBuilder.Services.AddSingleton(time);
+        gatewayBuilder.Services.AddSingleton<ISnapshotProvider>(cluster);
+        gatewayBuilder.Services.AddSingleton<RequestAuthorizer>();
         gatewayBuilder.Services.AddSingleton(new ClientIpResolver(trusted));
         gatewayBuilder.Services.AddSingleton(new LoopGuard());
         gatewayBuilder.Services.AddSingleton<ProviderTransformer>();
@@ -123,17 +115,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
         gatewayBuilder.Services.AddSingleton<GatewayRequestHandler>();
         var gateway = gatewayBuilder.Build();
         var handler = gateway.Services.GetRequiredService<GatewayRequestHandler>();
-        if (cluster is not null)
-        {
-            acknowledgements = new VerifierAcknowledgementPublisher(client!.Leases(), cluster, () => handler.IsServing(out var served) ? served : null, options.SystemNamespace, options.ReplicaName, options.AcknowledgementLeaseDuration, time, loggerFactory.CreateLogger<VerifierAcknowledgementPublisher>());
-        }
-
+        var acknowledgements = new VerifierAcknowledgementPublisher(client.Leases(), cluster, () => handler.IsServing(out var served) ? served : null, options.SystemNamespace, options.ReplicaName, options.AcknowledgementLeaseDuration, time, loggerFactory.CreateLogger<VerifierAcknowledgementPublisher>());
         gateway.Run(handler.InvokeAsync);
 
         var adminBuilder = WebApplication.CreateSlimBuilder();
         ConfigureServer(adminBuilder, options.Address, options.AdminPort, loggerFactory);
         adminBuilder.Services.AddRouting();
-        adminBuilder.Services.AddPrometheusMetrics(metricsOptions => metricsOptions.Meters.Add(options.MeterName));
+        adminBuilder.Services.AddPrometheusMetrics("bastio-gateway", meterName);
         var admin = adminBuilder.Build();
         admin.MapPrometheusScrapingEndpoint();
         admin.MapGet("/healthz", () => Results.Text("ok\n"));
@@ -143,9 +131,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
             : !enforcer.IsReady ? Results.Text("rate-limit store unreachable (--store-failure=deny)\n", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok\n"));
 
-        var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, .. limitsOwned, loggerFactory, .. client is null ? Array.Empty<IDisposable>() : [client]])
+        var host = new GatewayHost(gateway, admin, cluster, acknowledgements, accessLog, [metrics, upstreams, .. limitsOwned, loggerFactory, client, hostServices])
         {
-            Snapshots = snapshots,
+            Snapshots = cluster,
             Shutdown = shutdown,
         };
         await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -159,12 +147,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
             listeners.Add(url);
         }
 
-        if (cluster is not null)
-        {
-            var logger = loggerFactory.CreateLogger<GatewayHost>();
-            host._syncing = Task.Run(() => host.SyncAsync(cluster, logger), CancellationToken.None);
-            acknowledgements?.Start();
-        }
+        var logger = loggerFactory.CreateLogger<GatewayHost>();
+        host._syncing = Task.Run(() => host.SyncAsync(cluster, logger), CancellationToken.None);
+        acknowledgements.Start();
 
         return host;
     }
@@ -193,15 +178,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _gateway.StopAsync().ConfigureAwait(false);
         await _admin.StopAsync().ConfigureAwait(false);
-        if (_acknowledgements is not null)
-        {
-            await _acknowledgements.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync().ConfigureAwait(false);
-        }
+        await _acknowledgements.DisposeAsync().ConfigureAwait(false);
+        await _cluster.DisposeAsync().ConfigureAwait(false);
 
         await _syncing.ConfigureAwait(false);
         await _gateway.DisposeAsync().ConfigureAwait(false);
@@ -215,6 +193,17 @@ public sealed partial class GatewayHost : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>The services a host may replace, with the defaults of a gateway run by <c>Program</c>.</summary>
+    private static ServiceProvider HostServices(Action<IServiceCollection>? configureServices)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddKeyedSingleton(GatewayServiceKeys.AccessLog, Console.Out);
+        services.AddKeyedSingleton(GatewayServiceKeys.MeterName, GatewayMetrics.DefaultMeterName);
+        configureServices?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
     /// <summary>Accepts <c>production</c>/<c>staging</c>/<c>development</c> and the key segments <c>live</c>/<c>test</c>/<c>dev</c>.</summary>
     internal static IReadOnlySet<KeyEnvironment>? ParseEnvironments(IEnumerable<string> names)
     {
@@ -226,7 +215,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 "live" => KeyEnvironment.Live,
                 "test" => KeyEnvironment.Test,
                 "dev" => KeyEnvironment.Dev,
-                _ when name is { Length: > 0 } && KeyEnvironments.TryFromProxyEnvironment(name, out var parsed) => parsed,
+                _ when name is { Length: > 0 } && ProxyEnvironments.TryParse(name, out var parsed) => parsed,
                 _ => throw new ArgumentException($"--environments: '{name}' is not production, staging, development, live, test or dev.", nameof(names)),
             };
             environments.Add(environment);
@@ -281,7 +270,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Configuration synced: serving {Keys} API keys.")]
+        [LoggerMessage(LogEvents.Synced, LogLevel.Information, "Configuration synced: serving {Keys} API keys.")]
         public static partial void Synced(ILogger logger, int keys);
     }
 }

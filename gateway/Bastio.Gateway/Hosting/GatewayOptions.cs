@@ -1,13 +1,14 @@
 using Bastio.Core;
 using Bastio.Core.Networking;
-using Bastio.Gateway.Configuration;
-using Bastio.Gateway.Observability;
-using Bastio.Kubernetes.Runtime.Informers;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Hosting;
 
-/// <summary>The gateway's settings: the command-line flags, plus hooks for hosting it in-process.</summary>
+/// <summary>
+/// The gateway's settings: its command-line flags and a few settings with no flag (log level, replica name,
+/// timings). What an in-process host replaces — the clock, extra log destinations, the access-log writer, the
+/// meter name, watch tuning — is a service instead (<see cref="GatewayHost.StartAsync"/>, <see cref="GatewayServiceKeys"/>).
+/// </summary>
 public sealed class GatewayOptions
 {
     public string? Kubeconfig { get; set; }
@@ -83,21 +84,4 @@ public sealed class GatewayOptions
     public TimeSpan RebuildDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
-
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    /// <summary>Where access-log lines go; standard output by default.</summary>
-    public TextWriter? AccessLogOutput { get; set; }
-
-    /// <summary>An extra log destination (tests capture logs to scan them for key material).</summary>
-    public ILoggerProvider? LoggerProvider { get; set; }
-
-    /// <summary>Distinct per in-process gateway so parallel test hosts do not see each other's measurements.</summary>
-    public string MeterName { get; set; } = GatewayMetrics.DefaultMeterName;
-
-    /// <summary>Watch tuning (backoff, watchdog); the defaults follow client-go.</summary>
-    public InformerOptions? Informers { get; set; }
-
-    /// <summary>Serve from this provider instead of watching a cluster.</summary>
-    public ISnapshotProvider? SnapshotProvider { get; set; }
 }

@@ -1,3 +1,4 @@
+using Bastio.Gateway.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,16 +71,16 @@ internal sealed partial class GracefulShutdown(TimeSpan delay, TimeSpan timeout,
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Shutting down: /readyz answers 503; new connections are accepted for {Delay}, in-flight requests may run until {Timeout} after the signal.")]
+        [LoggerMessage(LogEvents.Draining, LogLevel.Information, "Shutting down: /readyz answers 503; new connections are accepted for {Delay}, in-flight requests may run until {Timeout} after the signal.")]
         public static partial void Draining(ILogger logger, TimeSpan delay, TimeSpan timeout);
 
-        [LoggerMessage(2, LogLevel.Information, "Client listener closed; waiting for in-flight requests.")]
+        [LoggerMessage(LogEvents.ListenerClosing, LogLevel.Information, "Client listener closed; waiting for in-flight requests.")]
         public static partial void ListenerClosing(ILogger logger);
 
-        [LoggerMessage(3, LogLevel.Information, "Stopped after {Elapsed}: every in-flight request finished.")]
+        [LoggerMessage(LogEvents.Stopped, LogLevel.Information, "Stopped after {Elapsed}: every in-flight request finished.")]
         public static partial void Stopped(ILogger logger, TimeSpan elapsed);
 
-        [LoggerMessage(4, LogLevel.Warning, "Stopped after {Elapsed}: in-flight requests still running were cut.")]
+        [LoggerMessage(LogEvents.StoppedCuttingRequests, LogLevel.Warning, "Stopped after {Elapsed}: in-flight requests still running were cut.")]
         public static partial void Cut(ILogger logger, TimeSpan elapsed);
     }
 }

@@ -7,7 +7,7 @@ namespace Bastio.Gateway.Hosting;
 /// signal forces the stop. The process handles both itself: the runtime's default action would exit
 /// without draining, and a listener's own host lifetime would stop nothing (see <see cref="GracefulShutdown"/>).
 /// </summary>
-public sealed class ShutdownSignals : IDisposable
+internal sealed class ShutdownSignals : IDisposable
 {
     private readonly TaskCompletionSource _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _forced = new();

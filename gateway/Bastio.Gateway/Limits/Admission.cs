@@ -3,7 +3,7 @@ using Bastio.Gateway.RateLimiting;
 namespace Bastio.Gateway.Limits;
 
 /// <summary>Why a request was not admitted; <see cref="None"/> admits it.</summary>
-public enum Refusal
+internal enum Refusal
 {
     None = 0,
     Requests = 1,
@@ -15,28 +15,28 @@ public enum Refusal
 }
 
 /// <summary>What a key used in the current usage period (the budget's, else a calendar month).</summary>
-public readonly record struct PeriodUsage(DateTimeOffset PeriodStart, long Tokens, long CostNanos, long UnpricedRequests);
+internal readonly record struct PeriodUsage(DateTimeOffset PeriodStart, long Tokens, long CostNanos, long UnpricedRequests);
 
 /// <summary>One admission decision: the request bucket's result plus the token and budget states when the key has them.</summary>
-public readonly record struct Admission(Refusal Refusal, RateLimitResult Requests, TokenLimitState? Tokens, PeriodUsage? Usage)
+internal readonly record struct Admission(Refusal Refusal, RateLimitResult Requests, TokenLimitState? Tokens, PeriodUsage? Usage)
 {
     public bool Allowed => Refusal == Refusal.None;
 }
 
 /// <summary>What one response cost: its tokens and, when its model is priced, nanodollars.</summary>
-public readonly record struct UsageCharge(long Tokens, long? CostNanos)
+internal readonly record struct UsageCharge(long Tokens, long? CostNanos)
 {
     public static UsageCharge None => new(0, 0);
 }
 
 /// <summary>The state after a charge, with the budget thresholds this charge crossed first in the period.</summary>
-public readonly record struct ChargeResult(TokenLimitState? Tokens, PeriodUsage? Usage, IReadOnlyList<int> CrossedThresholds);
+internal readonly record struct ChargeResult(TokenLimitState? Tokens, PeriodUsage? Usage, IReadOnlyList<int> CrossedThresholds);
 
 /// <summary>
 /// Where a key's counters live: <see cref="LocalAdmissionStore"/> in this process, or the Redis store
 /// shared by every replica. Each call is one atomic decision.
 /// </summary>
-public interface IAdmissionStore
+internal interface IAdmissionStore
 {
     ValueTask<Admission> AdmitAsync(string keyId, KeyLimits limits, CancellationToken cancellationToken);
 

@@ -3,10 +3,10 @@ using Bastio.Gateway.RateLimiting;
 namespace Bastio.Gateway.Limits;
 
 /// <summary>Refill <see cref="Tokens"/> per <see cref="Period"/>; part of the counter's identity, so a changed limit starts afresh.</summary>
-public sealed record TokenLimitShape(long Tokens, TimeSpan Period);
+internal sealed record TokenLimitShape(long Tokens, TimeSpan Period);
 
 /// <summary>Calendar periods in UTC a budget resets on; the numbers are what the store scripts receive.</summary>
-public enum BudgetPeriod
+internal enum BudgetPeriod
 {
     Day = 1,
     Week = 2,
@@ -14,13 +14,13 @@ public enum BudgetPeriod
 }
 
 /// <summary>A spending limit: <see cref="AmountNanos"/> US nanodollars per period, with alert thresholds in percent, ascending.</summary>
-public sealed record BudgetShape(long AmountNanos, BudgetPeriod Period, IReadOnlyList<int> Thresholds);
+internal sealed record BudgetShape(long AmountNanos, BudgetPeriod Period, IReadOnlyList<int> Thresholds);
 
 /// <summary>
 /// What the store counts for one key beyond its request bucket, resolved once per snapshot build. Null
 /// parts are not counted; a key with only a request limit never reaches the charging path.
 /// </summary>
-public sealed record KeyLimits(RateLimitShape? Requests, TokenLimitShape? Tokens, BudgetShape? Budget, ModelPricing? Pricing)
+internal sealed record KeyLimits(RateLimitShape? Requests, TokenLimitShape? Tokens, BudgetShape? Budget, ModelPricing? Pricing)
 {
     /// <summary>Whether the end of a response must be charged to the store (tokens, cost or budget to count).</summary>
     public bool Charges => Tokens is not null || Budget is not null || Pricing is not null;

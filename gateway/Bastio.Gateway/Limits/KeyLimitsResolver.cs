@@ -1,14 +1,15 @@
 using System.Runtime.CompilerServices;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.RateLimiting;
 
 namespace Bastio.Gateway.Limits;
 
 /// <summary>
-/// Resolves an ApiKey's token limit, budget and its Proxy's pricing at snapshot build. The pricing of a
+/// Resolves an ApiKey's rate limit, token limit, budget and its Proxy's pricing at snapshot build. The pricing of a
 /// Proxy is parsed once per spec object however many keys use it.
 /// </summary>
-public sealed class KeyLimitsResolver
+internal sealed class KeyLimitsResolver
 {
     private readonly ConditionalWeakTable<ProxySpec, StrongBox<ModelPricing?>> _pricing = [];
 
@@ -17,12 +18,11 @@ public sealed class KeyLimitsResolver
     {
         limits = null;
         var spec = apiKey.Spec;
-        var plan = spec.Plan is { Length: > 0 } name && proxy.Plans?.GetValueOrDefault(name) is { } named ? named : spec.RateLimit is null ? proxy.Defaults?.RateLimit : null;
-        var tokenLimit = spec.TokenLimit ?? plan?.TokenLimit;
+        var tokenLimit = spec.TokenLimit ?? Plan(spec, proxy)?.TokenLimit;
         TokenLimitShape? tokens = null;
         if (tokenLimit is not null)
         {
-            if (tokenLimit.Tokens <= 0 || RateLimitShape.ParsePeriod(tokenLimit.Period) is not { } period)
+            if (tokenLimit.Tokens <= 0 || RateLimitPeriods.Length(tokenLimit.Period) is not { } period)
             {
                 return false;
             }
@@ -57,6 +57,38 @@ public sealed class KeyLimitsResolver
 
         return true;
     }
+
+    /// <summary>The key's own rate limit, else its plan, else the proxy default; false when what is named is unusable.</summary>
+    public static bool TryResolveRateLimit(ApiKeySpec key, ProxySpec proxy, out RateLimitShape? shape)
+    {
+        shape = null;
+        if (key.RateLimit is null && key.Plan is { Length: > 0 } name && proxy.Plans?.ContainsKey(name) != true)
+        {
+            return false;
+        }
+
+        var limit = key.RateLimit ?? Plan(key, proxy);
+        if (limit is null)
+        {
+            return true;
+        }
+
+        if (limit.Requests <= 0 || RateLimitPeriods.Length(limit.Period) is not { } period || limit.Burst < 0)
+        {
+            return false;
+        }
+
+        shape = new RateLimitShape(limit.Requests, period, limit.Burst ?? 0);
+        return true;
+    }
+
+    /// <summary>
+    /// The plan a key falls back on, the one owner of this choice: the Proxy plan it names, else (when it sets
+    /// no rate limit of its own) the Proxy's default. A named plan's token limit applies even to a key with its own rate limit.
+    /// </summary>
+    private static RateLimit? Plan(ApiKeySpec key, ProxySpec proxy) =>
+        key.Plan is { Length: > 0 } name && proxy.Plans?.GetValueOrDefault(name) is { } named ? named
+        : key.RateLimit is null ? proxy.Defaults?.RateLimit : null;
 
     private static BudgetPeriod? ParseBudgetPeriod(string? period) => period switch
     {

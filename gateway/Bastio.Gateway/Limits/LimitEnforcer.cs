@@ -1,5 +1,6 @@
 using Bastio.Crds;
 using Bastio.Gateway.Configuration;
+using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
 using k8s;
 using k8s.Models;
@@ -15,7 +16,7 @@ namespace Bastio.Gateway.Limits;
 /// store fails it applies <see cref="StoreFailureMode"/>, counts it and logs it; exactness returns by
 /// itself with the next answer from the store. Budget thresholds crossed become Events and a metric.
 /// </summary>
-public sealed partial class LimitEnforcer(
+internal sealed partial class LimitEnforcer(
     IAdmissionStore store,
     LocalAdmissionStore local,
     Func<bool> storeConnected,
@@ -132,13 +133,13 @@ public sealed partial class LimitEnforcer(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "The shared rate-limit store failed ({Operation}: {Error}); applying --store-failure={Mode} until it answers again.")]
+        [LoggerMessage(LogEvents.StoreFailed, LogLevel.Warning, "The shared rate-limit store failed ({Operation}: {Error}); applying --store-failure={Mode} until it answers again.")]
         public static partial void StoreFailed(ILogger logger, string operation, StoreFailureMode mode, string error);
 
-        [LoggerMessage(2, LogLevel.Information, "ApiKey {Namespace}/{Name} crossed {Percent}% of its budget.")]
+        [LoggerMessage(LogEvents.BudgetThresholdCrossed, LogLevel.Information, "ApiKey {Namespace}/{Name} crossed {Percent}% of its budget.")]
         public static partial void ThresholdCrossed(ILogger logger, string @namespace, string name, int percent);
 
-        [LoggerMessage(3, LogLevel.Information, "The shared rate-limit store answers again; limits are exact across replicas again.")]
+        [LoggerMessage(LogEvents.StoreRecovered, LogLevel.Information, "The shared rate-limit store answers again; limits are exact across replicas again.")]
         public static partial void StoreRecovered(ILogger logger);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Bastio.Core.Time;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Errors;
 using Bastio.Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bastio.Gateway.Limits;
 
 /// <summary>The answers to a refused admission and the limit and budget part of <c>/v1/usage</c>.</summary>
-public static class LimitResponses
+internal static class LimitResponses
 {
     public static readonly GatewayError TokenLimitExceeded = new(429, "rate_limit_error", "token_limit_exceeded",
         "Token limit exceeded for this API key; retry after the time in the Retry-After header.");
@@ -31,7 +32,7 @@ public static class LimitResponses
                 wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
                 response.Headers[RateLimitHeaders.RetryAfter] = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 response.Headers[RateLimitHeaders.RetryAfterMilliseconds] = ((long)Math.Ceiling(wait.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
-                var message = TokenLimitExceeded with { Message = $"Token limit exceeded for this API key: {shape.Tokens} tokens per {Describe(shape.Period)}; retry after the time in the Retry-After header." };
+                var message = TokenLimitExceeded with { Message = $"Token limit exceeded for this API key: {shape.Tokens} tokens per {RateLimitPeriods.NameOf(shape.Period)}; retry after the time in the Retry-After header." };
                 await ErrorResponseWriter.WriteAsync(response, message, tokens, static (json, state) =>
                 {
                     json.WriteNumber("limit_tokens", state.Limit);
@@ -85,12 +86,4 @@ public static class LimitResponses
             json.WriteEndObject();
         }
     }
-
-    private static string Describe(TimeSpan period) => period.TotalSeconds switch
-    {
-        1 => "second",
-        60 => "minute",
-        3600 => "hour",
-        _ => "day",
-    };
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Bastio.Gateway.Limits;
 
 /// <summary>The store's health and the budget alerts, on the gateway's meter name so <c>/metrics</c> serves them.</summary>
-public sealed class LimitsMetrics : IDisposable
+internal sealed class LimitsMetrics : IDisposable
 {
     private readonly Meter _meter;
     private readonly Counter<long> _storeFailures;

@@ -1,7 +1,6 @@
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Limits.Redis;
-using Bastio.Gateway.RateLimiting;
 using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Events;
 using Microsoft.Extensions.Logging;
@@ -13,9 +12,8 @@ namespace Bastio.Gateway.Limits;
 /// <summary>Builds the <see cref="LimitEnforcer"/> the options ask for: in-process counters, or Redis with the in-process ones as fallback.</summary>
 internal static class LimitsSetup
 {
-    public static async Task<(LimitEnforcer Enforcer, IDisposable[] Owned)> CreateAsync(GatewayOptions options, BucketStore buckets, IKubernetes? client, ILoggerFactory loggerFactory)
+    public static async Task<(LimitEnforcer Enforcer, IDisposable[] Owned)> CreateAsync(GatewayOptions options, string meterName, IKubernetes? client, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        var time = options.TimeProvider;
         var local = new LocalAdmissionStore(time);
         IAdmissionStore store = local;
         ConnectionMultiplexer? redis = null;
@@ -32,7 +30,7 @@ internal static class LimitsSetup
             store = shared;
         }
 
-        var metrics = new LimitsMetrics(options.MeterName, () => redis?.IsConnected ?? true);
+        var metrics = new LimitsMetrics(meterName, () => redis?.IsConnected ?? true);
         var events = client is null ? null : new EventRecorder(client.Events(), new EventRecorderOptions { Component = "bastio-gateway" }, loggerFactory.CreateLogger<EventRecorder>(), time);
         var reporter = client is null ? null : new UsageReporter(client.ApiKeys(), time, loggerFactory.CreateLogger<UsageReporter>());
         var enforcer = new LimitEnforcer(store, local, () => redis?.IsConnected ?? true, options.StoreFailure, options.StoreTimeout, metrics, events, reporter, loggerFactory.CreateLogger<LimitEnforcer>(), time);

@@ -9,7 +9,7 @@ namespace Bastio.Gateway.Limits;
 /// (<see cref="KeyLimits.RequestBucket"/>); token and period counters are kept here with the same
 /// arithmetic as the Redis script.
 /// </summary>
-public sealed class LocalAdmissionStore(TimeProvider time) : IAdmissionStore
+internal sealed class LocalAdmissionStore(TimeProvider time) : IAdmissionStore
 {
     private readonly ConcurrentDictionary<(string KeyId, TokenLimitShape Shape), TokenCounter> _tokens = new();
     private readonly ConcurrentDictionary<string, PeriodCounter> _periods = new(StringComparer.Ordinal);

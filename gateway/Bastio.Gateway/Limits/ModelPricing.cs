@@ -7,7 +7,7 @@ namespace Bastio.Gateway.Limits;
 /// Prices are kept as <see cref="decimal"/> US dollars per million tokens so the decimal strings of the
 /// spec are used exactly; a request's cost is rounded up to a whole nanodollar so nothing priced is free.
 /// </summary>
-public sealed class ModelPricing
+internal sealed class ModelPricing
 {
     private readonly Dictionary<string, (decimal Input, decimal Output)> _exact;
     private readonly (string Prefix, decimal Input, decimal Output)[] _prefixes;

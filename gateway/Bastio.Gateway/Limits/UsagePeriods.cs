@@ -1,7 +1,7 @@
 namespace Bastio.Gateway.Limits;
 
 /// <summary>Calendar periods in UTC: days, weeks from Monday, months. The Redis script computes the same from the server's clock.</summary>
-public static class UsagePeriods
+internal static class UsagePeriods
 {
     public static DateTimeOffset Start(BudgetPeriod period, DateTimeOffset now)
     {

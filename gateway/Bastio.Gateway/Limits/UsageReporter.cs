@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Bastio.Crds;
 using Bastio.Gateway.Configuration;
+using Bastio.Gateway.Observability;
 using Bastio.Kubernetes.Api;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +15,7 @@ namespace Bastio.Gateway.Limits;
 /// <see cref="Interval"/> per key and replica, and at once when a budget threshold is crossed. A merge
 /// patch of that one field, so it never conflicts with the operator's status writes; best-effort.
 /// </summary>
-public sealed partial class UsageReporter(IResourceClient<ApiKey> apiKeys, TimeProvider time, ILogger<UsageReporter> logger)
+internal sealed partial class UsageReporter(IResourceClient<ApiKey> apiKeys, TimeProvider time, ILogger<UsageReporter> logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
@@ -67,7 +68,7 @@ public sealed partial class UsageReporter(IResourceClient<ApiKey> apiKeys, TimeP
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Could not publish the usage of ApiKey {Namespace}/{Name}: {Error}.")]
+        [LoggerMessage(LogEvents.UsageReportFailed, LogLevel.Debug, "Could not publish the usage of ApiKey {Namespace}/{Name}: {Error}.")]
         public static partial void ReportFailed(ILogger logger, string @namespace, string name, string error);
     }
 }

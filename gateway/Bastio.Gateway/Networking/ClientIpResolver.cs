@@ -8,7 +8,7 @@ namespace Bastio.Gateway.Networking;
 /// <c>X-Forwarded-For</c> is walked from the right and the first untrusted entry wins. Entries left
 /// of it were written by whoever the client was, so they are never believed.
 /// </summary>
-public sealed class ClientIpResolver(IpAllowList? trustedProxies)
+internal sealed class ClientIpResolver(IpAllowList? trustedProxies)
 {
     public const string ForwardedForHeader = "X-Forwarded-For";
 

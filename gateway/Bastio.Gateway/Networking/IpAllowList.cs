@@ -9,7 +9,7 @@ namespace Bastio.Gateway.Networking;
 /// A bare address means a single host. IPv4-mapped IPv6 addresses match their IPv4 networks, because a
 /// dual-stack listener reports IPv4 clients in that form.
 /// </summary>
-public sealed class IpAllowList
+internal sealed class IpAllowList
 {
     private readonly IPNetwork[] _networks;
 

@@ -11,7 +11,7 @@ namespace Bastio.Gateway.Networking;
 /// A wildcard listener (<c>0.0.0.0</c> or <c>::</c>) is reached through every local address, so for it
 /// any loopback, unspecified or interface address on its port counts.
 /// </summary>
-public sealed class OwnListeners
+internal sealed class OwnListeners
 {
     private ImmutableArray<IPEndPoint> _endpoints = [];
 

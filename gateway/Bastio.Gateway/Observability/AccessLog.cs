@@ -9,7 +9,7 @@ namespace Bastio.Gateway.Observability;
 /// When the writer falls behind by <see cref="Capacity"/> lines, new lines are dropped and counted
 /// rather than slowing requests down.
 /// </summary>
-public sealed class AccessLog : IAsyncDisposable
+internal sealed class AccessLog : IAsyncDisposable
 {
     public const int Capacity = 10_000;
 

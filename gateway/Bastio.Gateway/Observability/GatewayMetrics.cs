@@ -5,10 +5,11 @@ using Bastio.Gateway.Configuration;
 namespace Bastio.Gateway.Observability;
 
 /// <summary>
-/// The gateway's instruments (DESIGN.md §6). Names are the Prometheus series without the counter
-/// suffix, as the exposition in Bastio.Core expects. Labels carry the public key id only.
+/// The gateway's instruments, named so OpenTelemetry's Prometheus exporter exposes the series
+/// docs/reference/metrics.md#gateway lists: counters without <c>_total</c> (the exporter adds it), durations in
+/// unit <c>s</c> with <c>_seconds</c> already in the name. Labels carry the public key id only.
 /// </summary>
-public sealed class GatewayMetrics : IDisposable
+internal sealed class GatewayMetrics : IDisposable
 {
     public const string DefaultMeterName = "Bastio.Gateway";
 
@@ -23,13 +24,14 @@ public sealed class GatewayMetrics : IDisposable
     {
         _meter = new Meter(meterName);
         _requests = _meter.CreateCounter<long>("bastio_gateway_requests", description: "Requests answered, by key, route and status code.");
-        _duration = _meter.CreateHistogram<double>("bastio_gateway_request_duration_seconds", description: "Time from request arrival to the end of the answer.");
-        _overhead = _meter.CreateHistogram<double>("bastio_gateway_overhead_seconds", description: "Time spent in the gateway itself, excluding the upstream.");
+        _duration = _meter.CreateHistogram<double>("bastio_gateway_request_duration_seconds", unit: "s", description: "Time from request arrival to the end of the answer.");
+        _overhead = _meter.CreateHistogram<double>("bastio_gateway_overhead_seconds", unit: "s", description: "Time spent in the gateway itself, excluding the upstream.");
         _rejections = _meter.CreateCounter<long>("bastio_gateway_rejections", description: "Requests the gateway answered itself with an error, by reason.");
         _tokens = _meter.CreateCounter<long>("bastio_gateway_tokens", description: "Tokens reported by the provider, by key, model and kind.");
         _meter.CreateObservableGauge("bastio_gateway_config_keys", () => snapshots.Current?.KeyCount ?? 0, description: "API keys in the served configuration.");
         _meter.CreateObservableGauge("bastio_gateway_config_age_seconds",
             () => snapshots.LastConfirmedSync is { } synced ? Math.Max(0, (time.GetUtcNow() - synced).TotalSeconds) : double.NaN,
+            unit: "s",
             description: "Seconds since the configuration was last confirmed current by the API server.");
         _meter.CreateObservableCounter("bastio_gateway_watch_restarts", () => snapshots.WatchRestarts, description: "Watches re-established after ending.");
     }

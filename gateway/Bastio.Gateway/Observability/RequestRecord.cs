@@ -3,7 +3,7 @@ using System.Net;
 namespace Bastio.Gateway.Observability;
 
 /// <summary>What is known about a request when it completes: the metrics and the access-log line.</summary>
-public readonly record struct RequestRecord(
+internal readonly record struct RequestRecord(
     string RequestId,
     string Method,
     string Route,

@@ -6,7 +6,7 @@ namespace Bastio.Gateway.RateLimiting;
 /// Buckets outlive configuration snapshots: each snapshot build asks for the bucket of
 /// (keyId, shape) and gets the existing one, so a swap never refills anyone's bucket.
 /// </summary>
-public sealed class BucketStore(TimeProvider time)
+internal sealed class BucketStore(TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string KeyId, RateLimitShape Shape), TokenBucket> _buckets = new();
 

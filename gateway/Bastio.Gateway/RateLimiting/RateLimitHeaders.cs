@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Bastio.Gateway.RateLimiting;
 
 /// <summary>The OpenAI-style rate-limit headers, so SDK back-off logic works unchanged.</summary>
-public static class RateLimitHeaders
+internal static class RateLimitHeaders
 {
     public const string Limit = "x-ratelimit-limit-requests";
     public const string Remaining = "x-ratelimit-remaining-requests";

@@ -1,7 +1,7 @@
 namespace Bastio.Gateway.RateLimiting;
 
 /// <summary>The outcome of one bucket decision, with what the <c>x-ratelimit-*</c> headers report.</summary>
-public readonly record struct RateLimitResult(bool Allowed, long Limit, long Remaining, TimeSpan Reset, TimeSpan RetryAfter)
+internal readonly record struct RateLimitResult(bool Allowed, long Limit, long Remaining, TimeSpan Reset, TimeSpan RetryAfter)
 {
     /// <summary>No limit applies (the key has none): no headers are written.</summary>
     public static RateLimitResult Unlimited => new(true, -1, -1, TimeSpan.Zero, TimeSpan.Zero);
@@ -13,4 +13,4 @@ public readonly record struct RateLimitResult(bool Allowed, long Limit, long Rem
 }
 
 /// <summary>A token limit's state: what the <c>x-ratelimit-*-tokens</c> headers report.</summary>
-public readonly record struct TokenLimitState(long Limit, long Remaining, TimeSpan Reset);
+internal readonly record struct TokenLimitState(long Limit, long Remaining, TimeSpan Reset);

@@ -5,7 +5,7 @@ namespace Bastio.Gateway.RateLimiting;
 /// <see cref="Capacity"/>. Part of a bucket's identity, so changing a key's limit starts a fresh bucket
 /// while an unrelated configuration change keeps the bucket's state.
 /// </summary>
-public sealed record RateLimitShape
+internal sealed record RateLimitShape
 {
     public RateLimitShape(long requests, TimeSpan period, long burst = 0)
     {
@@ -23,14 +23,4 @@ public sealed record RateLimitShape
 
     /// <summary><c>burst</c>, or <c>requests</c> when burst is 0 or absent.</summary>
     public long Capacity { get; }
-
-    /// <summary>Maps the CRD's <c>period</c> enum; null for anything else.</summary>
-    public static TimeSpan? ParsePeriod(string? period) => period switch
-    {
-        "second" => TimeSpan.FromSeconds(1),
-        "minute" => TimeSpan.FromMinutes(1),
-        "hour" => TimeSpan.FromHours(1),
-        "day" => TimeSpan.FromDays(1),
-        _ => null,
-    };
 }

@@ -7,7 +7,7 @@ namespace Bastio.Gateway.RateLimiting;
 /// Time is scaled by <c>Requests</c> so the emission interval (period / requests) is an exact integer;
 /// <see cref="Int128"/> keeps the scaled timestamps from overflowing.
 /// </summary>
-public sealed class TokenBucket
+internal sealed class TokenBucket
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;

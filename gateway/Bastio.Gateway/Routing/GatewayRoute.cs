@@ -6,7 +6,7 @@ namespace Bastio.Gateway.Routing;
 /// A family of provider routes. Instances are static, so matching allocates nothing and the
 /// <see cref="Name"/> is a bounded metrics label (never the raw path).
 /// </summary>
-public sealed class GatewayRoute
+internal sealed class GatewayRoute
 {
     internal GatewayRoute(string name, Permissions permission, bool answeredByGateway = false)
     {

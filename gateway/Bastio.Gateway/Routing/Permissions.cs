@@ -1,8 +1,10 @@
+using Bastio.Crds.Vocabulary;
+
 namespace Bastio.Gateway.Routing;
 
 /// <summary>ApiKey <c>spec.permissions</c> as bits, so a check is one AND on the hot path.</summary>
 [Flags]
-public enum Permissions : ushort
+internal enum Permissions : ushort
 {
     None = 0,
     Chat = 1 << 0,
@@ -15,7 +17,7 @@ public enum Permissions : ushort
     Admin = 1 << 7,
 }
 
-public static class PermissionNames
+internal static class PermissionNames
 {
     /// <summary>
     /// What a key may do when neither it nor its Proxy's defaults list permissions: every inference
@@ -26,14 +28,14 @@ public static class PermissionNames
 
     public static string ToName(Permissions permission) => permission switch
     {
-        Permissions.Chat => "chat",
-        Permissions.Completions => "completions",
-        Permissions.Embeddings => "embeddings",
-        Permissions.Images => "images",
-        Permissions.Audio => "audio",
-        Permissions.Models => "models",
-        Permissions.Analytics => "analytics",
-        Permissions.Admin => "admin",
+        Permissions.Chat => ApiKeyPermissions.Chat,
+        Permissions.Completions => ApiKeyPermissions.Completions,
+        Permissions.Embeddings => ApiKeyPermissions.Embeddings,
+        Permissions.Images => ApiKeyPermissions.Images,
+        Permissions.Audio => ApiKeyPermissions.Audio,
+        Permissions.Models => ApiKeyPermissions.Models,
+        Permissions.Analytics => ApiKeyPermissions.Analytics,
+        Permissions.Admin => ApiKeyPermissions.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Not a single permission."),
     };
 
@@ -41,14 +43,14 @@ public static class PermissionNames
     {
         permission = name switch
         {
-            "chat" => Permissions.Chat,
-            "completions" => Permissions.Completions,
-            "embeddings" => Permissions.Embeddings,
-            "images" => Permissions.Images,
-            "audio" => Permissions.Audio,
-            "models" => Permissions.Models,
-            "analytics" => Permissions.Analytics,
-            "admin" => Permissions.Admin,
+            ApiKeyPermissions.Chat => Permissions.Chat,
+            ApiKeyPermissions.Completions => Permissions.Completions,
+            ApiKeyPermissions.Embeddings => Permissions.Embeddings,
+            ApiKeyPermissions.Images => Permissions.Images,
+            ApiKeyPermissions.Audio => Permissions.Audio,
+            ApiKeyPermissions.Models => Permissions.Models,
+            ApiKeyPermissions.Analytics => Permissions.Analytics,
+            ApiKeyPermissions.Admin => Permissions.Admin,
             _ => Permissions.None,
         };
         return permission != Permissions.None;

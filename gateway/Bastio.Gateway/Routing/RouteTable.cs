@@ -1,7 +1,7 @@
 namespace Bastio.Gateway.Routing;
 
-/// <summary>Route → permission table of DESIGN.md §5. Matches on path segments, never on prefixes of a segment.</summary>
-public static class RouteTable
+/// <summary>Route → permission table of docs/reference/gateway.md#routes-and-permissions. Matches on path segments, never on prefixes of a segment.</summary>
+internal static class RouteTable
 {
     public const string Prefix = "/v1";
 

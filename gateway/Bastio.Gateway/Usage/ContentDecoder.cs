@@ -9,7 +9,7 @@ namespace Bastio.Gateway.Usage;
 /// untouched. Each write is pushed and decoded at once, so memory stays at one write, the
 /// decompressor's window and a small output buffer, however large the body.
 /// </summary>
-public sealed class ContentDecoder : IDisposable
+internal sealed class ContentDecoder : IDisposable
 {
     private const int OutputBytes = 16 * 1024;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Bastio.Gateway.Usage;
 
 /// <summary>Token counts reported by the provider, in OpenAI (<c>prompt/completion_tokens</c>) or Anthropic (<c>input/output_tokens</c>) terms.</summary>
-public readonly record struct TokenUsage(string? Model, long PromptTokens, long CompletionTokens)
+internal readonly record struct TokenUsage(string? Model, long PromptTokens, long CompletionTokens)
 {
     /// <summary>
     /// Reads <c>model</c> and <c>usage</c> at the top level, or inside <c>message</c> (Anthropic's

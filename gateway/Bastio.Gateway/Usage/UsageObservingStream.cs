@@ -7,7 +7,7 @@ namespace Bastio.Gateway.Usage;
 /// flush goes straight through, so streaming latency is untouched. With a <see cref="ContentDecoder"/>
 /// the client still gets the encoded bytes and the observer reads a decoded copy.
 /// </summary>
-public sealed class UsageObservingStream(Stream inner, bool serverSentEvents, ContentDecoder? decoder = null) : Stream
+internal sealed class UsageObservingStream(Stream inner, bool serverSentEvents, ContentDecoder? decoder = null) : Stream
 {
     private const int MaxJsonBytes = 1024 * 1024;
     private const int MaxLineBytes = 256 * 1024;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Bastio.Gateway.Usage;
 
 /// <summary>Per key and model counters since the gateway started, answered by <c>GET /v1/usage</c>.</summary>
-public sealed class UsageStore
+internal sealed class UsageStore
 {
     /// <summary>Models are named by the upstream; past this many per key the rest are counted as <see cref="OtherModel"/>.</summary>
     public const int MaxModelsPerKey = 100;

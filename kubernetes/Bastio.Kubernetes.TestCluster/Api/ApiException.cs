@@ -84,23 +84,39 @@ internal sealed class ApiException : Exception
 
     public static ApiException UnsupportedMediaType(string message) => new(415, "UnsupportedMediaType", message);
 
-    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<StatusCause> causes)
+    /// <summary>What the watch cache answers when it cannot reach a requested version in time (Retry-After 1).</summary>
+    public static ApiException TooLargeResourceVersion(long requested, long current) =>
+        new(504, "Timeout", $"Timeout: Too large resource version: {requested}, current: {current}", new JsonObject
+        {
+            ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }),
+            ["retryAfterSeconds"] = 1,
+        })
+        { RetryAfter = TimeSpan.FromSeconds(1) };
+
+    /// <summary>A 422 on request options (ListOptions, PatchOptions...) of group meta.k8s.io, as upstream's handlers answer.</summary>
+    public static ApiException InvalidOptions(string kind, IReadOnlyList<StatusCause> causes) =>
+        InvalidCore("meta.k8s.io", kind, $"{kind}.meta.k8s.io", "", causes);
+
+    public static ApiException Invalid(ResourceType type, string name, IReadOnlyList<StatusCause> causes) =>
+        InvalidCore(type.Group, type.Kind, type.QualifiedKind, name, causes);
+
+    private static ApiException InvalidCore(string group, string kind, string qualifiedKind, string name, IReadOnlyList<StatusCause> causes)
     {
         var rendered = causes.Select(c => $"{c.Field}: {c.Message}").ToList();
         var summary = rendered.Count == 1 ? rendered[0] : $"[{string.Join(", ", rendered)}]";
         var details = new JsonObject { ["name"] = name };
-        if (type.Group.Length > 0)
+        if (group.Length > 0)
         {
-            details["group"] = type.Group;
+            details["group"] = group;
         }
 
-        details["kind"] = type.Kind;
+        details["kind"] = kind;
         details["causes"] = new JsonArray([.. causes.Select(c => (JsonNode)new JsonObject
         {
             ["reason"] = c.Reason,
             ["message"] = c.Message,
             ["field"] = c.Field,
         })]);
-        return new ApiException(422, "Invalid", $"{type.QualifiedKind} \"{name}\" is invalid: {summary}", details);
+        return new ApiException(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {summary}", details);
     }
 }

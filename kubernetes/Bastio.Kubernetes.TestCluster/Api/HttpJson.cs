@@ -57,9 +57,14 @@ internal static class HttpJson
         return WriteAsync(context, error.Code, error.ToStatus());
     }
 
-    /// <summary>An object as the requested version shows it (CRD versions share storage; conversion is None).</summary>
+    /// <summary>An object as the requested version shows it (CRD versions share storage with conversion None; events.k8s.io Events are converted).</summary>
     public static JsonObject Present(ResourceType type, JsonObject stored)
     {
+        if (type.StoredAs is not null)
+        {
+            return type.FromStored(stored);
+        }
+
         if ((string?)stored["apiVersion"] == type.ApiVersion)
         {
             return stored;

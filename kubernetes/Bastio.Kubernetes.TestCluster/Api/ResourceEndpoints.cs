@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bastio.Kubernetes.TestCluster.FieldManagement;
 using Bastio.Kubernetes.TestCluster.Patching;
 using Bastio.Kubernetes.TestCluster.Resources;
 using Bastio.Kubernetes.TestCluster.Selectors;
@@ -23,6 +24,12 @@ internal sealed class ResourceEndpoints
     private readonly FaultInjector _faults;
     private readonly TimeProvider _time;
     private readonly WatchEndpoint _watch;
+    // How long the watch cache waits to reach a requested version before answering 504.
+    private static readonly TimeSpan TooLargeVersionWait = TimeSpan.FromSeconds(3);
+
+    private const string ApplyMediaType = "application/apply-patch+yaml";
+    private const int MaxFieldManagerLength = 128;
+
     private readonly ListPager _pager = new();
     private long _writeCount;
 
@@ -116,7 +123,7 @@ internal sealed class ResourceEndpoints
         }
         else
         {
-            var (items, current) = _store.List(request.Type, request.Namespace, filter);
+            var (items, current) = await ListAtRequestedVersionAsync(context, request, filter);
             (page, version, token, remaining) = _pager.Page(items, current, limit);
         }
 
@@ -135,6 +142,75 @@ internal sealed class ResourceEndpoints
         }
 
         await HttpJson.WriteListAsync(context, request.Type, page, listMeta);
+    }
+
+    /// <summary>
+    /// The list semantics of <c>resourceVersion</c> and <c>resourceVersionMatch</c>: unset is the
+    /// latest state; <c>0</c> is any state (the latest here); a version with no match or
+    /// <c>NotOlderThan</c> is the latest state once the store has reached it; <c>Exact</c> is the
+    /// state at exactly that version. A version the store has not reached is waited for, as the
+    /// watch cache waits, and then answered 504 "Too large resource version" with Retry-After 1.
+    /// </summary>
+    private async Task<(IReadOnlyList<JsonObject> Items, long Version)> ListAtRequestedVersionAsync(
+        HttpContext context, ResourceRequest request, Func<JsonObject, bool> filter)
+    {
+        var query = context.Request.Query;
+        var rvText = query["resourceVersion"].ToString();
+        var match = query["resourceVersionMatch"].ToString();
+        ValidateListOptions(rvText, match, query["continue"].ToString());
+        if (rvText is "" or "0")
+        {
+            return _store.List(request.Type, request.Namespace, filter);
+        }
+
+        if (!long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out var requested))
+        {
+            throw ApiException.BadRequest($"invalid resource version: {rvText}");
+        }
+
+        if (!await _store.WaitForVersionAsync(requested, TooLargeVersionWait, context.RequestAborted))
+        {
+            throw ApiException.TooLargeResourceVersion(requested, _store.CurrentVersion);
+        }
+
+        return match == "Exact"
+            ? (_store.ListAt(request.Type, request.Namespace, requested, filter), requested)
+            : _store.List(request.Type, request.Namespace, filter);
+    }
+
+    /// <summary>Upstream's <c>ValidateListOptions</c> for the resourceVersionMatch parameter: a 422 on ListOptions.</summary>
+    private static void ValidateListOptions(string resourceVersion, string match, string continueToken)
+    {
+        if (match.Length == 0)
+        {
+            return;
+        }
+
+        var causes = new List<StatusCause>();
+        if (resourceVersion.Length == 0)
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided", "resourceVersionMatch"));
+        }
+
+        if (continueToken.Length > 0)
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: resourceVersionMatch is forbidden when continue is provided", "resourceVersionMatch"));
+        }
+
+        if (match is not ("Exact" or "NotOlderThan"))
+        {
+            causes.Add(new("FieldValueNotSupported", $"Unsupported value: \"{match}\": supported values: \"Exact\", \"NotOlderThan\", \"\"", "resourceVersionMatch"));
+        }
+
+        if (match == "Exact" && resourceVersion == "0")
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"", "resourceVersionMatch"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiException.InvalidOptions("ListOptions", causes);
+        }
     }
 
     /// <summary>The label and field selectors of a list, watch or deletecollection as one predicate.</summary>
@@ -174,9 +250,10 @@ internal sealed class ResourceEndpoints
     {
         var type = request.Type;
         var mediaType = (context.Request.ContentType ?? "").Split(';')[0].Trim();
+        var patch = await HttpJson.ReadNodeAsync(context, type);
+        var write = WriteContext(context.Request, mediaType);
         Func<JsonObject, JsonObject> apply;
         Func<JsonObject>? create = null;
-        var patch = await HttpJson.ReadNodeAsync(context, type);
         switch (mediaType)
         {
             case "application/merge-patch+json":
@@ -188,17 +265,19 @@ internal sealed class ResourceEndpoints
             case "application/strategic-merge-patch+json" when !type.IsCustom:
                 apply = current => StrategicMergePatch.Apply(current, patch as JsonObject ?? throw ApiException.BadRequest("the patch must be a JSON object"));
                 break;
-            case "application/apply-patch+yaml":
-                // Server-side apply without field ownership: the applied configuration is merged over the live object.
-                var applied = patch as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object");
-                apply = current => MergePatch.Apply(current, applied) as JsonObject ?? current;
-                create = () => applied.DeepClone().AsObject();
+            case ApplyMediaType:
+                var configuration = patch as JsonObject ?? throw ApiException.BadRequest("the applied configuration must be an object");
+                (configuration["metadata"] as JsonObject)?.Remove("managedFields");
+                var status = request.Subresource == "status";
+                var force = IsTrue(context.Request.Query["force"]);
+                var now = JsonTree.FormatTime(_time.GetUtcNow());
+                apply = current => FieldManager.Apply(type, current, configuration, write.Manager!, force, status, now);
+                create = () => FieldManager.Apply(type, new JsonObject(), configuration, write.Manager!, force, status, now);
                 break;
             default:
                 throw ApiException.UnsupportedMediaType(StrategicUnsupported);
         }
 
-        var write = WriteContext(context.Request);
         var (result, created) = _store.Patch(type, request.Namespace, request.Name!, request.Subresource == "status", write, apply, create);
         AddWarnings(context, write);
         await WriteObjectAsync(context, type, created ? 201 : 200, result);
@@ -208,7 +287,10 @@ internal sealed class ResourceEndpoints
     {
         var options = await DeleteOptionsAsync(context, request.Type);
         var (obj, deleted) = _store.Delete(request.Type, request.Namespace, request.Name!, options);
-        if (!deleted)
+
+        // As upstream's registries: custom resources (ReturnDeletedObject) and objects that only
+        // began terminating answer with the object; the other built-in kinds with a Success Status.
+        if (!deleted || request.Type.IsCustom)
         {
             await WriteObjectAsync(context, request.Type, 200, obj);
             return;
@@ -277,17 +359,65 @@ internal sealed class ResourceEndpoints
             dryRun);
     }
 
-    private static WriteContext WriteContext(HttpRequest request) => new()
+    /// <summary>
+    /// The write settings of a create, update or patch (<paramref name="patchType"/> set for a patch):
+    /// dry run, field validation, and the field manager, validated as upstream validates its
+    /// Create/Update/PatchOptions. Apply needs an explicit fieldManager; other writes default to the
+    /// user agent's product name, as upstream does.
+    /// </summary>
+    private static WriteContext WriteContext(HttpRequest request, string? patchType = null)
     {
-        DryRun = IsDryRun(request),
-        FieldValidation = ((string?)request.Query["fieldValidation"] ?? "Warn") switch
+        var query = request.Query;
+        var optionsKind = patchType is null ? (request.Method == "POST" ? "CreateOptions" : "UpdateOptions") : "PatchOptions";
+        var manager = query["fieldManager"].ToString();
+        var isApply = patchType == ApplyMediaType;
+        var causes = new List<StatusCause>();
+        if (isApply && manager.Length == 0)
         {
-            "Strict" => FieldValidation.Strict,
-            "Ignore" => FieldValidation.Ignore,
-            "Warn" or "" => FieldValidation.Warn,
-            var other => throw ApiException.BadRequest($"fieldValidation parameter unsupported: {other}"),
-        },
-    };
+            causes.Add(new("FieldValueRequired", "Required value: is required for apply patch", "fieldManager"));
+        }
+
+        if (!isApply && query.ContainsKey("force"))
+        {
+            causes.Add(new("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force"));
+        }
+
+        if (manager.Length > MaxFieldManagerLength)
+        {
+            causes.Add(new("FieldValueTooLong", $"Too long: may not be more than {MaxFieldManagerLength} bytes", "fieldManager"));
+        }
+
+        var unprintable = manager.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        if (unprintable >= 0)
+        {
+            causes.Add(new("FieldValueInvalid", $"Invalid value: \"{manager}\": invalid character U+{(int)manager[unprintable]:X4} (at position {unprintable})", "fieldManager"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiException.InvalidOptions(optionsKind, causes);
+        }
+
+        if (manager.Length == 0)
+        {
+            var userAgentProduct = request.Headers.UserAgent.ToString().Split('/')[0];
+            manager = userAgentProduct.Length > MaxFieldManagerLength ? userAgentProduct[..MaxFieldManagerLength] : userAgentProduct;
+        }
+
+        return new WriteContext
+        {
+            DryRun = IsDryRun(request),
+            FieldValidation = ((string?)query["fieldValidation"] ?? "Warn") switch
+            {
+                "Strict" => FieldValidation.Strict,
+                "Ignore" => FieldValidation.Ignore,
+                "Warn" or "" => FieldValidation.Warn,
+                var other => throw ApiException.BadRequest($"fieldValidation parameter unsupported: {other}"),
+            },
+            Manager = manager,
+            ManagedFieldsComputed = isApply,
+        };
+    }
 
     private static bool IsDryRun(HttpRequest request) => request.Query["dryRun"].Contains("All");
 

@@ -56,8 +56,23 @@ internal sealed class WatchEndpoint
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, context.RequestAborted);
         var ct = linked.Token;
 
-        // Subscribe before the response starts, so a too-old version is still answered as an HTTP 410.
-        using var subscription = expire ? null : _store.Watch(type, request.Namespace, from);
+        // As from the API server's watch cache, a version older than the retained history is answered
+        // 200 followed by one ERROR event carrying the 410 Expired Status, and the stream ends.
+        ApiException? expired = expire ? ApiException.Expired($"too old resource version: {from ?? 0} ({_store.CurrentVersion})") : null;
+        WatchSubscription? subscription = null;
+        if (expired is null)
+        {
+            try
+            {
+                subscription = _store.Watch(type, request.Namespace, from);
+            }
+            catch (ApiException e) when (e.Code == 410)
+            {
+                expired = e;
+            }
+        }
+
+        using var subscribed = subscription;
         using var outage = _faults.OutageToken.Register(context.Abort);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
@@ -65,8 +80,7 @@ internal sealed class WatchEndpoint
         await context.Response.Body.FlushAsync(ct);
         if (subscription is null)
         {
-            var error = ApiException.Expired($"too old resource version: {from ?? 0} ({_store.CurrentVersion})");
-            await WriteEventAsync(context, "ERROR", error.ToStatus(), ct);
+            await WriteEventAsync(context, "ERROR", expired!.ToStatus(), ct);
             return;
         }
 
@@ -104,6 +118,12 @@ internal sealed class WatchEndpoint
                 ready = null;
                 if (!more)
                 {
+                    if (subscription.ExpiredAt is { } expiredAt)
+                    {
+                        var gone = ApiException.Expired($"too old resource version: {lastVersion} ({expiredAt})");
+                        await WriteEventAsync(context, "ERROR", gone.ToStatus(), ct);
+                    }
+
                     return;
                 }
 

@@ -32,6 +32,9 @@ internal static class StrategicMergePatch
 
     public static JsonObject Apply(JsonObject target, JsonObject patch) => Merge(target, patch) ?? [];
 
+    /// <summary>Whether the built-in list <paramref name="field"/> merges, and by which key (null: a set of primitives).</summary>
+    public static bool TryGetMergeKey(string field, out string? mergeKey) => MergeKeys.TryGetValue(field, out mergeKey);
+
     private static JsonObject? Merge(JsonObject target, JsonObject patch)
     {
         switch ((string?)patch["$patch"])

@@ -46,6 +46,14 @@ internal static class BuiltInResources
         ],
     };
 
+    /// <summary>events.k8s.io/v1 Events: the same objects as core v1 Events, with the v1 field names.</summary>
+    public static readonly ResourceType EventsV1 = new()
+    {
+        Group = "events.k8s.io", Version = "v1", Kind = "Event", Plural = "events", Singular = "event", Namespaced = true,
+        ShortNames = ["ev"], StoredAs = Events, ToStored = EventConversion.ToCore, FromStored = EventConversion.FromCore,
+        Columns = Events.Columns,
+    };
+
     public static readonly ResourceType CronJobs = new()
     {
         Group = "batch", Version = "v1", Kind = "CronJob", Plural = "cronjobs", Singular = "cronjob", Namespaced = true,
@@ -82,5 +90,5 @@ internal static class BuiltInResources
     };
 
     public static IReadOnlyList<ResourceType> All { get; } =
-        [Namespaces, Secrets, ConfigMaps, ServiceAccounts, Events, CronJobs, Jobs, Leases, CustomResourceDefinitions];
+        [Namespaces, Secrets, ConfigMaps, ServiceAccounts, Events, EventsV1, CronJobs, Jobs, Leases, CustomResourceDefinitions];
 }

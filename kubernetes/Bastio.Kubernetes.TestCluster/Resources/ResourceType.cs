@@ -28,10 +28,25 @@ internal sealed record ResourceType
 
     public IReadOnlyList<PrinterColumn> Columns { get; init; } = [];
 
+    /// <summary>
+    /// Another group's kind whose objects this one shares, stored in that kind's shape (as
+    /// events.k8s.io/v1 Events are core v1 Events); null when this kind is stored as itself.
+    /// </summary>
+    public ResourceType? StoredAs { get; init; }
+
+    /// <summary>Converts a request body to the stored shape (identity without <see cref="StoredAs"/>).</summary>
+    public Func<JsonObject, JsonObject> ToStored { get; init; } = static body => body;
+
+    /// <summary>Converts a stored object to this kind's shape (identity without <see cref="StoredAs"/>).</summary>
+    public Func<JsonObject, JsonObject> FromStored { get; init; } = static stored => stored;
+
+    /// <summary>The apiVersion and kind objects of this type are stored under.</summary>
+    public ResourceType StorageType => StoredAs ?? this;
+
     public string ListKind => Kind + "List";
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     public string GroupVersionPath => Group.Length == 0 ? "api/" + Version : $"apis/{Group}/{Version}";
     public string QualifiedName => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
     public string QualifiedKind => Group.Length == 0 ? Kind : $"{Kind}.{Group}";
-    public string StorageKey => $"{Group}/{Plural}";
+    public string StorageKey => StoredAs?.StorageKey ?? $"{Group}/{Plural}";
 }

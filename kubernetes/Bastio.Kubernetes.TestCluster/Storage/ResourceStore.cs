@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Bastio.Kubernetes.TestCluster.Api;
+using Bastio.Kubernetes.TestCluster.FieldManagement;
 using Bastio.Kubernetes.TestCluster.Resources;
 using Bastio.Kubernetes.TestCluster.Serialization;
 using Bastio.Kubernetes.TestCluster.Validation;
@@ -35,6 +36,9 @@ internal sealed class ResourceStore
     private readonly List<WatchSubscription> _watchers = [];
     private long _version;
     private long _compactedThrough;
+
+    // Completed (and cleared) by the next commit; created only while someone waits for a version.
+    private TaskCompletionSource? _versionChanged;
 
     public ResourceStore(ResourceRegistry registry, TimeProvider time, int historySize)
     {
@@ -83,11 +87,77 @@ internal sealed class ResourceStore
         }
     }
 
+    /// <summary>
+    /// The matching objects as they were at <paramref name="version"/> (<c>resourceVersionMatch=Exact</c>),
+    /// rebuilt by undoing the retained changes after it; 410 Expired once the history no longer
+    /// reaches back that far, as after an etcd compaction.
+    /// </summary>
+    public IReadOnlyList<JsonObject> ListAt(ResourceType type, string? ns, long version, Func<JsonObject, bool> filter)
+    {
+        lock (_gate)
+        {
+            if (version < _compactedThrough)
+            {
+                throw ApiException.Expired("The resourceVersion for the provided list is too old.");
+            }
+
+            var items = _objects.TryGetValue(type.StorageKey, out var all)
+                ? new SortedDictionary<string, JsonObject>(all, StringComparer.Ordinal)
+                : new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            foreach (var e in _history.Reverse().TakeWhile(e => e.Version > version).Where(e => e.StorageKey == type.StorageKey))
+            {
+                if (e.Previous is null)
+                {
+                    items.Remove(KeyOf(e.Object));
+                }
+                else
+                {
+                    items[KeyOf(e.Previous)] = e.Previous;
+                }
+            }
+
+            return [.. items.Where(p => ns is null || p.Key.StartsWith(ns + "/", StringComparison.Ordinal)).Select(p => p.Value).Where(filter)];
+        }
+    }
+
+    /// <summary>
+    /// Waits until the store has reached <paramref name="version"/>, as the watch cache waits to
+    /// catch up with a list or watch for a version it has not seen; false when the wait times out.
+    /// </summary>
+    public async Task<bool> WaitForVersionAsync(long version, TimeSpan timeout, CancellationToken ct)
+    {
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (_version >= version)
+                {
+                    return true;
+                }
+
+                _versionChanged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                changed = _versionChanged.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
     public JsonObject Create(ResourceType type, string? ns, JsonObject body, WriteContext context)
     {
         lock (_gate)
         {
-            var created = CreateCore(type, ns, body, context);
+            var created = CreateCore(type, ns, type.ToStored(body), context);
             CollectGarbage();
             return created;
         }
@@ -104,7 +174,7 @@ internal sealed class ResourceStore
                 throw ApiException.Invalid(type, name, [new("FieldValueInvalid", "Invalid value: 0x0: must be specified for an update", "metadata.resourceVersion")]);
             }
 
-            var updated = UpdateCore(type, current, body, status, context);
+            var updated = UpdateCore(type, current, type.ToStored(body), status, context);
             CollectGarbage();
             return updated;
         }
@@ -129,14 +199,15 @@ internal sealed class ResourceStore
                     throw ApiException.NotFound(type, name);
                 }
 
-                var body = create();
+                var body = type.ToStored(create());
                 JsonTree.Metadata(body)["name"] ??= name;
                 var created = CreateCore(type, ns, body, context);
                 CollectGarbage();
                 return (created, true);
             }
 
-            var candidate = patch(current.DeepClone().AsObject());
+            // The patch applies to the object as the requested version shows it.
+            var candidate = type.ToStored(patch(type.FromStored(current).DeepClone().AsObject()));
             var updated = UpdateCore(type, current, candidate, status, context);
             CollectGarbage();
             return (updated, false);
@@ -183,7 +254,7 @@ internal sealed class ResourceStore
         {
             if (fromVersion is { } from && from < _compactedThrough)
             {
-                throw ApiException.Expired($"too old resource version: {from} ({_version})");
+                throw ApiException.Expired($"too old resource version: {from} ({_compactedThrough})");
             }
 
             var subscription = new WatchSubscription(type.StorageKey, ns, Unsubscribe);
@@ -237,6 +308,18 @@ internal sealed class ResourceStore
         }
     }
 
+    /// <summary>Ends every open watch with an in-stream 410 Expired (its clients relist).</summary>
+    public void ExpireWatches()
+    {
+        lock (_gate)
+        {
+            foreach (var watcher in _watchers)
+            {
+                watcher.Expire(_version);
+            }
+        }
+    }
+
     public void CompactHistory()
     {
         lock (_gate)
@@ -283,8 +366,8 @@ internal sealed class ResourceStore
     private JsonObject CreateCore(ResourceType type, string? ns, JsonObject body, WriteContext context)
     {
         var obj = body.DeepClone().AsObject();
-        obj["apiVersion"] = type.ApiVersion;
-        obj["kind"] = type.Kind;
+        obj["apiVersion"] = type.StorageType.ApiVersion;
+        obj["kind"] = type.StorageType.Kind;
         var meta = JsonTree.Metadata(obj);
         if (type.Namespaced)
         {
@@ -326,9 +409,14 @@ internal sealed class ResourceStore
             throw ApiException.AlreadyExists(type, name);
         }
 
-        foreach (var field in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink" })
+        foreach (var field in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink" })
         {
             meta.Remove(field);
+        }
+
+        if (!context.ManagedFieldsComputed)
+        {
+            meta.Remove("managedFields");
         }
 
         meta["uid"] = Guid.NewGuid().ToString();
@@ -348,6 +436,11 @@ internal sealed class ResourceStore
         }
 
         ObjectRules.Normalize(type, obj, null, Now());
+        if (context.Manager is { } manager && !context.ManagedFieldsComputed)
+        {
+            FieldManager.RecordUpdate(type, null, obj, manager, status: false, Now());
+        }
+
         ObjectRules.Validate(type, obj, null, context);
         if (context.DryRun)
         {
@@ -408,12 +501,17 @@ internal sealed class ResourceStore
             {
                 next.Remove("status");
             }
+
+            if (context.ManagedFieldsComputed)
+            {
+                next["metadata"]!["managedFields"] = body["metadata"]?["managedFields"]?.DeepClone();
+            }
         }
         else
         {
             next = body.DeepClone().AsObject();
-            next["apiVersion"] = type.ApiVersion;
-            next["kind"] = type.Kind;
+            next["apiVersion"] = type.StorageType.ApiVersion;
+            next["kind"] = type.StorageType.Kind;
             var meta = JsonTree.Metadata(next);
             var old = current["metadata"]!;
             foreach (var field in new[] { "name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation" })
@@ -425,7 +523,16 @@ internal sealed class ResourceStore
                 }
             }
 
-            meta.Remove("managedFields");
+            // Ownership is the server's to keep: what a client sends is ignored, except what apply computed.
+            if (!context.ManagedFieldsComputed)
+            {
+                meta.Remove("managedFields");
+                if (old["managedFields"] is { } managedFields)
+                {
+                    meta["managedFields"] = managedFields.DeepClone();
+                }
+            }
+
             if (type.HasStatus)
             {
                 next.Remove("status");
@@ -449,6 +556,11 @@ internal sealed class ResourceStore
 
         JsonTree.Metadata(next)["resourceVersion"] = currentRv;
         ObjectRules.Normalize(type, next, current, Now());
+        if (context.Manager is { } manager && !context.ManagedFieldsComputed)
+        {
+            FieldManager.RecordUpdate(type, current, next, manager, status, Now());
+        }
+
         ObjectRules.Validate(type, next, current, context);
         if (type.TracksGeneration && !status && !SameSpec(type, current, next))
         {
@@ -812,6 +924,8 @@ internal sealed class ResourceStore
             watcher.Publish(e);
         }
 
+        _versionChanged?.TrySetResult();
+        _versionChanged = null;
         return obj;
 
         static void Track(HashSet<(string, string)> set, (string, string) item, bool present)

@@ -40,6 +40,16 @@ internal sealed class WatchSubscription : IDisposable
     /// <summary>Ends the stream after the events already queued (a dropped connection).</summary>
     public void Complete() => _events.Writer.TryComplete();
 
+    /// <summary>The version the watch was expired at, once the store ended it with 410 Expired instead of closing it.</summary>
+    public long? ExpiredAt { get; private set; }
+
+    /// <summary>Ends the stream after the events already queued with an ERROR 410 Expired, as when history is compacted past a watcher.</summary>
+    public void Expire(long version)
+    {
+        ExpiredAt = version;
+        _events.Writer.TryComplete();
+    }
+
     public void Dispose()
     {
         _unsubscribe(this);

@@ -14,6 +14,12 @@ internal sealed class WriteContext
     public bool DryRun { get; init; }
     public FieldValidation FieldValidation { get; init; } = FieldValidation.Strict;
     public List<string> Warnings { get; } = [];
+
+    /// <summary>The field manager a request writes as; null for the server's own writes, which record no ownership.</summary>
+    public string? Manager { get; init; }
+
+    /// <summary>Whether the body's managedFields were computed by server-side apply and are to be stored as they are.</summary>
+    public bool ManagedFieldsComputed { get; init; }
 }
 
 /// <summary>The parts of DeleteOptions the store honours.</summary>

@@ -53,7 +53,79 @@ internal static partial class ObjectRules
         {
             new SchemaValidator(type, context).Apply(obj, schema, old);
         }
+        else if (type == BuiltInResources.CronJobs)
+        {
+            ValidateCronJob(obj, old);
+        }
+        else if (type == BuiltInResources.Events || type == BuiltInResources.EventsV1)
+        {
+            EventRules.Validate(type, obj, old);
+        }
     }
+
+    /// <summary>Upstream's <c>validateCronJobSpec</c> for the schedule, time zone and concurrency policy.</summary>
+    private static void ValidateCronJob(JsonObject cronJob, JsonObject? old)
+    {
+        var spec = cronJob["spec"] as JsonObject;
+        var schedule = JsonTree.GetString(spec?["schedule"]) ?? "";
+        var timeZone = spec?["timeZone"] is { } zoneNode ? JsonTree.GetString(zoneNode) : null;
+        var causes = new List<StatusCause>();
+        if (schedule.Length == 0)
+        {
+            causes.Add(new("FieldValueRequired", "Required value", "spec.schedule"));
+        }
+        else
+        {
+            if (CronSchedule.Check(schedule) is { } error)
+            {
+                causes.Add(Invalid("spec.schedule", schedule, error));
+            }
+
+            // A TZ prefix is refused on create and kept only when the old schedule already had one.
+            var allowTzInSchedule = (JsonTree.GetString(old?["spec"]?["schedule"]) ?? "").Contains("TZ", StringComparison.Ordinal);
+            if (schedule.Contains("TZ", StringComparison.Ordinal))
+            {
+                if (!allowTzInSchedule)
+                {
+                    causes.Add(Invalid("spec.schedule", schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"));
+                }
+                else if (timeZone is not null)
+                {
+                    causes.Add(Invalid("spec.schedule", schedule, "cannot use both timeZone field and TZ or CRON_TZ in schedule"));
+                }
+            }
+        }
+
+        if (timeZone is "")
+        {
+            causes.Add(Invalid("spec.timeZone", timeZone, "timeZone must be nil or non-empty string"));
+        }
+        else if (timeZone is not null)
+        {
+            if (timeZone.Equals("Local", StringComparison.OrdinalIgnoreCase))
+            {
+                causes.Add(Invalid("spec.timeZone", timeZone, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"));
+            }
+            else if (CronSchedule.TimeZoneError(timeZone) is { } zoneError)
+            {
+                causes.Add(Invalid("spec.timeZone", timeZone, zoneError));
+            }
+        }
+
+        if (JsonTree.GetString(spec?["concurrencyPolicy"]) is { Length: > 0 } policy && policy is not ("Allow" or "Forbid" or "Replace"))
+        {
+            causes.Add(new("FieldValueNotSupported", $"Unsupported value: \"{policy}\": supported values: \"Allow\", \"Forbid\", \"Replace\"", "spec.concurrencyPolicy"));
+        }
+
+        if (causes.Count > 0)
+        {
+            throw ApiException.Invalid(BuiltInResources.CronJobs, JsonTree.GetString(cronJob["metadata"]?["name"]) ?? "", causes);
+        }
+    }
+
+    /// <summary>A <c>field.Invalid</c> cause in upstream's wording.</summary>
+    public static StatusCause Invalid(string field, string value, string why) =>
+        new("FieldValueInvalid", $"Invalid value: \"{value}\": {why}", field);
 
     /// <summary>What Go's decoder would refuse before validation even starts: ObjectMeta fields of the wrong shape.</summary>
     private static void ValidateMetadataShape(ResourceType type, JsonObject? meta)
@@ -207,5 +279,5 @@ internal static partial class ObjectRules
     private static partial Regex DnsLabel();
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
-    private static partial Regex DnsSubdomain();
+    internal static partial Regex DnsSubdomain();
 }

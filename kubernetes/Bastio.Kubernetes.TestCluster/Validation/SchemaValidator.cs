@@ -15,7 +15,7 @@ namespace Bastio.Kubernetes.TestCluster.Validation;
 /// <c>fieldValidation=Strict</c>), then OpenAPI keywords and CEL rules checked, every failure
 /// collected into one 422 with upstream messages.
 /// </summary>
-internal sealed class SchemaValidator
+internal sealed partial class SchemaValidator
 {
     private readonly ResourceType _type;
     private readonly WriteContext _context;
@@ -492,11 +492,28 @@ internal sealed class SchemaValidator
 
     private static bool FormatMatches(string format, string text) => format switch
     {
-        "date-time" => DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFFFK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+        "date-time" => IsDateTime(text),
         "date" => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
         "uuid" => Guid.TryParseExact(text, "D", out _),
         "byte" => Convert.TryFromBase64String(text, new byte[text.Length], out _),
         "int32" or "int64" or "double" or "float" or "password" => true,
         _ => true,
     };
+
+    /// <summary>
+    /// kube-openapi's <c>IsDateTime</c>: an RFC 3339 date, <c>T</c>, a time with any number of
+    /// fraction digits (the official clients write six or seven) and <c>Z</c> or a numeric offset.
+    /// </summary>
+    private static bool IsDateTime(string text)
+    {
+        var match = DateTimePattern().Match(text);
+        return match.Success
+            && DateOnly.TryParseExact(match.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            && int.Parse(match.Groups["h"].Value, CultureInfo.InvariantCulture) <= 23
+            && int.Parse(match.Groups["m"].Value, CultureInfo.InvariantCulture) <= 59
+            && int.Parse(match.Groups["s"].Value, CultureInfo.InvariantCulture) <= 59;
+    }
+
+    [GeneratedRegex(@"^(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt](?<h>[0-9]{2}):(?<m>[0-9]{2}):(?<s>[0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$")]
+    private static partial Regex DateTimePattern();
 }

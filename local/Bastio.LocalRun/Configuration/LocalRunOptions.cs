@@ -5,7 +5,7 @@ namespace Bastio.LocalRun.Configuration;
 /// <summary>One local port: its default, the environment variable that overrides it, and who listens on it.</summary>
 public sealed record LocalPort(string Component, string Variable, int Port);
 
-/// <summary>Where things are and which ports to use; ports come from the environment as DESIGN §7 documents.</summary>
+/// <summary>Where things are and which ports to use; ports come from the environment as docs/reference/flags.md#make-run-ports documents.</summary>
 public sealed record LocalRunOptions
 {
     /// <summary>The repository root: holds crds/, examples/ and the build output of every component.</summary>

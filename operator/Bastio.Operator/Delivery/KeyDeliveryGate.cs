@@ -5,6 +5,7 @@ using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Operator.Configuration;
+using Bastio.Operator.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Delivery;
@@ -69,7 +70,7 @@ internal sealed partial class KeyDeliveryGate
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "ApiKey {Namespace}/{Name}: gateway replicas {Replicas} did not acknowledge the new key's verifier within {Timeout}; delivering it anyway")]
+        [LoggerMessage(OperatorLogEvents.DeliveryNotAcknowledged, LogLevel.Warning, "ApiKey {Namespace}/{Name}: gateway replicas {Replicas} did not acknowledge the new key's verifier within {Timeout}; delivering it anyway")]
         public static partial void NotAcknowledged(ILogger logger, string @namespace, string name, string replicas, TimeSpan timeout);
     }
 }

@@ -1,21 +1,20 @@
 using Bastio.Core.Metrics;
+using Bastio.Crds.Vocabulary;
 using Bastio.Crds;
 using Bastio.Kubernetes.Api;
-using k8s;
-using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Events;
-using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.LeaderElection;
 using Bastio.Kubernetes.Runtime.Readiness;
-using Bastio.Operator.Audit;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Controllers.Proxies;
+using Bastio.Operator.Controllers.RotationSchedules;
 using Bastio.Operator.Controllers.Sweep;
 using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
@@ -27,30 +26,32 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using k8s;
 
 namespace Bastio.Operator.Hosting;
 
 /// <summary>
-/// One operator process: caches, the five controllers, optional leader election and the admin
-/// endpoint. Tests run several of these in-process against the test cluster.
+/// One operator process: caches, the controllers each folder under <c>Controllers/</c> registers, optional
+/// leader election and the admin endpoint. Tests run several of these in-process against the test cluster.
 /// </summary>
 internal sealed class OperatorHost : IAsyncDisposable
 {
     private readonly OperatorOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ControllerHost _controllerHost;
+    private readonly IReadOnlyList<ControllerRegistration> _registrations;
     private readonly IReadOnlyList<Controller> _controllers;
     private readonly EventRecorder _eventRecorder;
     private readonly HttpClient _validationClient;
     private readonly ReadinessTracker _readiness = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _timeProvider;
-    private Task _resync = Task.CompletedTask;
+    private Task _resyncs = Task.CompletedTask;
     private WebApplication? _admin;
     private long _reconciles;
     private int _inFlight;
 
-    public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null)
+    public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null, string meterName = OperatorMetrics.MeterName)
     {
         ArgumentNullException.ThrowIfNull(client);
         _options = options;
@@ -60,7 +61,7 @@ internal sealed class OperatorHost : IAsyncDisposable
 
         Clients = new ResourceClients(client);
         Caches = new OperatorCaches(Clients, options, loggerFactory, timeProvider);
-        Metrics = new OperatorMetrics();
+        Metrics = new OperatorMetrics(meterName);
         Metrics.ObserveApiKeys(Caches.ApiKeys);
         Metrics.ObserveProviderKeys(Caches.ProviderKeys);
         foreach (var informer in Caches.All)
@@ -75,49 +76,31 @@ internal sealed class OperatorHost : IAsyncDisposable
 
         var acknowledgements = new GatewayAcknowledgements(client.Leases(), options.SystemNamespace, timeProvider, loggerFactory);
         var deliveryGate = new KeyDeliveryGate(acknowledgements, Caches.SystemSecrets, options, timeProvider, loggerFactory.CreateLogger<KeyDeliveryGate>());
-        var apiKeys = NewController("apikey", WaitsForEncryptionKey("apikey", new ApiKeyReconciler(Clients, Caches, encryptionKeys, new RotationCronJobs(Clients, Caches, options), deliveryGate, recorder, Metrics, options, timeProvider, loggerFactory.CreateLogger<ApiKeyReconciler>())), timeProvider);
-        apiKeys.Watch(Caches.ApiKeys);
-        apiKeys.Watch(Caches.Proxies, p => Caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
-        apiKeys.Watch(Caches.TenantSecrets, s => OwnerApiKey(s));
-        apiKeys.Watch(Caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ApiKey"));
-        apiKeys.Watch(Caches.CronJobs, c => OperatorCaches.SourceOf(c, "ApiKey"));
-        apiKeys.Watch(Caches.EncryptionKey, _ => Caches.ApiKeys.Store.List().Select(ObjectKey.From));
+        var context = new ControllerContext(
+            Clients,
+            Caches,
+            encryptionKeys,
+            deliveryGate,
+            new HttpProviderValidator(_validationClient, options),
+            recorder,
+            _eventRecorder,
+            Metrics,
+            options,
+            timeProvider,
+            loggerFactory,
+            NewController);
 
-        var providerKeys = NewController("providerkey", WaitsForEncryptionKey("providerkey", new ProviderKeyReconciler(Clients, Caches, encryptionKeys, new HttpProviderValidator(_validationClient, options), recorder, options, timeProvider)), timeProvider);
-        providerKeys.Watch(Caches.ProviderKeys);
-
-        // A key that is replaced follows the migration of the key replacing it.
-        providerKeys.Watch(Caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.NamespaceProperty, replaced)] : []);
-
-        // Whether a replaces may take effect depends on its target's Proxy and replaces (ReplacesRule).
-        providerKeys.Watch(Caches.ProviderKeys, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
-        providerKeys.Watch(Caches.Proxies, p => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
-        foreach (var sources in new[] { Caches.TenantSecrets, Caches.SystemUnmanagedSecrets }.OfType<IInformer<V1Secret>>())
-        {
-            providerKeys.Watch(sources, s => Caches.ProviderKeys.Store.ByIndex(OperatorCaches.BySourceSecret, $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Select(ObjectKey.From));
-        }
-
-        providerKeys.Watch(Caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ProviderKey"));
-        providerKeys.Watch(Caches.EncryptionKey, _ => Caches.ProviderKeys.Store.List().Select(ObjectKey.From));
-
-        var proxies = NewController("proxy", new ProxyReconciler(Clients, Caches, options, timeProvider), timeProvider);
-        proxies.Watch(Caches.Proxies);
-        proxies.Watch(Caches.ApiKeys, a => [new ObjectKey(a.Metadata.NamespaceProperty, a.Spec.ProxyRef.Name)]);
-        proxies.Watch(Caches.ProviderKeys, p => [new ObjectKey(p.Metadata.NamespaceProperty, p.Spec.ProxyRef.Name)]);
-
-        // The encryption key is needed as soon as any key exists, and re-checked whenever a managed Secret changes.
-        var encryption = new EncryptionKeyReconciler(Clients, Caches, _eventRecorder, Metrics, options, loggerFactory.CreateLogger<EncryptionKeyReconciler>());
-        var encryptionController = NewController("encryption", encryption, timeProvider);
-        encryptionController.Watch(Caches.EncryptionKey, _ => [encryption.Key]);
-        encryptionController.Watch(Caches.SystemSecrets, _ => [encryption.Key]);
-        encryptionController.Watch(Caches.ApiKeys, _ => [encryption.Key]);
-        encryptionController.Watch(Caches.ProviderKeys, _ => [encryption.Key]);
-
-        var sweep = NewController("sweep", new OrphanSweeper(Clients, Caches, options, loggerFactory.CreateLogger<OrphanSweeper>()), timeProvider);
-        sweep.Watch(Caches.SystemSecrets, _ => [OrphanSweeper.Key]);
-        sweep.Watch(Caches.CronJobs, _ => [OrphanSweeper.Key]);
-
-        _controllers = [apiKeys, providerKeys, proxies, encryptionController, sweep];
+        // Each controller folder declares its own watches and resync; the host only assembles them.
+        _registrations =
+        [
+            ApiKeyController.Register(context),
+            RotationScheduleController.Register(context),
+            ProviderKeyController.Register(context),
+            ProxyController.Register(context),
+            EncryptionKeyController.Register(context),
+            OrphanSweepController.Register(context),
+        ];
+        _controllers = [.. _registrations.Select(r => r.Controller)];
         ILeaderElector? elector = null;
         if (options.LeaderElect)
         {
@@ -146,18 +129,17 @@ internal sealed class OperatorHost : IAsyncDisposable
     {
         await _controllerHost.StartAsync(cancellationToken).ConfigureAwait(false);
         await StartAdminAsync(cancellationToken).ConfigureAwait(false);
-        _resync = ResyncPeriodicallyAsync(_stopping.Token);
+        _resyncs = Task.WhenAll(_registrations.Where(r => r.Resync is not null).Select(r => ResyncPeriodicallyAsync(r.Controller, r.Resync!, _stopping.Token)));
     }
 
-    // Requeue-driven deadlines (expiry, grace periods) survive missed events this way too, as with client-go's resync.
-    private async Task ResyncPeriodicallyAsync(CancellationToken cancellationToken)
+    private async Task ResyncPeriodicallyAsync(Controller controller, ControllerResync resync, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.ResyncPeriod, _timeProvider);
+        using var timer = new PeriodicTimer(resync.Period, _timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                ResyncAll();
+                Resync(controller, resync);
             }
         }
         catch (OperationCanceledException)
@@ -165,22 +147,23 @@ internal sealed class OperatorHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Reconciles every cached object again (a full resync).</summary>
+    /// <summary>Reconciles every cached object again (a full resync of every controller that has one).</summary>
     public void ResyncAll()
     {
-        foreach (var controller in _controllers)
+        foreach (var registration in _registrations)
         {
-            IEnumerable<ObjectKey> keys = controller.Name switch
+            if (registration.Resync is { } resync)
             {
-                "apikey" => Caches.ApiKeys.Store.List().Select(ObjectKey.From),
-                "providerkey" => Caches.ProviderKeys.Store.List().Select(ObjectKey.From),
-                "proxy" => Caches.Proxies.Store.List().Select(ObjectKey.From),
-                _ => [],
-            };
-            foreach (var key in keys)
-            {
-                controller.Enqueue(key);
+                Resync(registration.Controller, resync);
             }
+        }
+    }
+
+    private static void Resync(Controller controller, ControllerResync resync)
+    {
+        foreach (var key in resync.Keys())
+        {
+            controller.Enqueue(key);
         }
     }
 
@@ -196,7 +179,7 @@ internal sealed class OperatorHost : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _resync.ConfigureAwait(false);
+        await _resyncs.ConfigureAwait(false);
         if (_admin is not null)
         {
             await _admin.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -219,24 +202,15 @@ internal sealed class OperatorHost : IAsyncDisposable
         Metrics.Dispose();
     }
 
-    private EncryptionKeyWait WaitsForEncryptionKey(string controller, IReconciler reconciler) =>
-        new(reconciler, controller, _loggerFactory.CreateLogger<EncryptionKeyWait>());
-
-    private Controller NewController(string name, IReconciler reconciler, TimeProvider timeProvider) =>
-        new(name, new Tracked(reconciler, this), new ControllerOptions { Workers = _options.Workers }, Metrics.Controllers, _loggerFactory.CreateLogger<Controller>(), timeProvider);
-
-    /// <summary>Delivery Secrets map to their ApiKey by the controller owner reference, labels or not.</summary>
-    private static IEnumerable<ObjectKey> OwnerApiKey(V1Secret secret) =>
-        secret.Metadata.OwnerReferences?
-            .Where(o => o.Controller == true && o.Kind == "ApiKey" && o.ApiVersion == BastioResources.ApiVersion)
-            .Select(o => new ObjectKey(secret.Metadata.NamespaceProperty, o.Name)) ?? [];
+    private Controller NewController(string name, IReconciler reconciler) =>
+        new(name, new Tracked(reconciler, this), new ControllerOptions { Workers = _options.Workers }, Metrics.Controllers, _loggerFactory.CreateLogger<Controller>(), _timeProvider);
 
     private async Task StartAdminAsync(CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{(_options.AdminAddress == "0.0.0.0" ? "*" : _options.AdminAddress)}:{_options.AdminPort}");
-        builder.Services.AddPrometheusMetrics(metrics => metrics.Meters.Add(OperatorMetrics.MeterName));
+        builder.Services.AddPrometheusMetrics("bastio-operator", Metrics.Meter.Name);
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint();
         app.MapGet("/healthz", () => Results.Text("ok"));

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 using Bastio.Crds;
+using Bastio.Crds.Rotation;
 using Bastio.Kubernetes.Api;
-using Bastio.Operator.Audit;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Rotation;
+using Bastio.Operator.Lifecycle;
 using k8s;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +13,8 @@ namespace Bastio.Operator.Hosting;
 internal static class OperatorProgram
 {
     /// <summary>In-flight reconciles get this long after the signal: below the pod's default 30 s grace period, so the Lease is released before Kubernetes kills the pod.</summary>
+    private const string RotateFieldManager = "bastio-rotate";
+
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
 
     public static async Task<int> RunAsync(OperatorOptions options, CancellationToken cancellationToken)
@@ -47,18 +49,24 @@ internal static class OperatorProgram
     {
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
         using var client = CreateClient(options.Kubeconfig, options.Context, loggerFactory);
-        var apiKeys = client.ApiKeys();
-        var (outcome, request) = await new RotateRequest(apiKeys, TimeProvider.System)
-            .RunAsync(options.Namespace, options.Name, options.Wait, AuditEntry.ScheduleActor, cancellationToken)
+        return await RotateAsync(client.ApiKeys(), options, Console.Out, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>rotate</c> command: one request by the rotate protocol; the exit code is the outcome.</summary>
+    internal static async Task<int> RotateAsync(IResourceClient<ApiKey> apiKeys, RotateOptions options, TextWriter output, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var result = await new RotationRequest(apiKeys, timeProvider)
+            .RunAsync(options.Namespace, options.Name, options.Wait, AuditEntry.ScheduleActor, grace: null, RotateFieldManager, cancellationToken)
             .ConfigureAwait(false);
-        await Console.Out.WriteLineAsync(outcome switch
+        var key = $"ApiKey {options.Namespace}/{options.Name}";
+        await output.WriteLineAsync(result.Outcome switch
         {
-            RotateOutcome.Completed => $"ApiKey {options.Namespace}/{options.Name} rotated (request {request}).",
-            RotateOutcome.Failed => $"ApiKey {options.Namespace}/{options.Name}: the operator refused rotation request {request}; see its Events.",
-            RotateOutcome.TimedOut => $"ApiKey {options.Namespace}/{options.Name}: no answer to rotation request {request} within {options.Wait}.",
-            _ => $"ApiKey {options.Namespace}/{options.Name} does not exist.",
+            RotationOutcome.Completed => $"{key} rotated to version {result.ApiKey?.Status?.Version} (request {result.Request}).",
+            RotationOutcome.Failed => $"{key}: rotation request {result.Request} failed: {result.Reason}",
+            RotationOutcome.TimedOut => $"{key}: no answer to rotation request {result.Request} within {options.Wait}.",
+            _ => $"{key} does not exist.",
         }).ConfigureAwait(false);
-        return (int)outcome;
+        return (int)result.Outcome;
     }
 
     private static IKubernetes CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory, KubernetesClientOptions? clientOptions = null) =>

@@ -1,3 +1,4 @@
+using Bastio.Crds.Vocabulary;
 using k8s;
 using k8s.Models;
 

@@ -1,7 +1,8 @@
+using Bastio.Crds.Vocabulary;
 using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime.Events;
-using Bastio.Operator.Audit;
+using Bastio.Operator.Lifecycle;
 
 namespace Bastio.Operator.Lifecycle;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.Objects;
@@ -9,7 +10,7 @@ using Bastio.Operator.Controllers.ProviderKeys;
 namespace Bastio.Operator.Metrics;
 
 /// <summary>
-/// The operator's metrics (DESIGN.md §6), on one <see cref="Meter"/> per process. Labels carry
+/// The operator's metrics (docs/reference/metrics.md#operator), exposed by OpenTelemetry's Prometheus exporter, on one <see cref="Meter"/> per process. Labels carry
 /// controller names, results, phases and public key identities (namespace, name, <c>key_id</c>) only:
 /// never a key, a hash or a fingerprint. Gauges are computed from the informer caches at scrape time:
 /// a scrape makes no API call and never disagrees with the cached status.
@@ -30,9 +31,13 @@ internal sealed class OperatorMetrics : IDisposable
     private IInformer<ProviderKey>? _providerKeys;
     private int _encryptionKeyMissing;
 
-    public OperatorMetrics()
+    /// <param name="meterName">
+    /// <see cref="MeterName"/> in production. Hosts that share a process (tests) each take their own name,
+    /// because an OpenTelemetry meter provider listens to every meter of a name in the process.
+    /// </param>
+    public OperatorMetrics(string meterName = MeterName)
     {
-        Meter = new Meter(MeterName);
+        Meter = new Meter(meterName);
         Controllers = new ControllerMetrics(Meter, ControllerNames);
         _rotations = Meter.CreateCounter<long>("bastio_operator_rotations_total", description: "ApiKey rotations by result (success, failure).");
         Meter.CreateObservableGauge("bastio_operator_keys", ObserveKeys, description: "ApiKeys by phase.");
@@ -68,7 +73,7 @@ internal sealed class OperatorMetrics : IDisposable
 
         foreach (var apiKey in apiKeys.Store.List())
         {
-            if (apiKey.Spec.ExpiresAt is { } expiresAt && apiKey.Status is { Phase: ApiKeyConditions.Phases.Active, KeyId: { } keyId })
+            if (apiKey.Spec.ExpiresAt is { } expiresAt && apiKey.Status is { Phase: ApiKeyPhases.Active, KeyId: { } keyId })
             {
                 yield return new Measurement<double>(
                     expiresAt.ToUnixTimeMilliseconds() / 1000.0,
@@ -96,7 +101,7 @@ internal sealed class OperatorMetrics : IDisposable
                 continue;
             }
 
-            var validated = Conditions.Find(providerKey.Status?.Conditions, ProviderKeyReconciler.Validated)?.Status ?? Conditions.Unknown;
+            var validated = Conditions.Find(providerKey.Status?.Conditions, ProviderKeyConditions.Validated)?.Status ?? Conditions.Unknown;
             counts[(phase, validated)] = counts.GetValueOrDefault((phase, validated)) + 1;
         }
 
@@ -113,10 +118,10 @@ internal sealed class OperatorMetrics : IDisposable
             yield break;
         }
 
-        var counts = ApiKeyConditions.Phases.All.ToDictionary(p => p, _ => 0L, StringComparer.Ordinal);
+        var counts = ApiKeyPhases.All.ToDictionary(p => p, _ => 0L, StringComparer.Ordinal);
         foreach (var apiKey in apiKeys.Store.List())
         {
-            var phase = apiKey.Status?.Phase ?? ApiKeyConditions.Phases.Pending;
+            var phase = apiKey.Status?.Phase ?? ApiKeyPhases.Pending;
             if (counts.ContainsKey(phase))
             {
                 counts[phase]++;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Plugin.Cli;
 
 namespace Bastio.Plugin.Keys;
@@ -8,10 +9,9 @@ namespace Bastio.Plugin.Keys;
 /// <summary>Turns the friendly option values of <c>keys create</c> into ApiKey spec fields, with precise errors.</summary>
 public static class KeyOptionParsing
 {
-    public static readonly IReadOnlyList<string> Permissions =
-        ["chat", "completions", "embeddings", "images", "audio", "models", "analytics", "admin"];
+    public static readonly IReadOnlyList<string> Permissions = ApiKeyPermissions.All;
 
-    private static readonly string[] Periods = ["second", "minute", "hour", "day"];
+    private static readonly IReadOnlyList<string> Periods = RateLimitPeriods.All;
 
     /// <summary><c>chat,embeddings</c> (repeatable option values are flattened) → a distinct, validated list.</summary>
     public static List<string> ParsePermissions(IEnumerable<string> values)

@@ -1,4 +1,6 @@
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
+using Bastio.Kubernetes.Runtime.Objects;
 
 namespace Bastio.Plugin.Keys;
 
@@ -9,14 +11,14 @@ public static class KeyStatus
     public static bool IsReady(ApiKey key) =>
         key.Status is { } status
         && status.ObservedGeneration >= key.Metadata.Generation
-        && status.Conditions?.Find(condition => condition.Type == "Ready") is { Status: "True" };
+        && status.Conditions?.Find(condition => condition.Type == ApiKeyConditions.Ready) is { Status: Conditions.True };
 
     /// <summary>The operator has acted on the current spec and reports the key can never become ready as it is.</summary>
     public static bool IsInvalid(ApiKey key) =>
-        key.Status is { Phase: "Invalid" } status && status.ObservedGeneration >= key.Metadata.Generation;
+        key.Status is { Phase: ApiKeyPhases.Invalid } status && status.ObservedGeneration >= key.Metadata.Generation;
 
     public static string ReadyMessage(ApiKey key) =>
-        key.Status?.Conditions?.Find(condition => condition.Type == "Ready") is { } ready
+        key.Status?.Conditions?.Find(condition => condition.Type == ApiKeyConditions.Ready) is { } ready
             ? $"{ready.Reason}: {ready.Message}"
             : "no Ready condition yet";
 

@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bastio.Core;
 using Bastio.Crds;
+using Bastio.Crds.Rotation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
@@ -17,11 +20,8 @@ namespace Bastio.Plugin.Keys;
 /// <summary><c>kubectl bastio keys ...</c>: the ApiKey lifecycle.</summary>
 public static class KeysCommand
 {
-    /// <summary>
-    /// Grace period for the rotation requested together with it; <c>0s</c> drops the previous key at once.
-    /// Set by <c>keys regenerate</c>; the operator reads it when it serves the rotation request.
-    /// </summary>
-    public const string RotateGraceAnnotation = Bastio.Core.WellKnown.RotateGraceAnnotation;
+    /// <summary>The grace <c>keys regenerate</c> asks for: none, the previous key stops working at once.</summary>
+    private const string NoGrace = "0s";
 
     private const string FieldManager = "kubectl-bastio";
 
@@ -168,7 +168,7 @@ public static class KeysCommand
             }
 
             var ready = await WaitUntilReadyAsync(context, keyName, cancellationToken);
-            await PrintKeyAsync(context, ready, "created", cancellationToken);
+            await PrintKeyAsync(context, ready, "created", replaced: null, cancellationToken);
         });
         return command;
     }
@@ -196,7 +196,7 @@ public static class KeysCommand
                 ("Proxy", spec.ProxyRef.Name),
                 ("Key ID", status?.KeyId),
                 ("Key prefix", status?.KeyPrefix),
-                ("Phase", status?.Phase ?? "Pending"),
+                ("Phase", status?.Phase ?? ApiKeyPhases.Pending),
                 ("Ready", KeyStatus.ReadyMessage(key)),
                 ("Permissions", Permissions(key)),
                 ("Rate limit", spec.Plan is { } planName ? $"plan {planName}" : spec.RateLimit is { } limit ? RateText(limit) : "proxy default"),
@@ -224,19 +224,20 @@ public static class KeysCommand
     private static Command Rotate(CliBinder binder)
     {
         var name = NameArgument();
-        var wait = new Option<bool>("--wait") { Description = "Wait until the operator has rotated the key" };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the operator has rotated the key (or refused to)" };
         var command = new Command("rotate", "Rotate the key now; the previous key keeps working for the grace period") { name, wait };
         binder.SetAction(command, async (context, parseResult, cancellationToken) =>
         {
             var keyName = parseResult.GetRequiredValue(name);
-            var request = await RequestRotationAsync(context, keyName, grace: null, cancellationToken);
+            var rotation = new RotationRequest(context.Cluster.ApiKeys, context.Time);
+            var request = await SendAsync(context, rotation, keyName, grace: null, cancellationToken);
             if (!parseResult.GetValue(wait))
             {
                 await context.Out.WriteLineAsync($"apikey/{keyName} rotation requested ({request}); `kubectl bastio keys show {keyName}` shows when it is done");
                 return;
             }
 
-            var rotated = await WaitForRotationAsync(context, keyName, request, cancellationToken);
+            var rotated = Completed(await rotation.WaitForAnswerAsync(context.Namespace, keyName, request, context.Timeout, cancellationToken), keyName, context.Timeout);
             var previous = rotated.Status?.PreviousKeyExpiresAt is { } until ? $"; the previous key works until {Formatting.Timestamp(until)}" : "";
             await context.Out.WriteLineAsync($"apikey/{keyName} rotated to version {rotated.Status?.Version}{previous}; the new key is in Secret {context.Namespace}/{KeyStatus.SecretName(rotated)}");
         });
@@ -250,9 +251,12 @@ public static class KeysCommand
         binder.SetAction(command, async (context, parseResult, cancellationToken) =>
         {
             var keyName = parseResult.GetRequiredValue(name);
-            var request = await RequestRotationAsync(context, keyName, grace: "0s", cancellationToken);
-            var rotated = await WaitForRotationAsync(context, keyName, request, cancellationToken);
-            await PrintKeyAsync(context, rotated, "regenerated", cancellationToken);
+            var key = await context.Cluster.GetAsync(context.Cluster.ApiKeys, context.Namespace, keyName, cancellationToken);
+            var before = await context.Cluster.Secrets.TryGetAsync(context.Namespace, KeyStatus.SecretName(key), cancellationToken);
+            var rotation = new RotationRequest(context.Cluster.ApiKeys, context.Time);
+            var request = await SendAsync(context, rotation, keyName, NoGrace, cancellationToken);
+            var rotated = Completed(await rotation.WaitForAnswerAsync(context.Namespace, keyName, request, context.Timeout, cancellationToken), keyName, context.Timeout);
+            await PrintKeyAsync(context, rotated, "regenerated", DeliveredKey(before), cancellationToken);
         });
         return command;
     }
@@ -306,36 +310,34 @@ public static class KeysCommand
         await context.Cluster.ApiKeys.PatchAsync(context.Namespace, name, PatchType.Merge, patch, options: new WriteOptions { FieldManager = FieldManager }, cancellationToken: cancellationToken);
     }
 
-    /// <summary>Sets the rotate-requested-at annotation to a fresh, unique value and returns it.</summary>
-    private static async Task<string> RequestRotationAsync(CommandContext context, string name, string? grace, CancellationToken cancellationToken)
+    /// <summary>Requests a rotation by the rotate protocol; a revoked key is refused here, before anything is written.</summary>
+    private static async Task<string> SendAsync(CommandContext context, RotationRequest rotation, string name, string? grace, CancellationToken cancellationToken)
     {
         var key = await context.Cluster.GetAsync(context.Cluster.ApiKeys, context.Namespace, name, cancellationToken);
-        if (key.Status?.Phase is "Revoked")
+        if (key.Status?.Phase is ApiKeyPhases.Revoked)
         {
             throw new CommandException(ExitCodes.Error, $"apikey \"{name}\" is revoked; a revoked key cannot be rotated");
         }
 
-        // Fractional seconds keep two requests within one second distinct; still RFC 3339.
-        var request = context.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        var annotations = new JsonObject
-        {
-            [WellKnown.RotateRequestedAtAnnotation] = request,
-            [RotateGraceAnnotation] = grace, // null removes a grace left by an earlier regenerate
-        };
-        var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = annotations } }.ToJsonString();
-        await context.Cluster.ApiKeys.PatchAsync(context.Namespace, name, PatchType.Merge, patch, options: new WriteOptions { FieldManager = FieldManager }, cancellationToken: cancellationToken);
-        return request;
+        // No actor: the operator records the request as the user's.
+        return await rotation.SendAsync(context.Namespace, name, actor: null, grace, FieldManager, cancellationToken)
+            ?? throw KeyGone(context, name);
     }
 
-    private static Task<ApiKey> WaitForRotationAsync(CommandContext context, string name, string request, CancellationToken cancellationToken) =>
-        context.WaitForAsync(
-            async token =>
-            {
-                var key = await context.Cluster.GetAsync(context.Cluster.ApiKeys, context.Namespace, name, token);
-                return key.Status?.LastRotationRequest == request ? key : null;
-            },
-            $"apikey/{name} to be rotated",
-            cancellationToken);
+    /// <summary>The rotated key, or the failure as a command error: a refused or unanswered rotation is never reported as done.</summary>
+    private static ApiKey Completed(RotationResult result, string name, TimeSpan timeout) => result.Outcome switch
+    {
+        RotationOutcome.Completed => result.ApiKey!,
+        RotationOutcome.Failed => throw new CommandException(ExitCodes.Error, $"apikey/{name} was not rotated: {result.Reason}"),
+        RotationOutcome.TimedOut => throw CommandException.Timeout(
+            $"timed out after {Formatting.HumanDuration(timeout)} waiting for apikey/{name} to be rotated (raise --timeout, or check the operator)"),
+        _ => throw CommandException.NotFound($"apikey \"{name}\" was deleted before its rotation was answered"),
+    };
+
+    private static CommandException KeyGone(CommandContext context, string name) =>
+        CommandException.NotFound($"apikey \"{name}\" not found in namespace \"{context.Namespace}\"");
+
+    private static byte[]? DeliveredKey(V1Secret? secret) => secret?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey);
 
     private static Task<ApiKey> WaitUntilReadyAsync(CommandContext context, string name, CancellationToken cancellationToken) =>
         context.WaitForAsync(
@@ -349,8 +351,12 @@ public static class KeysCommand
             $"apikey/{name} to become ready",
             cancellationToken);
 
-    /// <summary>Reads the delivered key from the key's Secret and prints it; this is the only place the plugin shows key material.</summary>
-    private static async Task PrintKeyAsync(CommandContext context, ApiKey key, string verb, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the delivered key from the key's Secret and prints it; this is the only place the plugin shows
+    /// key material. A key equal to <paramref name="replaced"/> is never printed: the wait goes on until the
+    /// new key is the delivered one, or times out printing nothing.
+    /// </summary>
+    private static async Task PrintKeyAsync(CommandContext context, ApiKey key, string verb, byte[]? replaced, CancellationToken cancellationToken)
     {
         var name = key.Metadata.Name!;
         var secretName = KeyStatus.SecretName(key);
@@ -358,7 +364,10 @@ public static class KeysCommand
             async token =>
             {
                 var found = await context.Cluster.Secrets.TryGetAsync(context.Namespace, secretName, token);
-                return found?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true ? found : null;
+                return found?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey) is { Length: > 0 } delivered
+                    && (replaced is null || !CryptographicOperations.FixedTimeEquals(delivered, replaced))
+                    ? found
+                    : null;
             },
             $"Secret {context.Namespace}/{secretName}",
             cancellationToken);

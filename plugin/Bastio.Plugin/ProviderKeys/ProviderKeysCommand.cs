@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Bastio.Core;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
@@ -13,7 +14,6 @@ namespace Bastio.Plugin.ProviderKeys;
 /// <summary><c>kubectl bastio provider-keys ...</c>: the provider credentials proxies forward with.</summary>
 public static class ProviderKeysCommand
 {
-    private static readonly string[] Providers = ["openai", "anthropic", "azure-openai", "openai-compatible"];
 
     public static Command Create(CliBinder binder)
     {
@@ -28,7 +28,7 @@ public static class ProviderKeysCommand
         var name = new Argument<string>("name") { Description = "The ProviderKey's name" };
         var proxy = new Option<string>("--proxy") { Description = "The Proxy this credential serves", Required = true };
         var provider = new Option<string>("--provider") { Description = "The Proxy's provider, checked so a key is not added to the wrong proxy", Required = true };
-        provider.AcceptOnlyFromAmong(Providers);
+        provider.AcceptOnlyFromAmong([.. Providers.All]);
         var fromEnv = new Option<string>("--from-env")
         {
             Description = "Environment variable holding the provider's API key (keeps it out of shell history)",
@@ -141,7 +141,7 @@ public static class ProviderKeysCommand
             var now = context.Time.GetUtcNow();
             foreach (var key in items)
             {
-                var validated = key.Status?.Conditions?.Find(condition => condition.Type == "Validated");
+                var validated = key.Status?.Conditions?.Find(condition => condition.Type == ProviderKeyConditions.Validated);
                 string?[] cells =
                 [
                     key.Metadata.Name, key.Spec.ProxyRef.Name, key.Spec.Label, key.Status?.Fingerprint,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using k8s;
 using k8s.Models;
 using Bastio.Plugin.Cli;
@@ -41,8 +42,8 @@ public static class ProxiesCommand
             {
                 string?[] cells =
                 [
-                    proxy.Metadata.Name, proxy.Spec.Provider, proxy.Spec.Environment ?? "production", proxy.Spec.Upstream,
-                    proxy.Status?.Conditions?.Find(condition => condition.Type == "Ready")?.Status ?? "Unknown",
+                    proxy.Metadata.Name, proxy.Spec.Provider, proxy.Spec.Environment ?? ProxyEnvironments.Production, proxy.Spec.Upstream,
+                    proxy.Status?.Conditions?.Find(condition => condition.Type == ProxyConditions.Ready)?.Status ?? "Unknown",
                     (proxy.Status?.ApiKeys ?? 0).ToString(CultureInfo.InvariantCulture),
                     (proxy.Status?.ProviderKeys ?? 0).ToString(CultureInfo.InvariantCulture),
                     Formatting.Age(proxy.Metadata.CreationTimestamp, now),

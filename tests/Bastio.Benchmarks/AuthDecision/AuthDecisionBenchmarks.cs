@@ -1,12 +1,13 @@
 using System.Net;
-using BenchmarkDotNet.Attributes;
 using Bastio.Core.Keys;
-using Bastio.Gateway.Authentication;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Networking;
+using Bastio.Gateway.Pipeline;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
+using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
 
 namespace Bastio.Benchmarks.AuthDecision;

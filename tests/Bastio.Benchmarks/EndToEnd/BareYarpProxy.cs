@@ -43,7 +43,7 @@ internal sealed class BareYarpProxy : IAsyncDisposable
         var app = builder.Build();
 
         // The gateway's upstream handler settings, so both proxies pool upstream connections the same way.
-        var invoker = new HttpMessageInvoker(Bastio.Gateway.Forwarding.UpstreamClients.CreateHandler(new UpstreamConnector(GatewayFixture.StubAddresses), UpstreamTrust.SystemStore));
+        var invoker = new HttpMessageInvoker(Bastio.Gateway.Networking.UpstreamClients.CreateHandler(new UpstreamConnector(GatewayFixture.StubAddresses), UpstreamTrust.SystemStore));
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
         var destination = upstream.GetLeftPart(UriPartial.Authority);
 

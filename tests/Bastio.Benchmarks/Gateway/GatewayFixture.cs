@@ -4,6 +4,7 @@ using Bastio.Core.Networking;
 using Bastio.Gateway.Hosting;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.StubUpstream;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Benchmarks.Gateway;
@@ -92,15 +93,15 @@ internal sealed class GatewayFixture : IAsyncDisposable
             Address = "127.0.0.1",
             Port = 0,
             AdminPort = 0,
-            AccessLogOutput = accessLog,
             MinimumLogLevel = LogLevel.Warning,
-            MeterName = $"Bastio.Benchmarks.{Guid.NewGuid():N}",
-            Informers = new InformerOptions(),
             UpstreamAddresses = StubAddresses,
             UpstreamTrust = upstreamTrust ?? UpstreamTrust.SystemStore,
         };
         configure?.Invoke(options);
-        return await GatewayHost.StartAsync(options).ConfigureAwait(false);
+        return await GatewayHost.StartAsync(options, services => services
+            .AddKeyedSingleton(GatewayServiceKeys.AccessLog, accessLog)
+            .AddKeyedSingleton(GatewayServiceKeys.MeterName, $"Bastio.Benchmarks.{Guid.NewGuid():N}")
+            .AddSingleton(new InformerOptions())).ConfigureAwait(false);
     }
 
     /// <summary>Until the served snapshot holds <paramref name="count"/> keys (the gateway reports ready at its first sync, which may be partial).</summary>

@@ -7,11 +7,10 @@ using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
-using Bastio.Operator.Controllers;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
-using Bastio.Operator.Naming;
 
 namespace Bastio.Benchmarks.Infrastructure;
 

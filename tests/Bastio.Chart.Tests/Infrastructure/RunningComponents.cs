@@ -10,10 +10,11 @@ using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Controllers;
 using Bastio.Operator.Hosting;
 using Bastio.StubUpstream;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,7 +23,7 @@ namespace Bastio.Chart.Tests.Infrastructure;
 /// <summary>The metric names a scrape of each component's <c>/metrics</c> showed.</summary>
 public sealed record Scrape(IReadOnlySet<string> Series, IReadOnlySet<string> Histograms)
 {
-    /// <summary>Parses the Prometheus text format: series names from samples, histogram families from <c># TYPE</c> lines.</summary>
+    /// <summary>Parses the Prometheus text format or OpenMetrics: series names from samples, histogram families from <c># TYPE</c> lines.</summary>
     public static Scrape Parse(string exposition)
     {
         var series = new HashSet<string>(StringComparer.Ordinal);
@@ -71,9 +72,21 @@ public sealed class RunningComponents : IAsyncLifetime
     private const string ProviderSecret = "sk-scrape-provider-0123456789abcdef";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
+    /// <summary>What Prometheus sends by default: OpenMetrics first, the text format as a fallback.</summary>
+    public const string PrometheusAccept = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    public const string TextAccept = "text/plain;version=0.0.4";
+
+    /// <summary>The operator's scrape as Prometheus asks for it (OpenMetrics).</summary>
     public Scrape Operator { get; private set; } = null!;
 
+    /// <summary>The gateway's scrape as Prometheus asks for it (OpenMetrics).</summary>
     public Scrape Gateway { get; private set; } = null!;
+
+    /// <summary>The operator's scrape in the text format, for scrapers that ask for nothing else.</summary>
+    public Scrape OperatorText { get; private set; } = null!;
+
+    public Scrape GatewayText { get; private set; } = null!;
 
     public Scrape Both => Scrape.Merge(Operator, Gateway);
 
@@ -95,7 +108,7 @@ public sealed class RunningComponents : IAsyncLifetime
         var operatorOptions = new OperatorOptions { SystemNamespace = SystemNs, AdminAddress = "127.0.0.1", AdminPort = 0 };
         operatorOptions.UpstreamAddresses = UpstreamAddressPolicy.Create(["127.0.0.1/32"]);
         operatorOptions.UpstreamTrust = upstreamTrust;
-        await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null);
+        await using var operatorHost = new OperatorHost(client, operatorOptions, NullLoggerFactory.Instance, TextWriter.Null, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await operatorHost.StartAsync(CancellationToken.None);
 
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-chart-scrape-{Guid.NewGuid():N}.yaml");
@@ -110,9 +123,7 @@ public sealed class RunningComponents : IAsyncLifetime
                 Address = "127.0.0.1",
                 Port = 0,
                 AdminPort = 0,
-                AccessLogOutput = TextWriter.Null,
                 MinimumLogLevel = LogLevel.Warning,
-                MeterName = $"Bastio.Chart.Tests.{Guid.NewGuid():N}",
                 UpstreamTrust = upstreamTrust,
                 UpstreamAddresses = operatorOptions.UpstreamAddresses,
 
@@ -120,12 +131,16 @@ public sealed class RunningComponents : IAsyncLifetime
                 // store-failure series are exported next to the rest.
                 Redis = "127.0.0.1:1,connectTimeout=200",
                 StoreFailure = Bastio.Gateway.Limits.StoreFailureMode.Local,
-            });
+            }, services => services
+                .AddKeyedSingleton(GatewayServiceKeys.AccessLog, TextWriter.Null)
+                .AddKeyedSingleton(GatewayServiceKeys.MeterName, $"Bastio.Chart.Tests.{Guid.NewGuid():N}"));
             await DriveTrafficAsync(api, stub, gateway);
 
             using var scraper = new HttpClient();
-            Operator = Scrape.Parse(await scraper.GetStringAsync(new Uri(operatorHost.AdminUrl!, "/metrics")));
-            Gateway = Scrape.Parse(await scraper.GetStringAsync(new Uri(gateway.AdminUrl, "/metrics")));
+            Operator = await ScrapeAsync(scraper, new Uri(operatorHost.AdminUrl!, "/metrics"), PrometheusAccept);
+            Gateway = await ScrapeAsync(scraper, new Uri(gateway.AdminUrl, "/metrics"), PrometheusAccept);
+            OperatorText = await ScrapeAsync(scraper, new Uri(operatorHost.AdminUrl!, "/metrics"), TextAccept);
+            GatewayText = await ScrapeAsync(scraper, new Uri(gateway.AdminUrl, "/metrics"), TextAccept);
         }
         finally
         {
@@ -137,6 +152,24 @@ public sealed class RunningComponents : IAsyncLifetime
             await operatorHost.StopAsync(CancellationToken.None);
             File.Delete(kubeconfig);
         }
+    }
+
+    private static async Task<Scrape> ScrapeAsync(HttpClient scraper, Uri url, string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await scraper.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var exposition = await response.Content.ReadAsStringAsync();
+
+        // Guards the comparison of the two formats: each scrape must be in the format it stands for.
+        var openMetrics = response.Content.Headers.ContentType?.MediaType == "application/openmetrics-text";
+        if (openMetrics != (accept == PrometheusAccept) || openMetrics != exposition.EndsWith("\n# EOF\n", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{url} answered '{response.Content.Headers.ContentType}' to '{accept}'.");
+        }
+
+        return Scrape.Parse(exposition);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -134,21 +134,6 @@ public sealed class ClientKeyTests
         ClientKey.DisplayPrefix(KeyEnvironment.Live, "2iqbABCDEFGH").Should().Be("bastio_sk_live_2iqb…");
     }
 
-    [Theory]
-    [InlineData(null, KeyEnvironment.Live)]
-    [InlineData("production", KeyEnvironment.Live)]
-    [InlineData("staging", KeyEnvironment.Test)]
-    [InlineData("development", KeyEnvironment.Dev)]
-    public void Proxy_environment_maps_to_key_segment(string? proxyEnvironment, KeyEnvironment expected)
-    {
-        KeyEnvironments.TryFromProxyEnvironment(proxyEnvironment, out var environment).Should().BeTrue();
-        environment.Should().Be(expected);
-    }
-
-    [Fact]
-    public void Unknown_proxy_environment_is_refused() =>
-        KeyEnvironments.TryFromProxyEnvironment("Production", out _).Should().BeFalse();
-
     private static string WithChecksum(string body) => body + Check(body);
 
     // Independent of the implementation's encoder: 6 base62 digits (0-9A-Za-z), most significant first.

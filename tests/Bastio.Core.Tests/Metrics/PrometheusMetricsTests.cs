@@ -1,65 +1,65 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Bastio.Core.Metrics;
+using Bastio.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 
 namespace Bastio.Core.Tests.Metrics;
 
-public sealed class PrometheusMetricsTests : IDisposable
+/// <summary>The exporter as <see cref="PrometheusMetricsExtensions.AddPrometheusMetrics"/> configures it, scraped over HTTP.</summary>
+public sealed class PrometheusMetricsTests : IAsyncLifetime
 {
+    private static readonly Uri Metrics = new("http://localhost/metrics");
+
     // A meter name of its own keeps parallel tests from seeing each other's instruments.
     private readonly Meter _meter = new($"Bastio.Tests.{Guid.NewGuid():N}");
-    private readonly PrometheusMetrics _metrics;
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
 
-    public PrometheusMetricsTests()
+    public async Task InitializeAsync()
     {
-        var options = new PrometheusMetricsOptions();
-        options.Meters.Add(_meter.Name);
-        options.HistogramBoundaries["test_sizes_bytes"] = [100, 1000];
-        _metrics = new PrometheusMetrics(options);
+        (_app, _http) = await StartAsync(_meter.Name, app => { });
     }
 
-    public void Dispose()
+    public async Task DisposeAsync()
     {
-        _metrics.Dispose();
+        _http.Dispose();
+        await _app.DisposeAsync();
         _meter.Dispose();
     }
 
     [Fact]
-    public void Counter_gets_total_suffix_help_type_and_cumulative_labelled_samples()
+    public async Task Counters_get_one_total_suffix_help_and_cumulative_labelled_samples()
     {
         var requests = _meter.CreateCounter<long>("bastio_gateway_requests", description: "Requests answered.");
         requests.Add(2, new("proxy", "openai"), new("code", "200"));
         requests.Add(1, new("proxy", "openai"), new("code", "429"));
+        _meter.CreateCounter<double>("bastio_operator_rotations_total").Add(1.5);
 
-        var first = Parse(_metrics.Scrape());
+        var first = await ScrapeAsync();
         requests.Add(3, new("proxy", "openai"), new("code", "200"));
-        var second = Parse(_metrics.Scrape());
+        var second = await ScrapeAsync();
 
-        first.Types.Should().Contain("bastio_gateway_requests_total", "counter");
+        first.ContentType.Should().Be("text/plain; version=0.0.4; charset=utf-8");
+        first.Types.Should().Contain("bastio_gateway_requests_total", "counter").And.Contain("bastio_operator_rotations_total", "counter");
         first.Help.Should().Contain("bastio_gateway_requests_total", "Requests answered.");
         first.Samples["bastio_gateway_requests_total{code=\"200\",proxy=\"openai\"}"].Should().Be(2);
         first.Samples["bastio_gateway_requests_total{code=\"429\",proxy=\"openai\"}"].Should().Be(1);
-        second.Samples["bastio_gateway_requests_total{code=\"200\",proxy=\"openai\"}"].Should().Be(5, "temporality is cumulative");
+        first.Samples["bastio_operator_rotations_total"].Should().Be(1.5);
+        second.Samples["bastio_gateway_requests_total{code=\"200\",proxy=\"openai\"}"].Should().Be(5, "temporality is cumulative and a scrape is never served from a cache");
     }
 
     [Fact]
-    public void Counter_already_ending_in_total_is_not_suffixed_twice()
-    {
-        _meter.CreateCounter<double>("bastio_operator_rotations_total").Add(1.5);
-
-        Parse(_metrics.Scrape()).Samples.Should().Contain("bastio_operator_rotations_total", 1.5);
-    }
-
-    [Fact]
-    public void Gauges_and_up_down_counters_are_gauges()
+    public async Task Gauges_and_up_down_counters_are_gauges_and_a_unit_in_the_name_is_not_repeated()
     {
         var depth = _meter.CreateUpDownCounter<long>("bastio_operator_workqueue_depth");
         depth.Add(5, new KeyValuePair<string, object?>("controller", "apikey"));
         depth.Add(-2, new KeyValuePair<string, object?>("controller", "apikey"));
         _meter.CreateObservableGauge("bastio_gateway_config_age_seconds", () => 12.5, unit: "s");
-        _meter.CreateGauge<long>("bastio_gateway_config_keys").Record(42);
+        _meter.CreateObservableGauge("bastio_gateway_config_keys", () => 42);
 
-        var scrape = Parse(_metrics.Scrape());
+        var scrape = await ScrapeAsync();
 
         scrape.Types.Should().Contain("bastio_operator_workqueue_depth", "gauge")
             .And.Contain("bastio_gateway_config_age_seconds", "gauge")
@@ -70,19 +70,18 @@ public sealed class PrometheusMetricsTests : IDisposable
     }
 
     [Fact]
-    public void Histogram_has_cumulative_buckets_sum_and_count_with_default_latency_bounds()
+    public async Task Histograms_have_the_documented_latency_buckets()
     {
-        var duration = _meter.CreateHistogram<double>("bastio_gateway_request_duration_seconds", unit: "s");
+        const string Name = "bastio_gateway_request_duration_seconds";
+        var duration = _meter.CreateHistogram<double>(Name, unit: "s");
         duration.Record(0.0004, new KeyValuePair<string, object?>("route", "chat"));
         duration.Record(0.003, new KeyValuePair<string, object?>("route", "chat"));
         duration.Record(75, new KeyValuePair<string, object?>("route", "chat"));
 
-        var scrape = Parse(_metrics.Scrape());
-        const string Name = "bastio_gateway_request_duration_seconds";
+        var scrape = await ScrapeAsync();
 
         scrape.Types.Should().Contain(Name, "histogram");
-        var buckets = scrape.Samples.Where(s => s.Key.StartsWith(Name + "_bucket", StringComparison.Ordinal)).ToList();
-        buckets.Select(b => Le(b.Key)).Should().Equal(
+        scrape.Samples.Keys.Where(s => s.StartsWith(Name + "_bucket", StringComparison.Ordinal)).Select(Le).Should().Equal(
             "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "30", "60", "+Inf");
         scrape.Samples[$"{Name}_bucket{{route=\"chat\",le=\"0.0005\"}}"].Should().Be(1);
         scrape.Samples[$"{Name}_bucket{{route=\"chat\",le=\"0.005\"}}"].Should().Be(2);
@@ -93,108 +92,101 @@ public sealed class PrometheusMetricsTests : IDisposable
     }
 
     [Fact]
-    public void Histogram_bounds_are_configurable_per_instrument()
+    public async Task Series_carry_only_their_own_labels_and_target_info_names_the_service()
     {
-        _meter.CreateHistogram<long>("test_sizes_bytes", unit: "By").Record(500);
+        _meter.CreateCounter<long>("bastio_operator_reconcile").Add(1, new KeyValuePair<string, object?>("controller", "apikey"));
 
-        var scrape = Parse(_metrics.Scrape());
+        var scrape = await ScrapeAsync();
 
-        scrape.Samples.Keys.Where(k => k.StartsWith("test_sizes_bytes_bucket", StringComparison.Ordinal))
-            .Should().Equal("test_sizes_bytes_bucket{le=\"100\"}", "test_sizes_bytes_bucket{le=\"1000\"}", "test_sizes_bytes_bucket{le=\"+Inf\"}");
-        scrape.Samples["test_sizes_bytes_bucket{le=\"1000\"}"].Should().Be(1);
+        scrape.Samples.Should().ContainKey("bastio_operator_reconcile_total{controller=\"apikey\"}");
+        scrape.Text.Should().NotContain("otel_scope_", "the series keep the labels they had before the exporter");
+        scrape.Samples.Keys.Should().ContainSingle(key => key.StartsWith("target_info{", StringComparison.Ordinal))
+            .Which.Should().Contain("service_name=\"bastio-test\"");
     }
 
     [Fact]
-    public void Label_values_and_help_are_escaped()
+    public async Task OpenMetrics_is_served_when_asked_for_and_ends_with_eof()
+    {
+        _meter.CreateCounter<long>("bastio_gateway_requests", description: "Requests answered.").Add(2, new KeyValuePair<string, object?>("code", "200"));
+        _meter.CreateHistogram<double>("bastio_gateway_overhead_seconds", unit: "s").Record(0.003);
+
+        var scrape = await ScrapeAsync(openMetrics: true);
+
+        scrape.ContentType.Should().StartWith("application/openmetrics-text; version=1.0.0");
+        scrape.Text.Should().EndWith("\n# EOF\n");
+        scrape.Types.Should().Contain("bastio_gateway_requests", "counter", "an OpenMetrics counter family is named without _total")
+            .And.Contain("bastio_gateway_overhead_seconds", "histogram");
+        scrape.Units.Should().Contain("bastio_gateway_overhead_seconds", "seconds");
+        scrape.Samples["bastio_gateway_requests_total{code=\"200\"}"].Should().Be(2, "its samples keep the name Prometheus stores");
+        scrape.Samples["bastio_gateway_overhead_seconds_bucket{le=\"0.005\"}"].Should().Be(1);
+        scrape.Text.Should().NotContain("otel_scope_");
+    }
+
+    [Fact]
+    public async Task Label_values_and_help_are_escaped()
     {
         _meter.CreateCounter<long>("escapes", description: "line one\nback\\slash").Add(1, new KeyValuePair<string, object?>("model", "a\"b\\c\nd"));
 
-        var text = _metrics.Scrape();
+        var scrape = await ScrapeAsync();
 
-        text.Should().Contain("# HELP escapes_total line one\\nback\\\\slash\n");
-        text.Should().Contain("escapes_total{model=\"a\\\"b\\\\c\\nd\"} 1\n");
+        scrape.Help["escapes_total"].Should().Be("line one\\nback\\\\slash");
+        scrape.Samples["escapes_total{model=\"a\\\"b\\\\c\\nd\"}"].Should().Be(1);
     }
 
-    [Theory]
-    [InlineData("bastio_gateway_requests", null, true, "bastio_gateway_requests_total")]
-    [InlineData("bastio_gateway_requests_total", null, true, "bastio_gateway_requests_total")]
-    [InlineData("bastio_gateway_overhead_seconds", "s", false, "bastio_gateway_overhead_seconds")]
-    [InlineData("bastio_gateway_overhead", "s", false, "bastio_gateway_overhead_seconds")]
-    [InlineData("payload", "By", true, "payload_bytes_total")]
-    [InlineData("bastio.gateway-requests", "{request}", true, "bastio_gateway_requests_total")]
-    [InlineData("9lives", "1", false, "_lives")]
-    public void Naming_rule(string instrument, string? unit, bool counter, string expected) =>
-        PrometheusText.MetricName(instrument, unit, counter).Should().Be(expected);
-
     [Fact]
-    public void Instruments_of_other_meters_are_not_exposed()
+    public async Task Instruments_of_other_meters_are_not_exposed()
     {
         using var other = new Meter($"Bastio.Tests.Other.{Guid.NewGuid():N}");
         other.CreateCounter<long>("not_mine").Add(1);
         _meter.CreateCounter<long>("mine").Add(1);
 
-        var text = _metrics.Scrape();
+        var scrape = await ScrapeAsync();
 
-        text.Should().Contain("mine_total 1").And.NotContain("not_mine");
+        scrape.Samples.Should().ContainKey("mine_total");
+        scrape.Text.Should().NotContain("not_mine");
     }
 
     [Fact]
-    public void Label_sets_beyond_the_cardinality_limit_fold_into_an_overflow_series()
+    public async Task Label_sets_beyond_two_thousand_fold_into_an_overflow_series()
     {
-        using var meter = new Meter($"Bastio.Tests.Cardinality.{Guid.NewGuid():N}");
-        var options = new PrometheusMetricsOptions { CardinalityLimit = 3 };
-        options.Meters.Add(meter.Name);
-        using var metrics = new PrometheusMetrics(options);
-        var counter = meter.CreateCounter<long>("requests");
-        for (var i = 0; i < 10; i++)
+        var counter = _meter.CreateCounter<long>("requests");
+        for (var i = 0; i < 2010; i++)
         {
             counter.Add(1, new KeyValuePair<string, object?>("key_id", $"k{i}"));
         }
 
-        var samples = Parse(metrics.Scrape()).Samples;
+        var scrape = await ScrapeAsync();
 
-        samples.Keys.Count(k => k.Contains("key_id", StringComparison.Ordinal)).Should().Be(3);
-        samples["requests_total{otel_metric_overflow=\"true\"}"].Should().Be(7);
+        var overflow = scrape.Samples["requests_total{otel_metric_overflow=\"true\"}"];
+        scrape.Samples.Keys.Count(k => k.StartsWith("requests_total{key_id=", StringComparison.Ordinal)).Should().Be(2010 - (int)overflow);
+        overflow.Should().BeGreaterThanOrEqualTo(10);
     }
+
+    [Fact]
+    public async Task Measurements_made_after_the_endpoint_is_mapped_and_before_the_host_starts_are_scraped()
+    {
+        using var meter = new Meter($"Bastio.Tests.Early.{Guid.NewGuid():N}");
+        var (app, http) = await StartAsync(meter.Name, _ => meter.CreateCounter<long>("early").Add(4));
+        await using (app)
+        using (http)
+        {
+            (await MetricsScrape.GetAsync(http, Metrics)).Samples["early_total"].Should().Be(4);
+        }
+    }
+
+    private static async Task<(WebApplication App, HttpClient Http)> StartAsync(string meterName, Action<WebApplication> beforeStart)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddPrometheusMetrics("bastio-test", meterName);
+        var app = builder.Build();
+        app.MapPrometheusScrapingEndpoint();
+        beforeStart(app);
+        await app.StartAsync();
+        return (app, app.GetTestClient());
+    }
+
+    private Task<MetricsScrape> ScrapeAsync(bool openMetrics = false) => MetricsScrape.GetAsync(_http, Metrics, openMetrics);
 
     private static string Le(string series) => series[(series.IndexOf("le=\"", StringComparison.Ordinal) + 4)..series.LastIndexOf('"')];
-
-    /// <summary>A strict reader for the subset of the format we write: every line is a comment or a sample.</summary>
-    internal static Scrape Parse(string text)
-    {
-        text.Should().EndWith("\n");
-        var scrape = new Scrape();
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
-            {
-                var parts = line.Split(' ');
-                parts.Should().HaveCount(4, line);
-                scrape.Types.Add(parts[2], parts[3]);
-            }
-            else if (line.StartsWith("# HELP ", StringComparison.Ordinal))
-            {
-                var rest = line["# HELP ".Length..];
-                var space = rest.IndexOf(' ', StringComparison.Ordinal);
-                scrape.Help.Add(rest[..space], rest[(space + 1)..]);
-            }
-            else
-            {
-                var space = line.LastIndexOf(' ');
-                line.Should().MatchRegex(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? \S+$");
-                scrape.Samples.Add(line[..space], double.Parse(line[(space + 1)..].Replace("+Inf", "Infinity", StringComparison.Ordinal), CultureInfo.InvariantCulture));
-            }
-        }
-
-        return scrape;
-    }
-
-    internal sealed class Scrape
-    {
-        public Dictionary<string, string> Types { get; } = [];
-
-        public Dictionary<string, string> Help { get; } = [];
-
-        public Dictionary<string, double> Samples { get; } = [];
-    }
 }

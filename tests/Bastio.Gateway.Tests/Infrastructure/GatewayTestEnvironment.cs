@@ -13,14 +13,15 @@ using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.Hosting;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.StubUpstream;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenAI;
 
@@ -44,6 +45,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
     private readonly List<GatewayHost> _replicas = [];
     private Action<GatewayOptions>? _configure;
+    private Action<IServiceCollection>? _configureServices;
     private OperatorHost? _operator;
     private ILoggerFactory? _operatorLogs;
 
@@ -93,7 +95,8 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     /// <summary>Base URL for SDKs: the gateway's <c>/v1</c>.</summary>
     public Uri BaseUrl => new(Gateway.Url, "v1");
 
-    public static async Task<GatewayTestEnvironment> StartAsync(Action<GatewayOptions>? configure = null)
+    /// <summary>Starts the environment; <paramref name="configureServices"/> runs after the environment's own gateway services, so it may replace them.</summary>
+    public static async Task<GatewayTestEnvironment> StartAsync(Action<GatewayOptions>? configure = null, Action<IServiceCollection>? configureServices = null)
     {
         var clusterOptions = new TestClusterOptions { CrdDirectory = Path.Combine(RepositoryRoot(), "crds"), BookmarkInterval = TimeSpan.FromSeconds(1) };
         clusterOptions.Namespaces.Add(Namespace);
@@ -105,6 +108,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         await environment.Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(environment.Ring, SystemNamespace));
 
         environment._configure = configure;
+        environment._configureServices = configureServices;
         environment.Gateway = await environment.StartGatewayAsync("gateway-0");
         // UTF-8 header encoding lets tests send the non-ASCII credentials a hostile client would.
         environment.Http = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 }) { BaseAddress = environment.Gateway.Url };
@@ -142,7 +146,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         configure?.Invoke(options);
         var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(Cluster.KubeconfigYaml));
         _operatorLogs = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
-        _operator = new OperatorHost(client, options, _operatorLogs, TextWriter.Null);
+        _operator = new OperatorHost(client, options, _operatorLogs, TextWriter.Null, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await _operator.StartAsync(CancellationToken.None);
         await _operator.Readiness.WaitUntilReadyAsync();
         return _operator;
@@ -159,17 +163,20 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             Address = "127.0.0.1",
             Port = 0,
             AdminPort = 0,
-            AccessLogOutput = AccessLog,
-            LoggerProvider = Logs,
-            MeterName = $"Bastio.Gateway.Tests.{Guid.NewGuid():N}",
             MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Debug,
-            Informers = new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(500), WatchdogTimeout = TimeSpan.FromSeconds(10) },
             ReplicaName = replicaName,
             UpstreamAddresses = UpstreamAddressPolicy.Create([StubAddressCidr]),
             UpstreamTrust = UpstreamTrust,
         };
         _configure?.Invoke(options);
-        var gateway = await GatewayHost.StartAsync(options);
+        var gateway = await GatewayHost.StartAsync(options, services =>
+        {
+            services.AddKeyedSingleton<TextWriter>(GatewayServiceKeys.AccessLog, AccessLog);
+            services.AddSingleton<ILoggerProvider>(Logs);
+            services.AddKeyedSingleton(GatewayServiceKeys.MeterName, $"Bastio.Gateway.Tests.{Guid.NewGuid():N}");
+            services.AddSingleton(new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(500), WatchdogTimeout = TimeSpan.FromSeconds(10) });
+            _configureServices?.Invoke(services);
+        });
         await gateway.WaitUntilReadyAsync().WaitAsync(TimeSpan.FromSeconds(30));
         File.Delete(kubeconfig);
         return gateway;

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Tests.Infrastructure;
+using Bastio.Kubernetes.Runtime.Informers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bastio.Gateway.Tests.Integration;
 
@@ -34,7 +38,7 @@ public sealed class ApiServerFaultTests
     public async Task After_a_long_outage_a_change_made_as_the_api_server_returns_is_served_within_2_seconds()
     {
         // The production watch settings: their retry delays through the outage decide how soon the gateway reconnects.
-        await using var env = await GatewayTestEnvironment.StartAsync(options => options.Informers = null);
+        await using var env = await GatewayTestEnvironment.StartAsync(configureServices: services => services.RemoveAll<InformerOptions>());
         await env.CreateProxyAsync("openai");
         var (_, key) = await env.CreateApiKeyAsync("app", "openai");
 
@@ -116,18 +120,18 @@ public sealed class ApiServerFaultTests
     public async Task Before_the_first_sync_the_gateway_answers_gateway_not_ready_and_readyz_is_503()
     {
         await using var env = await GatewayTestEnvironment.StartAsync();
-        var options = new Bastio.Gateway.Hosting.GatewayOptions
+        var options = new GatewayOptions
         {
             Kubeconfig = Path.Combine(Path.GetTempPath(), $"bastio-unreachable-{Guid.NewGuid():N}.yaml"),
             Address = "127.0.0.1",
             Port = 0,
             AdminPort = 0,
-            AccessLogOutput = TextWriter.Null,
-            MeterName = $"Bastio.Gateway.Tests.{Guid.NewGuid():N}",
         };
         env.Cluster.Faults.Unavailable = true;
         await env.Cluster.WriteKubeconfigAsync(options.Kubeconfig);
-        await using var unsynced = await Bastio.Gateway.Hosting.GatewayHost.StartAsync(options);
+        await using var unsynced = await GatewayHost.StartAsync(options, services => services
+            .AddKeyedSingleton(GatewayServiceKeys.AccessLog, TextWriter.Null)
+            .AddKeyedSingleton(GatewayServiceKeys.MeterName, $"Bastio.Gateway.Tests.{Guid.NewGuid():N}"));
         using var http = new HttpClient { BaseAddress = unsynced.Url };
 
         using var response = await http.PostAsync("/v1/chat/completions", new StringContent("{}"));

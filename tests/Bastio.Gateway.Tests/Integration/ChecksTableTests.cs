@@ -5,7 +5,7 @@ using Bastio.Gateway.Tests.Infrastructure;
 
 namespace Bastio.Gateway.Tests.Integration;
 
-/// <summary>Each row of the checks table (DESIGN.md §5) with its exact status, type, code, details and headers.</summary>
+/// <summary>Each row of the checks table (docs/reference/gateway.md#order-of-checks) with its exact status, type, code, details and headers.</summary>
 public sealed class ChecksTableTests : IAsyncLifetime
 {
     private GatewayTestEnvironment _env = null!;

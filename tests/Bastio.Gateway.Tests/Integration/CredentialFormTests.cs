@@ -4,7 +4,7 @@ using Bastio.Gateway.Tests.Infrastructure;
 
 namespace Bastio.Gateway.Tests.Integration;
 
-/// <summary>Every credential form of DESIGN.md §5, and that none of them reaches the provider.</summary>
+/// <summary>Every credential form of docs/reference/gateway.md#credentials, and that none of them reaches the provider.</summary>
 public sealed class CredentialFormTests : IAsyncLifetime
 {
     private GatewayTestEnvironment _env = null!;

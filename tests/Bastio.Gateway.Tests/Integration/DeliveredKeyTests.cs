@@ -10,7 +10,7 @@ using Bastio.Gateway.Tests.Infrastructure;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 
 namespace Bastio.Gateway.Tests.Integration;
 

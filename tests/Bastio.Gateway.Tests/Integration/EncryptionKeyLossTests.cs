@@ -43,7 +43,7 @@ public sealed class EncryptionKeyLossTests
             AdminPort = 0,
             RotatorImage = "bastio/operator:test",
             RotatorServiceAccount = "bastio-rotator",
-        }, loggerFactory, audit);
+        }, loggerFactory, audit, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await operatorHost.StartAsync(CancellationToken.None);
 
         await env.ApiKeys.CreateAsync(new ApiKey { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = Ns }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Permissions = ["chat"] } });

@@ -1,5 +1,6 @@
 using System.Net;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Tests.Infrastructure;
 
 namespace Bastio.Gateway.Tests.Integration;

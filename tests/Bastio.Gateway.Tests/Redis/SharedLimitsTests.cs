@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Tests.Infrastructure;
 using Bastio.Kubernetes.Api;
 using StackExchange.Redis;
@@ -156,12 +157,13 @@ public sealed class SharedLimitsTests : IAsyncLifetime
         (await _http.GetAsync(new Uri(local.AdminUrl, "readyz"))).StatusCode.Should().Be(HttpStatusCode.OK);
         var fallback = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => ChatAsync(local, key)));
         fallback.Count(answer => answer.Status == HttpStatusCode.OK).Should().Be(10);
-        var metrics = await _http.GetStringAsync(new Uri(local.AdminUrl, "metrics"));
-        metrics.Should().Contain("bastio_gateway_store_failures_total").And.Contain("bastio_gateway_store_up 0");
+        var metrics = await MetricsScrape.GetAsync(_http, new Uri(local.AdminUrl, "metrics"));
+        metrics.Types.Should().ContainKey("bastio_gateway_store_failures_total");
+        metrics.Value("bastio_gateway_store_up").Should().Be(0);
 
         await _redis.StartAgainAsync();
         await Eventually.UntilAsync(async () => (await _http.GetAsync(new Uri(deny.AdminUrl, "readyz"))).StatusCode == HttpStatusCode.OK, "the deny gateway is ready again", TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(200));
-        await Eventually.UntilAsync(async () => (await _http.GetStringAsync(new Uri(local.AdminUrl, "metrics"))).Contains("bastio_gateway_store_up 1", StringComparison.Ordinal), "the local gateway reconnected", TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(200));
+        await Eventually.UntilAsync(async () => (await MetricsScrape.GetAsync(_http, new Uri(local.AdminUrl, "metrics"))).Value("bastio_gateway_store_up") == 1, "the local gateway reconnected", TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(200));
 
         // The restarted Redis kept nothing (no persistence here): a fresh shared bucket of 10, exact again.
         var answers = await BurstAsync(key, 200);

@@ -1,6 +1,6 @@
 using System.Text;
 using Bastio.Gateway.Errors;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Pipeline;
 
 namespace Bastio.Gateway.Tests.Unit;
 

@@ -1,6 +1,7 @@
 using Bastio.Core.Keys;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Configuration;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Pipeline;
 
 namespace Bastio.Gateway.Tests.Unit;
 

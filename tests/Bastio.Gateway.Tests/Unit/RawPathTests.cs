@@ -1,4 +1,4 @@
-using Bastio.Gateway.Routing;
+using Bastio.Gateway.Pipeline;
 
 namespace Bastio.Gateway.Tests.Unit;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Pipeline;
 using Microsoft.AspNetCore.Http;
 
 namespace Bastio.Gateway.Tests.Unit;

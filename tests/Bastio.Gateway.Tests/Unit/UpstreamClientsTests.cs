@@ -1,7 +1,8 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Networking;
+using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Configuration;
-using Bastio.Gateway.Forwarding;
+using Bastio.Gateway.Networking;
 
 namespace Bastio.Gateway.Tests.Unit;
 

@@ -8,11 +8,11 @@ using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
-using Bastio.Operator.Controllers;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Hosting;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Tests.Infrastructure;
@@ -90,7 +90,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
     {
         var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         client ??= KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(Cluster.KubeconfigYaml));
-        var host = new OperatorHost(client, NewOptions(configure), loggerFactory, Audit);
+        var host = new OperatorHost(client, NewOptions(configure), loggerFactory, Audit, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         _operators.Add((host, loggerFactory));
         await host.StartAsync(CancellationToken.None);
         await host.Readiness.WaitUntilReadyAsync();

@@ -1,9 +1,10 @@
 using Bastio.Core;
 using Bastio.Core.Keys;
+using Bastio.Crds.Rotation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
-using Bastio.Operator.Naming;
-using Bastio.Operator.Rotation;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;
@@ -98,9 +99,8 @@ public sealed class ApiKeyLifecycleTests
         (await env.GatewayAcceptsAsync(regenerated, oldKey!)).Should().BeFalse("regenerate leaves the old key no grace, whatever the spec says");
         (await env.GatewayAcceptsAsync(regenerated, (await env.DeliveredKeyAsync("app-key"))!)).Should().BeTrue();
 
-        var (outcome, _) = await new RotateRequest(env.Api.ApiKeys, TimeProvider.System)
-            .RunAsync(OperatorTestEnvironment.Namespace, "app", TimeSpan.FromSeconds(30), "schedule", CancellationToken.None);
-        outcome.Should().Be(RotateOutcome.Completed);
+        var (code, output) = await RotateCommand.RunAsync(env, "app");
+        code.Should().Be((int)RotationOutcome.Completed, output);
         var scheduled = await env.Api.ApiKeys.GetAsync(OperatorTestEnvironment.Namespace, "app");
         scheduled.Metadata.Annotations.Should().NotContainKey(WellKnown.RotateGraceAnnotation, "a scheduled rotation uses the spec's grace period");
         scheduled.Status!.PreviousKeyExpiresAt.Should().NotBeNull("the spec's 1h grace applies again");
@@ -127,12 +127,14 @@ public sealed class ApiKeyLifecycleTests
         pod.Containers[0].Image.Should().Be("bastio/operator:test");
         pod.Containers[0].SecurityContext!.ReadOnlyRootFilesystem.Should().BeTrue();
 
-        var (outcome, request) = await new RotateRequest(env.Api.ApiKeys, TimeProvider.System)
-            .RunAsync(OperatorTestEnvironment.Namespace, "nightly", TimeSpan.FromSeconds(30), "schedule", CancellationToken.None);
+        var (code, output) = await RotateCommand.RunAsync(env, "nightly");
 
-        outcome.Should().Be(RotateOutcome.Completed);
+        code.Should().Be((int)RotationOutcome.Completed, output);
         var after = await env.Api.ApiKeys.GetAsync(OperatorTestEnvironment.Namespace, "nightly");
-        after.Status!.LastRotationRequest.Should().Be(request);
+        after.Metadata.Annotations.Should().ContainKey(WellKnown.RotateRequestedAtAnnotation)
+            .WhoseValue.Should().Be(after.Status!.LastRotationRequest);
+        after.Status.Version.Should().Be(before.Status.Version + 1);
+        output.Should().Contain($"rotated to version {after.Status.Version}");
         after.Status.Version.Should().Be(2);
         var newKey = await env.DeliveredKeyAsync("nightly-key");
         (await env.GatewayAcceptsAsync(after, newKey!)).Should().BeTrue();

@@ -1,9 +1,9 @@
 using Bastio.Core;
+using Bastio.Crds.Rotation;
 using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
-using Bastio.Operator.Naming;
-using Bastio.Operator.Rotation;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;
@@ -67,13 +67,14 @@ public sealed class ApiKeyStateTests
         (await env.DeliveredKeyAsync("app-key")).Should().BeNull("no new key is issued for a revoked ApiKey");
 
         // A rotation request is answered (the rotate command must not hang), as a failure.
-        var (outcome, _) = await new RotateRequest(env.Api.ApiKeys, TimeProvider.System).RunAsync(Ns, "app", TimeSpan.FromSeconds(30), "schedule", CancellationToken.None);
-        outcome.Should().Be(RotateOutcome.Failed);
+        var (code, output) = await RotateCommand.RunAsync(env, "app");
+        code.Should().Be((int)RotationOutcome.Failed, output);
+        output.Should().Contain("failed: Rotation requested at").And.Contain("the key is revoked");
         await env.WaitForEventAsync("app", "RotationFailed");
     }
 
     [Fact]
-    public async Task Key_expires_at_expires_at()
+    public async Task Key_expires_at_expires_at_and_its_rotation_then_fails_with_the_reason()
     {
         await using var env = await OperatorTestEnvironment.StartAsync();
         await env.CreateProxyAsync();
@@ -85,6 +86,45 @@ public sealed class ApiKeyStateTests
         DateTimeOffset.UtcNow.Should().BeOnOrAfter(expired.Spec.ExpiresAt!.Value);
         Conditions.Find(expired.Status!.Conditions, "Ready")!.Status.Should().Be("False");
         await env.WaitForEventAsync("app", "Expired");
+
+        // The rotate command reports an expired key's rotation as failed, with the reason, and issues nothing.
+        var (code, output) = await RotateCommand.RunAsync(env, "app");
+        code.Should().Be((int)RotationOutcome.Failed, output);
+        output.Should().Contain("failed").And.Contain("the key has expired");
+        (await env.Api.ApiKeys.GetAsync(Ns, "app")).Status!.Version.Should().Be(expired.Status.Version, "no key was issued");
+    }
+
+    [Fact]
+    public async Task The_rotate_command_times_out_with_a_non_zero_code_when_nothing_answers()
+    {
+        await using var env = await OperatorTestEnvironment.StartAsync();
+        await env.CreateProxyAsync();
+        await env.CreateApiKeyAsync("app");
+        await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
+
+        // A zero wait: the answer cannot have been written before the wait ends.
+        var (code, output) = await RotateCommand.RunAsync(env, "app", TimeSpan.Zero);
+
+        code.Should().Be((int)RotationOutcome.TimedOut, output);
+        output.Should().Contain("no answer");
+    }
+
+    [Fact]
+    public async Task A_deleted_rotation_cron_job_is_put_back()
+    {
+        await using var env = await OperatorTestEnvironment.StartAsync();
+        await env.CreateProxyAsync();
+        await env.CreateApiKeyAsync("app", s => s.Rotation = new() { Schedule = "*/5 * * * *" });
+        await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
+        var name = ManagedObjectNames.RotationCronJob(Ns, "app");
+        var first = await Eventually.UntilAsync(() => env.Api.CronJobs.TryGetAsync(SystemNs, name), "the CronJob exists");
+
+        await env.Api.CronJobs.DeleteAsync(SystemNs, name);
+
+        var restored = await Eventually.UntilAsync(
+            async () => await env.Api.CronJobs.TryGetAsync(SystemNs, name) is { } c && c.Metadata.Uid != first.Metadata.Uid ? c : null,
+            "the CronJob is created again");
+        restored.Spec.Schedule.Should().Be("*/5 * * * *");
     }
 
     [Fact]

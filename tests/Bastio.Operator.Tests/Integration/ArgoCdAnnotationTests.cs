@@ -2,8 +2,7 @@ using Bastio.Core;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
-using Bastio.Operator.Controllers;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bastio.Core;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;

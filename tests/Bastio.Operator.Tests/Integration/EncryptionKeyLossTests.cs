@@ -1,7 +1,7 @@
 using Bastio.Core;
 using k8s;
 using k8s.Models;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;
@@ -38,7 +38,7 @@ public sealed class EncryptionKeyLossTests
         missing.Regarding.NamespaceProperty.Should().Be(SystemNs);
         env.Logs.Lines.Should().Contain(l => l.StartsWith("Error ", StringComparison.Ordinal) && l.Contains("Encryption key lost", StringComparison.Ordinal));
         using var http = new HttpClient { BaseAddress = env.Operator.AdminUrl };
-        await Eventually.UntilAsync(async () => (await http.GetStringAsync("/metrics")).Contains($"\n{MissingGauge} 1", StringComparison.Ordinal), "the missing-key gauge is 1");
+        await Eventually.UntilAsync(async () => (await MetricsScrape.GetAsync(http, new Uri("/metrics", UriKind.Relative))).Value(MissingGauge) == 1, "the missing-key gauge is 1");
 
         await OperationsTests.WaitForQuietAsync(env);
         (await env.Api.Secrets.TryGetAsync(SystemNs, WellKnown.EncryptionKeySecret.Name)).Should().BeNull("no new key is created while keys are encrypted under the lost one");
@@ -60,7 +60,7 @@ public sealed class EncryptionKeyLossTests
         await env.WaitForEventAsync("app", "Reissued");
         await env.WaitForEventAsync(WellKnown.EncryptionKeySecret.Name, "EncryptionKeyReset");
         await Eventually.UntilAsync(async () => (await env.Api.Secrets.GetAsync(SystemNs, WellKnown.EncryptionKeySecret.Name)).Metadata.Annotations?.ContainsKey("bastio.io/reset-encryption-key") != true, "the completed reset removes its annotation");
-        await Eventually.UntilAsync(async () => (await http.GetStringAsync("/metrics")).Contains($"\n{MissingGauge} 0", StringComparison.Ordinal), "the missing-key gauge is 0");
+        await Eventually.UntilAsync(async () => (await MetricsScrape.GetAsync(http, new Uri("/metrics", UriKind.Relative))).Value(MissingGauge) == 0, "the missing-key gauge is 0");
         (await env.KeyRingAsync()).ActiveVersion.Should().Be("k2", "the new key is numbered above the lost one, so what it replaced stays recognisably lost");
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -24,14 +23,13 @@ public sealed class MetricsTests
         await env.WaitForApiKeyAsync("forever", a => a.Status?.Phase == "Active", "is Active");
         using var http = new HttpClient { BaseAddress = env.Operator.AdminUrl };
 
-        var series = await Eventually.UntilAsync(async () => Series(await http.GetStringAsync("/metrics"), ExpiryGauge, "name=\"expiring\"") is { } line ? line : null, "the expiring key is exported");
-        series.Should().Contain("namespace=\"team-a\"").And.Contain($"key_id=\"{expiring.Status!.KeyId}\"");
-        Value(series).Should().BeApproximately(expiresAt.ToUnixTimeSeconds(), 0.001);
-        Series(await http.GetStringAsync("/metrics"), ExpiryGauge, "name=\"forever\"").Should().BeNull("a key without expiresAt never expires");
+        var scrape = await Eventually.UntilAsync(async () => await ScrapeAsync(http) is { } s && s.Value(ExpiryGauge, "name=\"expiring\"") is not null ? s : null, "the expiring key is exported");
+        scrape.Value(ExpiryGauge, "name=\"expiring\"", "namespace=\"team-a\"", $"key_id=\"{expiring.Status!.KeyId}\"").Should().BeApproximately(expiresAt.ToUnixTimeSeconds(), 0.001);
+        scrape.Value(ExpiryGauge, "name=\"forever\"").Should().BeNull("a key without expiresAt never expires");
 
         await env.UpdateApiKeyAsync("expiring", a => a.Spec.Disabled = true);
         await env.WaitForApiKeyAsync("expiring", a => a.Status?.Phase == "Disabled", "is Disabled");
-        await Eventually.UntilAsync(async () => Series(await http.GetStringAsync("/metrics"), ExpiryGauge, "name=\"expiring\"") is null, "a key that is not Active leaves the gauge");
+        await Eventually.UntilAsync(async () => (await ScrapeAsync(http)).Value(ExpiryGauge, "name=\"expiring\"") is null, "a key that is not Active leaves the gauge");
     }
 
     [Fact]
@@ -52,15 +50,40 @@ public sealed class MetricsTests
         await Eventually.UntilAsync(
             async () =>
             {
-                var text = await http.GetStringAsync("/metrics");
-                return Series(text, ProviderKeysGauge, "validated=\"True\"") is { } good && Value(good) == 1 && good.Contains("phase=\"Active\"", StringComparison.Ordinal)
-                    && Series(text, ProviderKeysGauge, "validated=\"False\"") is { } refused && Value(refused) == 1;
+                var scrape = await ScrapeAsync(http);
+                return scrape.Value(ProviderKeysGauge, "validated=\"True\"", "phase=\"Active\"") == 1 && scrape.Value(ProviderKeysGauge, "validated=\"False\"") == 1;
             },
             "one validated and one refused ProviderKey are counted");
     }
 
-    private static string? Series(string exposition, string metric, string label) =>
-        exposition.Split('\n').FirstOrDefault(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal));
+    [Theory]
+    [InlineData(false, "text/plain; version=0.0.4")]
+    [InlineData(true, "application/openmetrics-text; version=1.0.0")]
+    public async Task Metrics_are_served_in_the_negotiated_format_under_the_documented_names(bool openMetrics, string contentType)
+    {
+        await using var env = await OperatorTestEnvironment.StartAsync();
+        await env.CreateProxyAsync();
+        await env.CreateApiKeyAsync("app");
+        await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
+        using var http = new HttpClient { BaseAddress = env.Operator.AdminUrl };
 
-    private static double Value(string series) => double.Parse(series[(series.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+        var scrape = await Eventually.UntilAsync(
+            async () => await MetricsScrape.GetAsync(http, new Uri("/metrics", UriKind.Relative), openMetrics) is { } s && s.Value("bastio_operator_keys", "phase=\"Active\"") == 1 ? s : null,
+            "the active key is counted");
+
+        scrape.ContentType.Should().StartWith(contentType);
+        if (openMetrics)
+        {
+            scrape.Text.Should().EndWith("\n# EOF\n");
+        }
+
+        scrape.Value("bastio_operator_reconcile_total", "controller=\"apikey\"", "result=\"success\"").Should().BeGreaterThan(0);
+        scrape.Value("bastio_operator_reconcile_duration_seconds_bucket", "controller=\"apikey\"", "le=\"+Inf\"").Should().BeGreaterThan(0);
+        scrape.Value("bastio_operator_workqueue_depth", "controller=\"apikey\"").Should().NotBeNull();
+        scrape.Value("bastio_operator_encryption_key_missing").Should().Be(0);
+        scrape.Text.Should().NotContain("otel_scope_");
+        scrape.Value("target_info", "service_name=\"bastio-operator\"").Should().Be(1);
+    }
+
+    private static Task<MetricsScrape> ScrapeAsync(HttpClient http) => MetricsScrape.GetAsync(http, new Uri("/metrics", UriKind.Relative));
 }

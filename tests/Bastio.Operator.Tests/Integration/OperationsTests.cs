@@ -3,7 +3,7 @@ using Bastio.Core;
 using Bastio.Core.Encryption;
 using k8s;
 using k8s.Models;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;

@@ -6,7 +6,7 @@ using Bastio.Crds;
 using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
 namespace Bastio.Operator.Tests.Integration;

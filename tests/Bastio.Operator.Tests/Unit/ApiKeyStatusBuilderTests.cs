@@ -1,4 +1,5 @@
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;

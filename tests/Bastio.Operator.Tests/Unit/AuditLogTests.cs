@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Bastio.Operator.Audit;
+using Bastio.Operator.Lifecycle;
 
 namespace Bastio.Operator.Tests.Unit;
 

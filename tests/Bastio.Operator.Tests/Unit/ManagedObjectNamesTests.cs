@@ -1,4 +1,4 @@
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
 
 namespace Bastio.Operator.Tests.Unit;
 

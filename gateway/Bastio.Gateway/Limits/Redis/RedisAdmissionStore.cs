@@ -13,7 +13,7 @@ namespace Bastio.Gateway.Limits.Redis;
 /// still meets <c>NOSCRIPT</c> (a <c>SCRIPT FLUSH</c>, a failover) loads it again, concurrent ones sharing
 /// that one load, and retries: only those requests pay a second round trip.
 /// </summary>
-public sealed class RedisAdmissionStore : IAdmissionStore
+internal sealed class RedisAdmissionStore : IAdmissionStore
 {
     private static readonly string Script = ReadScript();
     private static readonly byte[] ScriptSha1 = SHA1.HashData(Encoding.UTF8.GetBytes(Script));

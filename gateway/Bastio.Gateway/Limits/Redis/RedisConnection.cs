@@ -8,7 +8,7 @@ namespace Bastio.Gateway.Limits.Redis;
 /// (so it never sits in the pod spec or the process list), and <c>--redis-ca-file</c> for a private CA.
 /// The gateway starts and serves while Redis is down; the connection keeps retrying in the background.
 /// </summary>
-public static class RedisConnection
+internal static class RedisConnection
 {
     public const string PasswordVariable = "BASTIO_REDIS_PASSWORD";
 

@@ -4,27 +4,33 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Crds.Rotation;
+using Bastio.Crds.Validation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Audit;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
+using Bastio.Operator.Controllers.RotationSchedules;
 using Bastio.Operator.Delivery;
 using Bastio.Operator.Lifecycle;
+using Bastio.Operator.Logging;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Metrics;
-using Bastio.Operator.Naming;
-using Bastio.Operator.Rotation;
+using Bastio.Operator.Objects;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 
 /// <summary>
 /// Turns an ApiKey into a delivered client key: verifier Secret in the system namespace, delivery
-/// Secret next to the ApiKey, rotation CronJob, status and Events. Key writes follow
+/// Secret next to the ApiKey, status and Events; the rotation CronJob is
+/// <see cref="RotationScheduleReconciler"/>'s, removed here only with the ApiKey. Key writes follow
 /// <see cref="RotationPlanner"/>, so a reconcile killed between any two writes is finished by the next.
 /// </summary>
 internal sealed partial class ApiKeyReconciler(
@@ -63,26 +69,25 @@ internal sealed partial class ApiKeyReconciler(
         var oldStatus = apiKey.Status ?? new ApiKeyStatus();
         var status = ApiKeyStatusBuilder.Start(apiKey);
 
-        if (apiKey.Spec.Revoked == true || oldStatus.Phase == ApiKeyConditions.Phases.Revoked)
+        if (apiKey.Spec.Revoked == true || oldStatus.Phase == ApiKeyPhases.Revoked)
         {
             await RevokeAsync(apiKey, oldStatus, status, now, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
         var proxy = caches.Proxies.Store.Get(ns, apiKey.Spec.ProxyRef.Name);
-        var problem = ApiKeySpecValidator.Validate(apiKey, proxy)
+        var problem = ApiKeyValidation.Validate(apiKey, proxy)
             ?? DeliverySecretOwnership.Check(apiKey, status.SecretName!, caches.TenantSecret(ns, status.SecretName!), options.SystemNamespace);
         if (problem is not null)
         {
             await FailUnservableRotationAsync(apiKey, status, $"the ApiKey is invalid ({problem.Reason})", cancellationToken).ConfigureAwait(false);
             await ReportSecretConflictAsync(apiKey, problem, cancellationToken).ConfigureAwait(false);
             ApiKeyStatusBuilder.Invalid(status, apiKey, problem, now);
-            await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
             await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
-        KeyEnvironments.TryFromProxyEnvironment(proxy!.Spec.Environment, out var environment);
+        ProxyEnvironments.TryParse(proxy!.Spec.Environment, out var environment);
         var expired = apiKey.Spec.ExpiresAt is { } expiresAt && expiresAt <= now;
         StoredKey? stored;
         if (expired)
@@ -90,12 +95,10 @@ internal sealed partial class ApiKeyReconciler(
             // An expired key is refused by the gateway; it is neither issued nor rotated any more.
             stored = LoadStoredKey(apiKey, caches.SystemSecrets.Store.Get(options.SystemNamespace, VerifierName(apiKey)), out _);
             await FailUnservableRotationAsync(apiKey, status, "the key has expired", cancellationToken).ConfigureAwait(false);
-            await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             stored = await ConvergeKeyAsync(apiKey, status, environment, now, cancellationToken).ConfigureAwait(false);
-            await cronJobs.EnsureAsync(apiKey, cancellationToken).ConfigureAwait(false);
         }
 
         await ReportNewVersionAsync(apiKey, status, stored, now, cancellationToken).ConfigureAwait(false);
@@ -245,7 +248,7 @@ internal sealed partial class ApiKeyReconciler(
     }
 
     /// <summary>A Warning Event (and audit line) when an ApiKey first names a Secret it may not write; not repeated while the conflict lasts.</summary>
-    private async Task ReportSecretConflictAsync(ApiKey apiKey, ApiKeySpecProblem problem, CancellationToken cancellationToken)
+    private async Task ReportSecretConflictAsync(ApiKey apiKey, SpecProblem problem, CancellationToken cancellationToken)
     {
         if (problem.Reason != ApiKeyConditions.SecretConflict
             || Conditions.Find(apiKey.Status?.Conditions, ApiKeyConditions.Ready) is { Reason: ApiKeyConditions.SecretConflict } ready && ready.Message == problem.Message)
@@ -280,7 +283,7 @@ internal sealed partial class ApiKeyReconciler(
         // Status first: once phase Revoked is stored, setting spec.revoked back can never resurrect the key,
         // even if this reconcile dies before the verifiers are destroyed.
         await WriteStatusAsync(apiKey, status, cancellationToken).ConfigureAwait(false);
-        if (oldStatus.Phase != ApiKeyConditions.Phases.Revoked)
+        if (oldStatus.Phase != ApiKeyPhases.Revoked)
         {
             await recorder.RecordAsync(apiKey, EventReasons.Revoked, $"Key {status.KeyId} revoked: its verifiers were destroyed and the key removed from Secret {status.SecretName}.", status.KeyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -289,12 +292,10 @@ internal sealed partial class ApiKeyReconciler(
         var delivery = caches.TenantSecret(apiKey.Metadata.NamespaceProperty, status.SecretName!);
         if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && DeliverySecretOwnership.IsOurs(delivery, apiKey))
         {
-            var copy = Copy(delivery);
+            var copy = ObjectCopy.Of(delivery, SourceGenerationContext.Default.V1Secret);
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
             await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-
-        await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FinalizeAsync(ApiKey apiKey, CancellationToken cancellationToken)
@@ -304,8 +305,10 @@ internal sealed partial class ApiKeyReconciler(
             return;
         }
 
+        // The CronJob too: no owner reference reaches across namespaces, and the rotation schedule controller
+        // would remove it only after the ApiKey is gone.
         await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
-        await cronJobs.RemoveAsync(apiKey, cancellationToken).ConfigureAwait(false);
+        await cronJobs.RemoveAsync(apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
 
         // The delivery Secret is owned by the ApiKey: the garbage collector removes it.
         await Finalizers.RemoveAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
@@ -384,7 +387,7 @@ internal sealed partial class ApiKeyReconciler(
             throw new InvalidOperationException($"ApiKey {apiKey.Metadata.NamespaceProperty}/{apiKey.Metadata.Name}: {conflict.Message}");
         }
 
-        var secret = existing is null ? new V1Secret { Metadata = new V1ObjectMeta() } : Copy(existing);
+        var secret = existing is null ? new V1Secret { Metadata = new V1ObjectMeta() } : ObjectCopy.Of(existing, SourceGenerationContext.Default.V1Secret);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
         secret.Type ??= "Opaque";
@@ -432,13 +435,13 @@ internal sealed partial class ApiKeyReconciler(
 
         switch (after)
         {
-            case ApiKeyConditions.Phases.Disabled:
+            case ApiKeyPhases.Disabled:
                 await recorder.RecordAsync(apiKey, EventReasons.Disabled, $"Key {keyId} disabled: the gateway refuses it until spec.disabled is false.", keyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
-            case ApiKeyConditions.Phases.Active when before == ApiKeyConditions.Phases.Disabled:
+            case ApiKeyPhases.Active when before == ApiKeyPhases.Disabled:
                 await recorder.RecordAsync(apiKey, EventReasons.Enabled, $"Key {keyId} enabled again.", keyId, AuditEntry.OperatorActor, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
-            case ApiKeyConditions.Phases.Expired:
+            case ApiKeyPhases.Expired:
                 await recorder.RecordAsync(apiKey, EventReasons.Expired, $"Key {keyId} expired at {Rfc3339.Format(apiKey.Spec.ExpiresAt!.Value)}.", keyId, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
                 break;
         }
@@ -491,24 +494,14 @@ internal sealed partial class ApiKeyReconciler(
 
     /// <summary>Who asked for the rotation: the rotate command marks its requests, anything else was a person or tool.</summary>
     private static string RequestActor(ApiKey apiKey) =>
-        apiKey.Metadata.Annotations?.GetValueOrDefault(RotateRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
-
-    private static V1Secret Copy(V1Secret secret) => new()
-    {
-        ApiVersion = secret.ApiVersion,
-        Kind = secret.Kind,
-        Type = secret.Type,
-        Immutable = secret.Immutable,
-        Metadata = ObjectMetaCopy.Of(secret.Metadata),
-        Data = secret.Data is null ? null : new Dictionary<string, byte[]>(secret.Data, StringComparer.Ordinal),
-    };
+        apiKey.Metadata.Annotations?.GetValueOrDefault(RotationRequest.RequestedByAnnotation) is { Length: > 0 } by ? by : "user";
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "ApiKey {Namespace}/{Name}: issuing a key ({Reason})")]
+        [LoggerMessage(OperatorLogEvents.ApiKeyIssuing, LogLevel.Information, "ApiKey {Namespace}/{Name}: issuing a key ({Reason})")]
         public static partial void Issuing(ILogger logger, string @namespace, string name, IssueReason reason);
 
-        [LoggerMessage(2, LogLevel.Warning, "ApiKey {Namespace}/{Name}: stored verifiers do not decrypt ({Error}); a new key will replace them")]
+        [LoggerMessage(OperatorLogEvents.ApiKeyVerifiersUndecryptable, LogLevel.Warning, "ApiKey {Namespace}/{Name}: stored verifiers do not decrypt ({Error}); a new key will replace them")]
         public static partial void UndecryptableVerifiers(ILogger logger, string @namespace, string name, string error);
     }
 }

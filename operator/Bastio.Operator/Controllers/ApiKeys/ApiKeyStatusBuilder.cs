@@ -1,11 +1,14 @@
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Crds.Validation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
-using Bastio.Operator.Lifecycle;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Naming;
-using static Bastio.Operator.Controllers.ApiKeys.ApiKeyConditions;
+using Bastio.Operator.Lifecycle;
+using Bastio.Operator.ManagedObjects;
+using Bastio.Operator.Objects;
+using static Bastio.Crds.Vocabulary.ApiKeyConditions;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 
@@ -19,7 +22,7 @@ internal static class ApiKeyStatusBuilder
         return new ApiKeyStatus
         {
             ObservedGeneration = apiKey.Metadata.Generation,
-            Conditions = ConditionCopies.Of(old?.Conditions),
+            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListV1Condition),
             Phase = old?.Phase,
             KeyId = old?.KeyId,
             KeyPrefix = old?.KeyPrefix,
@@ -36,25 +39,25 @@ internal static class ApiKeyStatusBuilder
         };
     }
 
-    public static void Invalid(ApiKeyStatus status, ApiKey apiKey, ApiKeySpecProblem problem, DateTimeOffset now)
+    public static void Invalid(ApiKeyStatus status, ApiKey apiKey, SpecProblem problem, DateTimeOffset now)
     {
-        status.Phase = Phases.Invalid;
+        status.Phase = ApiKeyPhases.Invalid;
         status.NextRotationAt = null;
         Conditions.Set(status, Ready, Conditions.False, problem.Reason, problem.Message, apiKey.Metadata.Generation, now);
     }
 
     public static void Revoked(ApiKeyStatus status, ApiKey apiKey, ApiKeyStatus oldStatus, DateTimeOffset now)
     {
-        status.Phase = Phases.Revoked;
+        status.Phase = ApiKeyPhases.Revoked;
         status.PreviousKeyExpiresAt = null;
         status.NextRotationAt = null;
-        Conditions.Set(status, Ready, Conditions.False, Phases.Revoked, "The key is revoked and its key material destroyed.", apiKey.Metadata.Generation, now);
-        var undone = apiKey.Spec.Revoked != true && oldStatus.Phase == Phases.Revoked;
+        Conditions.Set(status, Ready, Conditions.False, ApiKeyPhases.Revoked, "The key is revoked and its key material destroyed.", apiKey.Metadata.Generation, now);
+        var undone = apiKey.Spec.Revoked != true && oldStatus.Phase == ApiKeyPhases.Revoked;
         Conditions.Set(
             status,
             ApiKeyConditions.Revoked,
             Conditions.True,
-            undone ? RevocationIsPermanent : Phases.Revoked,
+            undone ? RevocationIsPermanent : ApiKeyPhases.Revoked,
             undone
                 ? "spec.revoked was set back to false, which changes nothing: revocation is permanent. Create a new ApiKey for a new key."
                 : "Revoked: the gateway refuses this key with revoked_api_key.",
@@ -94,10 +97,10 @@ internal static class ApiKeyStatusBuilder
 
         (status.Phase, var reason, var message, var ready) = (expired, stored?.Current, apiKey.Spec.Disabled) switch
         {
-            (true, _, _) => (Phases.Expired, Phases.Expired, $"The key expired at {Rfc3339.Format(apiKey.Spec.ExpiresAt!.Value)}.", false),
-            (_, null, _) => (Phases.Pending, Phases.Pending, "The key is being issued.", false),
-            (_, _, true) => (Phases.Disabled, Phases.Disabled, "The key is disabled (spec.disabled); the gateway refuses it until re-enabled.", false),
-            _ => (Phases.Active, Phases.Active, $"Key version {stored!.Version} is delivered in Secret {status.SecretName}.", true),
+            (true, _, _) => (ApiKeyPhases.Expired, ApiKeyPhases.Expired, $"The key expired at {Rfc3339.Format(apiKey.Spec.ExpiresAt!.Value)}.", false),
+            (_, null, _) => (ApiKeyPhases.Pending, ApiKeyPhases.Pending, "The key is being issued.", false),
+            (_, _, true) => (ApiKeyPhases.Disabled, ApiKeyPhases.Disabled, "The key is disabled (spec.disabled); the gateway refuses it until re-enabled.", false),
+            _ => (ApiKeyPhases.Active, ApiKeyPhases.Active, $"Key version {stored!.Version} is delivered in Secret {status.SecretName}.", true),
         };
         Conditions.Set(status, Ready, ready ? Conditions.True : Conditions.False, reason, message, apiKey.Metadata.Generation, now);
     }

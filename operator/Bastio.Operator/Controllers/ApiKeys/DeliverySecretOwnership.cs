@@ -1,8 +1,11 @@
 using Bastio.Core;
 using Bastio.Crds;
+using Bastio.Crds.Validation;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
+using Bastio.Operator.ManagedObjects;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 
@@ -19,7 +22,7 @@ internal static class DeliverySecretOwnership
         [WellKnown.Components.EncryptionKey, WellKnown.Components.ApiKeyVerifier, WellKnown.Components.ProviderKeyCopy];
 
     /// <summary>Null when <paramref name="apiKey"/> may write <paramref name="existing"/> (or create it when null) as Secret <paramref name="name"/>.</summary>
-    public static ApiKeySpecProblem? Check(ApiKey apiKey, string name, V1Secret? existing, string systemNamespace)
+    public static SpecProblem? Check(ApiKey apiKey, string name, V1Secret? existing, string systemNamespace)
     {
         // By name as well as by content: a deleted encryption key must not come back as somebody's delivery Secret.
         if (apiKey.Metadata.NamespaceProperty == systemNamespace && IsReservedSystemName(name))

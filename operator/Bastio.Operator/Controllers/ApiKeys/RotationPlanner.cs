@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Bastio.Core.Keys;
+using Bastio.Operator.Objects;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
 

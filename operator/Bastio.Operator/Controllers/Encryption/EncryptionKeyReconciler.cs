@@ -8,9 +8,13 @@ using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Events;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.ApiKeys;
+using Bastio.Operator.Logging;
+using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Metrics;
+using Bastio.Operator.Objects;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.Encryption;
@@ -119,7 +123,7 @@ internal sealed partial class EncryptionKeyReconciler(
             ApiVersion = "v1",
             Kind = "Secret",
             Type = requested.Type ?? "Opaque",
-            Metadata = ObjectMetaCopy.Of(requested.Metadata),
+            Metadata = ObjectCopy.Of(requested.Metadata, SourceGenerationContext.Default.V1ObjectMeta),
             Data = ring.ToSecretData(),
         };
         var written = await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -232,7 +236,7 @@ internal sealed partial class EncryptionKeyReconciler(
             ApiVersion = "v1",
             Kind = "Secret",
             Type = managed.Type,
-            Metadata = ObjectMetaCopy.Of(managed.Metadata),
+            Metadata = ObjectCopy.Of(managed.Metadata, SourceGenerationContext.Default.V1ObjectMeta),
             Data = data,
         };
         try
@@ -251,22 +255,22 @@ internal sealed partial class EncryptionKeyReconciler(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Created encryption key Secret {Namespace}/{Name}")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyCreated, LogLevel.Information, "Created encryption key Secret {Namespace}/{Name}")]
         public static partial void Created(ILogger logger, string @namespace, string name);
 
-        [LoggerMessage(2, LogLevel.Information, "Re-encrypted Secret {Name} under key version {Version}")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyReEncrypted, LogLevel.Information, "Re-encrypted Secret {Name} under key version {Version}")]
         public static partial void ReEncrypted(ILogger logger, string name, string version);
 
-        [LoggerMessage(3, LogLevel.Warning, "Secret {Name}: entry {Slot} does not decrypt ({Error}); left for its controller to replace")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyNotReEncrypted, LogLevel.Warning, "Secret {Name}: entry {Slot} does not decrypt ({Error}); left for its controller to replace")]
         public static partial void NotReEncrypted(ILogger logger, string name, string slot, string error);
 
-        [LoggerMessage(4, LogLevel.Error, "Encryption key lost: {Message}")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyLost, LogLevel.Error, "Encryption key lost: {Message}")]
         public static partial void KeyLost(ILogger logger, string message);
 
-        [LoggerMessage(5, LogLevel.Error, "Encryption key Secret {Namespace}/{Name} was deleted; restored it from the key ring held in memory")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyRestored, LogLevel.Error, "Encryption key Secret {Namespace}/{Name} was deleted; restored it from the key ring held in memory")]
         public static partial void Restored(ILogger logger, string @namespace, string name);
 
-        [LoggerMessage(6, LogLevel.Warning, "Encryption key Secret {Namespace}/{Name}: started over with new key version {Version} as requested; keys under the lost key are re-issued")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyStartedOver, LogLevel.Warning, "Encryption key Secret {Namespace}/{Name}: started over with new key version {Version} as requested; keys under the lost key are re-issued")]
         public static partial void StartedOver(ILogger logger, string @namespace, string name, string version);
     }
 }

@@ -1,5 +1,6 @@
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
+using Bastio.Operator.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.Encryption;
@@ -39,10 +40,10 @@ internal sealed partial class EncryptionKeyWait(IReconciler inner, string contro
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Debug, "Controller {Controller}: {Key} waits for the encryption key Secret to be created")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyWaiting, LogLevel.Debug, "Controller {Controller}: {Key} waits for the encryption key Secret to be created")]
         public static partial void WaitingForEncryptionKey(ILogger logger, string controller, string key);
 
-        [LoggerMessage(2, LogLevel.Warning, "Controller {Controller}: {Key} cannot be reconciled: {Reason}")]
+        [LoggerMessage(OperatorLogEvents.EncryptionKeyInvalid, LogLevel.Warning, "Controller {Controller}: {Key} cannot be reconciled: {Reason}")]
         public static partial void EncryptionKeyInvalid(ILogger logger, string controller, string key, string reason);
     }
 }

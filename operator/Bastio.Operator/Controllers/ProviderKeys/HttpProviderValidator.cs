@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Bastio.Core.Networking;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Operator.Configuration;
 
 namespace Bastio.Operator.Controllers.ProviderKeys;
@@ -29,11 +30,11 @@ internal sealed class HttpProviderValidator(HttpClient httpClient, OperatorOptio
         using var request = new HttpRequestMessage(HttpMethod.Get, proxy.Spec.Upstream.TrimEnd('/') + "/models");
         switch (proxy.Spec.Provider)
         {
-            case ProxyProviders.Anthropic:
+            case Providers.Anthropic:
                 request.Headers.TryAddWithoutValidation("x-api-key", providerKey);
                 request.Headers.TryAddWithoutValidation("anthropic-version", AnthropicVersion);
                 break;
-            case ProxyProviders.AzureOpenAI:
+            case Providers.AzureOpenAI:
                 request.Headers.TryAddWithoutValidation("api-key", providerKey);
                 break;
             default:

@@ -6,17 +6,20 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
 using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Operator.Audit;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
 using Bastio.Operator.Lifecycle;
-using Bastio.Operator.Naming;
+using Bastio.Operator.ManagedObjects;
+using Bastio.Operator.Objects;
+using static Bastio.Crds.Vocabulary.ProviderKeyConditions;
 
 namespace Bastio.Operator.Controllers.ProviderKeys;
 
@@ -33,14 +36,8 @@ internal sealed class ProviderKeyReconciler(
     OperatorOptions options,
     TimeProvider timeProvider) : IReconciler
 {
-    public const string Ready = "Ready";
-    public const string Validated = "Validated";
-
     /// <summary>Ready=False: the source Secret does not carry <see cref="WellKnown.Labels.ProviderKeySource"/>.</summary>
     public const string SourceNotAllowed = EventReasons.SourceNotAllowed;
-
-    /// <summary>Validated=False, Ready=False: the address policy refuses every address of the upstream.</summary>
-    public const string UpstreamNotAllowed = "UpstreamNotAllowed";
 
     private static readonly TimeSpan DefaultValidationInterval = TimeSpan.FromHours(6);
 
@@ -74,7 +71,7 @@ internal sealed class ProviderKeyReconciler(
         var status = new ProviderKeyStatus
         {
             ObservedGeneration = generation,
-            Conditions = ConditionCopies.Of(old?.Conditions),
+            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListV1Condition),
             Phase = old?.Phase,
             Fingerprint = old?.Fingerprint,
             Provider = old?.Provider,
@@ -108,8 +105,8 @@ internal sealed class ProviderKeyReconciler(
         var validated = Conditions.Find(status.Conditions, Validated);
         var (ready, reason, message) = status.Phase switch
         {
-            Phases.Disabled => (false, Phases.Disabled, "The key is disabled (spec.disabled)."),
-            Phases.Retired => (false, Phases.Retired, $"Replaced by a newer ProviderKey; migration completed."),
+            ProviderKeyPhases.Disabled => (false, ProviderKeyPhases.Disabled, "The key is disabled (spec.disabled)."),
+            ProviderKeyPhases.Retired => (false, ProviderKeyPhases.Retired, $"Replaced by a newer ProviderKey; migration completed."),
             _ when validated?.Status == Conditions.False => (false, validated.Reason, validated.Message),
             _ => (true, status.Phase, "The key is available to the gateway."),
         };
@@ -137,7 +134,7 @@ internal sealed class ProviderKeyReconciler(
     private async Task ReportProblemAsync(ProviderKey providerKey, ProviderKeyStatus status, string reason, string message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var previousReason = Conditions.Find(status.Conditions, Ready)?.Reason;
-        status.Phase = Phases.Invalid;
+        status.Phase = ProviderKeyPhases.Invalid;
         if (reason == ReplacesRule.InvalidReplaces)
         {
             status.Migration = null;
@@ -232,7 +229,7 @@ internal sealed class ProviderKeyReconciler(
     {
         var metadata = existing is null
             ? new V1ObjectMeta { Name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.NamespaceProperty!, providerKey.Metadata.Name!), NamespaceProperty = systemNamespace }
-            : ObjectMetaCopy.Of(existing.Metadata);
+            : ObjectCopy.Of(existing.Metadata, SourceGenerationContext.Default.V1ObjectMeta);
         metadata.Labels = CopyLabels(providerKey, metadata.Labels);
         metadata.Annotations = ManagedAnnotations.With(metadata.Annotations);
         return new V1Secret
@@ -373,7 +370,7 @@ internal sealed class ProviderKeyReconciler(
     {
         if (providerKey.Spec.Disabled == true)
         {
-            return Phases.Disabled;
+            return ProviderKeyPhases.Disabled;
         }
 
         var replacers = caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{providerKey.Metadata.NamespaceProperty}/{providerKey.Metadata.Name}")
@@ -381,10 +378,10 @@ internal sealed class ProviderKeyReconciler(
             .ToList();
         if (replacers.Any(r => r.Status?.Migration?.CompletedAt is not null))
         {
-            return Phases.Retired;
+            return ProviderKeyPhases.Retired;
         }
 
-        return replacers.Any(r => r.Status?.Migration?.StartedAt is not null) ? Phases.Migrating : Phases.Active;
+        return replacers.Any(r => r.Status?.Migration?.StartedAt is not null) ? ProviderKeyPhases.Migrating : ProviderKeyPhases.Active;
     }
 
     private async Task FinalizeAsync(ProviderKey providerKey, CancellationToken cancellationToken)
@@ -439,13 +436,4 @@ internal sealed class ProviderKeyReconciler(
 
     /// <summary>A check this replica made: of which key (fingerprint), against which upstream, when, and what it found.</summary>
     private sealed record RecentValidation(string Fingerprint, string Upstream, DateTimeOffset At, ValidationResult Result);
-
-    public static class Phases
-    {
-        public const string Active = "Active";
-        public const string Migrating = "Migrating";
-        public const string Retired = "Retired";
-        public const string Disabled = "Disabled";
-        public const string Invalid = "Invalid";
-    }
 }

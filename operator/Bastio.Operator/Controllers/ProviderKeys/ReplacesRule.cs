@@ -1,4 +1,5 @@
 using Bastio.Crds;
+using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Operator.Lifecycle;
 

@@ -4,7 +4,10 @@ using k8s;
 using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
+using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
+using Bastio.Operator.Logging;
+using Bastio.Operator.ManagedObjects;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Controllers.Sweep;
@@ -85,7 +88,7 @@ internal sealed partial class OrphanSweeper(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Deleted orphaned {Kind} {Name} (its source {Source} is gone)")]
+        [LoggerMessage(OperatorLogEvents.OrphanDeleted, LogLevel.Information, "Deleted orphaned {Kind} {Name} (its source {Source} is gone)")]
         public static partial void Deleted(ILogger logger, string kind, string name, string? source);
     }
 }

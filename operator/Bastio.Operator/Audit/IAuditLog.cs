@@ -1,7 +1,0 @@
-namespace Bastio.Operator.Audit;
-
-/// <summary>The audit trail: one JSON line per key lifecycle action.</summary>
-public interface IAuditLog
-{
-    void Write(AuditEntry entry);
-}
