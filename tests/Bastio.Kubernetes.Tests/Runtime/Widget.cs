@@ -1,13 +1,23 @@
 using System.Text.Json.Serialization;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using Bastio.Kubernetes.Runtime.Objects;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Tests.Runtime;
 
 /// <summary>The test kind: a namespaced custom resource with a status subresource and conditions.</summary>
-internal sealed class Widget : KubernetesObject, IHasStatus<WidgetStatus>
+internal sealed class Widget : IKubernetesObject<V1ObjectMeta>, ISpec<WidgetSpec>, IStatus<WidgetStatus?>
 {
+    [JsonPropertyName("apiVersion")]
+    public string? ApiVersion { get; set; }
+
+    [JsonPropertyName("kind")]
+    public string? Kind { get; set; }
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
     public static readonly ResourceType Type = new("example.com", "v1", "widgets", "Widget", true);
 
     public const string CrdYaml = """
@@ -60,7 +70,7 @@ internal sealed class Widget : KubernetesObject, IHasStatus<WidgetStatus>
     {
         ApiVersion = Type.ApiVersion,
         Kind = Type.Kind,
-        Metadata = new ObjectMeta { Namespace = ns, Name = name, ResourceVersion = resourceVersion, Labels = labels },
+        Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name, ResourceVersion = resourceVersion, Labels = labels },
     };
 }
 
@@ -79,13 +89,13 @@ internal sealed class WidgetStatus : IHasConditions
     public long? ObservedGeneration { get; set; }
 
     [JsonPropertyName("conditions")]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 }
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(Rfc3339TimeConverter)])]
+    Converters = [typeof(KubernetesJson.KubernetesDateTimeConverter)])]
 [JsonSerializable(typeof(Widget))]
 [JsonSerializable(typeof(KubernetesList<Widget>))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;

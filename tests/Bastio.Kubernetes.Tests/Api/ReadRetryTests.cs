@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
-namespace Bastio.Kubernetes.Tests.Client;
+namespace Bastio.Kubernetes.Tests.Api;
 
 public sealed class ReadRetryTests
 {
@@ -25,7 +26,7 @@ public sealed class ReadRetryTests
     {
         var time = new ManualTimeProvider();
         var handler = new StubHandler((_, n) => n == 1 ? Throttled(TimeSpan.FromSeconds(3)) : StubHandler.Json(HttpStatusCode.OK, ConfigMapJson));
-        using var client = StubClient.Create(handler, time, new KubernetesClientOptions { Qps = 0, RequestTimeout = Timeout.InfiniteTimeSpan });
+        using var client = StubClient.Create(handler, time, new KubernetesClientOptions { Qps = 0 });
 
         var get = client.ConfigMaps().GetAsync("default", "m");
         await time.WaitForTimersAsync();
@@ -77,27 +78,5 @@ public sealed class ReadRetryTests
         await client.Invoking(c => c.ConfigMaps().PatchAsync("default", "m", PatchType.Merge, "{}")).Should().ThrowAsync<TooManyRequestsException>();
         await client.Invoking(c => c.ConfigMaps().DeleteAsync("default", "m")).Should().ThrowAsync<TooManyRequestsException>();
         handler.Requests.Should().HaveCount(2);
-    }
-
-    [Fact]
-    public async Task A_request_without_an_answer_in_time_is_a_TimeoutException()
-    {
-        using var client = new KubernetesClient(
-            new Bastio.Kubernetes.Configuration.KubernetesClientConfiguration { Server = new Uri("https://127.0.0.1:6443") },
-            new KubernetesClientOptions { Qps = 0, RequestTimeout = TimeSpan.FromMilliseconds(50) },
-            new HangingHandler(),
-            logger: null,
-            timeProvider: null);
-
-        await client.Invoking(c => c.Namespaces().GetAsync(null, "default")).Should().ThrowAsync<TimeoutException>().WithMessage("GET api/v1/namespaces/default*");
-    }
-
-    private sealed class HangingHandler : HttpMessageHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            throw new InvalidOperationException("unreachable");
-        }
     }
 }

@@ -1,11 +1,10 @@
 using System.Text.Json.Serialization;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
 
-namespace Bastio.Kubernetes.Tests.Client;
+namespace Bastio.Kubernetes.Tests.Api;
 
 /// <summary>
 /// One test cluster per test class (xunit runs a class's tests one at a time, so faults injected by one
@@ -17,14 +16,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public TestClusterServer Server { get; private set; } = null!;
 
-    public KubernetesClient Client { get; private set; } = null!;
+    public IKubernetes Client { get; private set; } = null!;
 
-    public IResourceClient<Widget> WidgetClient => Client.Resource(Widgets, ClientTestJsonContext.Default.Widget, ClientTestJsonContext.Default.KubernetesListWidget);
+    public IResourceClient<Widget> WidgetClient => Client.Resource<Widget>(Widgets);
 
     public async Task InitializeAsync()
     {
         Server = await TestClusterServer.StartAsync(new TestClusterOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
-        Client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Server.KubeconfigYaml));
+        Client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(Server.KubeconfigYaml));
         await Client.CustomResourceDefinitions().CreateAsync(WidgetDefinition());
     }
 
@@ -37,11 +36,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task<string> NewNamespaceAsync()
     {
         var name = "t-" + Guid.NewGuid().ToString("N")[..10];
-        await Client.Namespaces().CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = name } });
+        await Client.Namespaces().CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
         return name;
     }
 
-    private static CustomResourceDefinition WidgetDefinition()
+    private static V1CustomResourceDefinition WidgetDefinition()
     {
         const string schema = """
             {"type":"object","properties":{
@@ -50,23 +49,23 @@ public sealed class ClusterFixture : IAsyncLifetime
                 "color":{"type":"string","enum":["red","blue"]}}},
               "status":{"type":"object","properties":{"phase":{"type":"string"}}}}}
             """;
-        return new CustomResourceDefinition
+        return new V1CustomResourceDefinition
         {
-            Metadata = new ObjectMeta { Name = "widgets.example.com" },
-            Spec = new CustomResourceDefinitionSpec
+            Metadata = new V1ObjectMeta { Name = "widgets.example.com" },
+            Spec = new V1CustomResourceDefinitionSpec
             {
                 Group = "example.com",
                 Scope = "Namespaced",
-                Names = new CustomResourceDefinitionNames { Plural = "widgets", Singular = "widget", Kind = "Widget", ListKind = "WidgetList" },
+                Names = new V1CustomResourceDefinitionNames { Plural = "widgets", Singular = "widget", Kind = "Widget", ListKind = "WidgetList" },
                 Versions =
                 [
-                    new CustomResourceDefinitionVersion
+                    new V1CustomResourceDefinitionVersion
                     {
                         Name = "v1",
                         Served = true,
                         Storage = true,
-                        Schema = new CustomResourceValidation { OpenApiV3Schema = System.Text.Json.JsonDocument.Parse(schema).RootElement.Clone() },
-                        Subresources = new CustomResourceSubresources { Status = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone() },
+                        Schema = new V1CustomResourceValidation { OpenAPIV3Schema = KubernetesJson.Deserialize<V1JSONSchemaProps>(schema) },
+                        Subresources = new V1CustomResourceSubresources { Status = new object() },
                     },
                 ],
             },
@@ -74,8 +73,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
-public sealed class Widget : KubernetesObject, IHasStatus<WidgetStatus>
+public sealed class Widget : IKubernetesObject<V1ObjectMeta>, ISpec<WidgetSpec>, IStatus<WidgetStatus?>
 {
+    [JsonPropertyName("apiVersion")]
+    public string? ApiVersion { get; set; }
+
+    [JsonPropertyName("kind")]
+    public string? Kind { get; set; }
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
     [JsonPropertyName("spec")]
     public WidgetSpec Spec { get; set; } = new();
 
@@ -98,7 +106,7 @@ public sealed class WidgetStatus
     public string? Phase { get; set; }
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(Rfc3339TimeConverter)])]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(KubernetesJson.KubernetesDateTimeConverter)])]
 [JsonSerializable(typeof(Widget))]
 [JsonSerializable(typeof(KubernetesList<Widget>))]
 internal sealed partial class ClientTestJsonContext : JsonSerializerContext;

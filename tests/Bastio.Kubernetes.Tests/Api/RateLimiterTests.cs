@@ -1,6 +1,6 @@
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 
-namespace Bastio.Kubernetes.Tests.Client;
+namespace Bastio.Kubernetes.Tests.Api;
 
 public sealed class RateLimiterTests
 {

@@ -1,20 +1,21 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
-namespace Bastio.Kubernetes.Tests.Client;
+namespace Bastio.Kubernetes.Tests.Api;
 
 public sealed class ClusterWatchTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
 
-    private readonly KubernetesClient _client = cluster.Client;
+    private readonly IKubernetes _client = cluster.Client;
 
-    private static ConfigMap Map(string ns, string name) => new() { Metadata = new ObjectMeta { Name = name, Namespace = ns } };
+    private static V1ConfigMap Map(string ns, string name) => new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns } };
 
     /// <summary>Reads events until <paramref name="until"/> holds, failing at the deadline rather than hanging.</summary>
-    private static async Task<List<WatchEvent<ConfigMap>>> ReadUntil(IAsyncEnumerator<WatchEvent<ConfigMap>> events, Func<List<WatchEvent<ConfigMap>>, bool> until)
+    private static async Task<List<WatchEvent<V1ConfigMap>>> ReadUntil(IAsyncEnumerator<WatchEvent<V1ConfigMap>> events, Func<List<WatchEvent<V1ConfigMap>>, bool> until)
     {
-        var seen = new List<WatchEvent<ConfigMap>>();
+        var seen = new List<WatchEvent<V1ConfigMap>>();
         while (!until(seen))
         {
             (await events.MoveNextAsync().AsTask().WaitAsync(Deadline)).Should().BeTrue("the stream should stay open until the expected events arrive");
@@ -122,7 +123,7 @@ public sealed class ClusterWatchTests(ClusterFixture cluster) : IClassFixture<Cl
         await watch.WaitAsync(Deadline);
     }
 
-    private static async Task Drain(IAsyncEnumerable<WatchEvent<ConfigMap>> events)
+    private static async Task Drain(IAsyncEnumerable<WatchEvent<V1ConfigMap>> events)
     {
         await foreach (var unused in events)
         {

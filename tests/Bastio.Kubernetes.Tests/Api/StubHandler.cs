@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Bastio.Kubernetes.Tests.Client;
+namespace Bastio.Kubernetes.Tests.Api;
 
-/// <summary>An HTTP handler answering from a script and recording what was sent (bodies included).</summary>
-internal sealed class StubHandler(Func<RecordedRequest, int, HttpResponseMessage> respond) : HttpMessageHandler
+/// <summary>
+/// The innermost handler of the official client's pipeline in these tests: answers from a script instead of
+/// the network and records what was sent (bodies included).
+/// </summary>
+internal sealed class StubHandler(Func<RecordedRequest, int, HttpResponseMessage> respond) : DelegatingHandler
 {
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -37,17 +41,16 @@ internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Autho
 
 internal static class StubClient
 {
-    public static KubernetesClient Create(
-        StubHandler handler,
-        TimeProvider? time = null,
-        KubernetesClientOptions? options = null,
-        string? token = "test-token",
-        string? tokenFile = null,
-        string server = "https://127.0.0.1:6443") =>
-        new(
-            new KubernetesClientConfiguration { Server = new Uri(server), Token = token, TokenFile = tokenFile },
-            options ?? new KubernetesClientOptions { Qps = 0 },
-            handler,
-            logger: null,
-            time);
+    /// <summary>The official client with the product's handlers (<see cref="KubernetesConnection"/>'s), over <paramref name="handler"/>.</summary>
+    public static IKubernetes Create(StubHandler handler, TimeProvider? time = null, KubernetesClientOptions? options = null)
+    {
+        options ??= new KubernetesClientOptions { Qps = 0 };
+        time ??= TimeProvider.System;
+        var configuration = new KubernetesClientConfiguration { Host = "https://127.0.0.1:6443", AccessToken = "test-token" };
+        return new k8s.Kubernetes(
+            configuration,
+            new RetryAfterHandler(options, time, NullLogger.Instance),
+            new RateLimitHandler(new TokenBucketRateLimiter(options.Qps, options.Burst, time)),
+            handler);
+    }
 }
