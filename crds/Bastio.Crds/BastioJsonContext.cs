@@ -16,6 +16,8 @@ namespace Bastio.Crds;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
     Converters = [typeof(KubernetesJson.KubernetesDateTimeConverter), typeof(KubernetesJson.KubernetesDateTimeOffsetConverter)])]
+// managedFields[].fieldsV1 is an object of any shape.
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(ApiKey))]
 [JsonSerializable(typeof(KubernetesList<ApiKey>))]
 [JsonSerializable(typeof(ProviderKey))]

@@ -145,6 +145,12 @@ internal sealed class ResourceClient<T>(ResourceType type, ResourceCalls<T> call
                 {
                     throw translated;
                 }
+                catch (Exception e) when (e is IOException or HttpRequestException { InnerException: IOException })
+                {
+                    // The server (or something between) dropped a stream it had started: like the end of the
+                    // stream, the caller resumes from its last version. A refused connection is not caught here.
+                    more = false;
+                }
 
                 if (streamError is not null)
                 {

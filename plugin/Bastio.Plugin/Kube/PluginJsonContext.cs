@@ -10,6 +10,8 @@ namespace Bastio.Plugin.Kube;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     Converters = [typeof(KubernetesJson.KubernetesDateTimeConverter)])]
+// managedFields[].fieldsV1 is an object of any shape.
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(CreatedKey))]
 [JsonSerializable(typeof(KubernetesList<Eventsv1Event>))]
 internal sealed partial class PluginJsonContext : JsonSerializerContext;

@@ -107,6 +107,8 @@ public sealed class WidgetStatus
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(KubernetesJson.KubernetesDateTimeConverter)])]
+// managedFields[].fieldsV1 is an object of any shape.
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(Widget))]
 [JsonSerializable(typeof(KubernetesList<Widget>))]
 internal sealed partial class ClientTestJsonContext : JsonSerializerContext;

@@ -96,6 +96,8 @@ internal sealed class WidgetStatus : IHasConditions
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(KubernetesJson.KubernetesDateTimeConverter)])]
+// managedFields[].fieldsV1 is an object of any shape.
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(Widget))]
 [JsonSerializable(typeof(KubernetesList<Widget>))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;
