@@ -51,7 +51,7 @@ public sealed class JsonRoundTripTests
           },
           "status": {
             "observedGeneration": 1,
-            "conditions": [{"type": "Validated", "status": "Unknown", "reason": "ProviderUnreachable", "message": "timeout"}],
+            "conditions": [{"type": "Validated", "status": "Unknown", "reason": "ProviderUnreachable", "message": "timeout", "lastTransitionTime": "2026-01-01T00:00:00Z"}],
             "phase": "Migrating", "fingerprint": "a1b2c3d4", "provider": "openai",
             "lastValidatedAt": "2026-01-01T00:00:00Z",
             "migration": {"startedAt": "2026-01-01T00:00:00Z", "completedAt": "2026-01-01T00:10:00Z"}
@@ -86,6 +86,14 @@ public sealed class JsonRoundTripTests
 
     [Fact]
     public void Proxy_round_trips() => RoundTrip(ProxyJson, BastioJsonContext.Default.Proxy);
+
+    [Fact]
+    public void The_official_clients_serializer_round_trips_the_custom_resources()
+    {
+        var providerKey = k8s.KubernetesJson.Deserialize<ProviderKey>(ProviderKeyJson);
+
+        JsonNode.DeepEquals(JsonNode.Parse(k8s.KubernetesJson.Serialize(providerKey)), JsonNode.Parse(ProviderKeyJson)).Should().BeTrue("the official client reads and writes what the generated context does");
+    }
 
     [Fact]
     public void Lists_round_trip()
