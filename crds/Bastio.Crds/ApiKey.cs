@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
 using Bastio.Crds.Vocabulary;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using k8s;
 using k8s.Models;
@@ -18,7 +19,7 @@ namespace Bastio.Crds;
 [PrinterColumn("Budget-Used", "integer", ".status.usage.budgetUsedPercent", Description = "Percent of spec.budget spent this period", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Validation("self.metadata.name.size() <= 63", "metadata.name must be at most 63 characters so that it fits in label values")]
-public sealed class ApiKey : CustomResource, ISpec<ApiKeySpec>, IStatus<ApiKeyStatus?>
+public sealed class ApiKey : KubernetesResource, ISpec<ApiKeySpec>, IStatus<ApiKeyStatus?>
 {
     [JsonPropertyName("spec")]
     [Required]

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
 using Bastio.Crds.Vocabulary;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using k8s;
 using k8s.Models;
@@ -18,7 +19,7 @@ namespace Bastio.Crds;
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Validation("self.metadata.name.size() <= 63", "metadata.name must be at most 63 characters so that it fits in label values")]
 [Validation("!has(self.spec.replaces) || self.spec.replaces != self.metadata.name", "spec.replaces must name another ProviderKey, not this one")]
-public sealed class ProviderKey : CustomResource, ISpec<ProviderKeySpec>, IStatus<ProviderKeyStatus?>
+public sealed class ProviderKey : KubernetesResource, ISpec<ProviderKeySpec>, IStatus<ProviderKeyStatus?>
 {
     [JsonPropertyName("spec")]
     [Required]

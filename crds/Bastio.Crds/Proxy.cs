@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
 using Bastio.Crds.Vocabulary;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using k8s;
 using k8s.Models;
@@ -16,7 +17,7 @@ namespace Bastio.Crds;
 [PrinterColumn("Keys", "integer", ".status.apiKeys")]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Validation("self.metadata.name.size() <= 63", "metadata.name must be at most 63 characters so that it fits in label values")]
-public sealed class Proxy : CustomResource, ISpec<ProxySpec>, IStatus<ProxyStatus?>
+public sealed class Proxy : KubernetesResource, ISpec<ProxySpec>, IStatus<ProxyStatus?>
 {
     [JsonPropertyName("spec")]
     [Required]

@@ -73,17 +73,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
-public sealed class Widget : IKubernetesObject<V1ObjectMeta>, ISpec<WidgetSpec>, IStatus<WidgetStatus?>
+public sealed class Widget : KubernetesResource, ISpec<WidgetSpec>, IStatus<WidgetStatus?>
 {
-    [JsonPropertyName("apiVersion")]
-    public string? ApiVersion { get; set; }
-
-    [JsonPropertyName("kind")]
-    public string? Kind { get; set; }
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
     [JsonPropertyName("spec")]
     public WidgetSpec Spec { get; set; } = new();
 

@@ -7,17 +7,8 @@ using k8s.Models;
 namespace Bastio.Kubernetes.Tests.Runtime;
 
 /// <summary>The test kind: a namespaced custom resource with a status subresource and conditions.</summary>
-internal sealed class Widget : IKubernetesObject<V1ObjectMeta>, ISpec<WidgetSpec>, IStatus<WidgetStatus?>
+internal sealed class Widget : KubernetesResource, ISpec<WidgetSpec>, IStatus<WidgetStatus?>
 {
-    [JsonPropertyName("apiVersion")]
-    public string? ApiVersion { get; set; }
-
-    [JsonPropertyName("kind")]
-    public string? Kind { get; set; }
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
     public static readonly ResourceType Type = new("example.com", "v1", "widgets", "Widget", true);
 
     public const string CrdYaml = """

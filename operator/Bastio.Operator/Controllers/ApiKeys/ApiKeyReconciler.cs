@@ -292,7 +292,7 @@ internal sealed partial class ApiKeyReconciler(
         var delivery = caches.TenantSecret(apiKey.Metadata.NamespaceProperty, status.SecretName!);
         if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && DeliverySecretOwnership.IsOurs(delivery, apiKey))
         {
-            var copy = ObjectCopy.Of(delivery, SourceGenerationContext.Default.V1Secret);
+            var copy = ObjectCopy.Of(delivery);
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
             await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -387,7 +387,7 @@ internal sealed partial class ApiKeyReconciler(
             throw new InvalidOperationException($"ApiKey {apiKey.Metadata.NamespaceProperty}/{apiKey.Metadata.Name}: {conflict.Message}");
         }
 
-        var secret = existing is null ? new V1Secret { Metadata = new V1ObjectMeta() } : ObjectCopy.Of(existing, SourceGenerationContext.Default.V1Secret);
+        var secret = existing is null ? new V1Secret { Metadata = new V1ObjectMeta() } : ObjectCopy.Of(existing);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
         secret.Type ??= "Opaque";

@@ -69,7 +69,7 @@ internal static class VerifierSecretCodec
     /// </summary>
     public static V1Secret ToSecret(ApiKey apiKey, StoredKey stored, EncryptionKeyRing ring, string systemNamespace, V1Secret? existing = null)
     {
-        var metadata = existing is null ? new V1ObjectMeta() : ObjectCopy.Of(existing.Metadata, SourceGenerationContext.Default.V1ObjectMeta);
+        var metadata = existing is null ? new V1ObjectMeta() : ObjectCopy.Of(existing.Metadata);
         metadata.Name = ManagedObjectNames.VerifierSecret(apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!);
         metadata.NamespaceProperty = systemNamespace;
         metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.ApiKeyVerifier, metadata.Labels);

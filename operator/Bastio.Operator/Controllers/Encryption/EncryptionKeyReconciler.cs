@@ -123,7 +123,7 @@ internal sealed partial class EncryptionKeyReconciler(
             ApiVersion = "v1",
             Kind = "Secret",
             Type = requested.Type ?? "Opaque",
-            Metadata = ObjectCopy.Of(requested.Metadata, SourceGenerationContext.Default.V1ObjectMeta),
+            Metadata = ObjectCopy.Of(requested.Metadata),
             Data = ring.ToSecretData(),
         };
         var written = await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -236,7 +236,7 @@ internal sealed partial class EncryptionKeyReconciler(
             ApiVersion = "v1",
             Kind = "Secret",
             Type = managed.Type,
-            Metadata = ObjectCopy.Of(managed.Metadata, SourceGenerationContext.Default.V1ObjectMeta),
+            Metadata = ObjectCopy.Of(managed.Metadata),
             Data = data,
         };
         try

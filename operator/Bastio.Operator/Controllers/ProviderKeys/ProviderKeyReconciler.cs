@@ -229,7 +229,7 @@ internal sealed class ProviderKeyReconciler(
     {
         var metadata = existing is null
             ? new V1ObjectMeta { Name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.NamespaceProperty!, providerKey.Metadata.Name!), NamespaceProperty = systemNamespace }
-            : ObjectCopy.Of(existing.Metadata, SourceGenerationContext.Default.V1ObjectMeta);
+            : ObjectCopy.Of(existing.Metadata);
         metadata.Labels = CopyLabels(providerKey, metadata.Labels);
         metadata.Annotations = ManagedAnnotations.With(metadata.Annotations);
         return new V1Secret
