@@ -1,3 +1,4 @@
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 
@@ -48,10 +49,16 @@ internal sealed class CustomObjectCalls<T>(IKubernetes client, ResourceType type
         (_, true) => _operations.PatchNamespacedCustomObjectStatusAsync<T>(patch, _group, type.Version, ns, type.Plural, name, DryRun(options), options?.FieldManager, cancellationToken: cancellationToken),
     };
 
-    public override async Task<IKubernetesObject> DeleteAsync(string? ns, string name, V1DeleteOptions options, CancellationToken cancellationToken) =>
-        ns is null
-            ? await _operations.DeleteClusterCustomObjectAsync<T>(_group, type.Version, type.Plural, name, options, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await _operations.DeleteNamespacedCustomObjectAsync<T>(_group, type.Version, ns, type.Plural, name, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+    public override async Task<IKubernetesObject> DeleteAsync(string? ns, string name, V1DeleteOptions options, CancellationToken cancellationToken)
+    {
+        // Built-in kinds answer a finished deletion with a Status, which does not decode as T.
+        var answer = ns is null
+            ? await _operations.DeleteClusterCustomObjectAsync<JsonElement>(_group, type.Version, type.Plural, name, options, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await _operations.DeleteNamespacedCustomObjectAsync<JsonElement>(_group, type.Version, ns, type.Plural, name, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return answer.TryGetProperty("kind", out var kind) && kind.ValueEquals("Status")
+            ? KubernetesJson.Deserialize<V1Status>(answer)
+            : KubernetesJson.Deserialize<T>(answer);
+    }
 
     private Task<k8s.Autorest.HttpOperationResponse<KubernetesList<T>>> List(string? ns, ListQuery query, bool? watch, CancellationToken cancellationToken) =>
         (ns, type.Namespaced) switch

@@ -91,6 +91,7 @@ public sealed class DeliveryAcknowledgementTests
             },
         };
         (lease.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.GatewayAcknowledgement.EpochAnnotation] = epoch.ToString(CultureInfo.InvariantCulture);
+        lease.Spec ??= new V1LeaseSpec();
         lease.Spec.HolderIdentity = replica;
         lease.Spec.LeaseDurationSeconds = durationSeconds;
         lease.Spec.RenewTime = DateTime.UtcNow;
