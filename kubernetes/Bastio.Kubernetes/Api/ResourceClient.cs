@@ -132,6 +132,7 @@ internal sealed class ResourceClient<T>(ResourceType type, ResourceCalls<T> call
         // reads on; the server ends the stream after an ERROR, so the first one is thrown once it does.
         Exception? streamError = null;
         var events = calls.WatchAsync(CollectionScope(ns), query, e => streamError ??= e, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var delivered = false;
         await using (events.ConfigureAwait(false))
         {
             while (true)
@@ -145,10 +146,11 @@ internal sealed class ResourceClient<T>(ResourceType type, ResourceCalls<T> call
                 {
                     throw translated;
                 }
-                catch (Exception e) when (e is IOException or HttpRequestException { InnerException: IOException })
+                catch (Exception e) when (delivered && e is IOException or HttpRequestException { InnerException: IOException })
                 {
-                    // The server (or something between) dropped a stream it had started: like the end of the
-                    // stream, the caller resumes from its last version. A refused connection is not caught here.
+                    // The server (or something between) dropped a stream that had delivered events: like the end
+                    // of the stream, the caller resumes from its last version. Before any event the failure is
+                    // thrown, so that callers can tell an unreachable server from a quiet one.
                     more = false;
                 }
 
@@ -169,6 +171,7 @@ internal sealed class ResourceClient<T>(ResourceType type, ResourceCalls<T> call
                 }
 
                 FillTypeMeta(obj);
+                delivered = true;
                 yield return new WatchEvent<T>(eventType, obj);
             }
         }
