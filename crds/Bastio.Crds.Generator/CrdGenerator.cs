@@ -1,6 +1,6 @@
 using System.Reflection;
 using Bastio.Crds.Schema;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using YamlDotNet.Serialization;
 
 namespace Bastio.Crds.Generator;

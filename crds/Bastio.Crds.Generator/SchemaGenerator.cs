@@ -1,7 +1,8 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s.Models;
 
 namespace Bastio.Crds.Generator;
 
@@ -37,7 +38,7 @@ internal static class SchemaGenerator
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             // The resource's type and object metadata are described by the API server, not by us.
-            if (property.DeclaringType == typeof(KubernetesObject) || property.GetCustomAttribute<JsonIgnoreAttribute>() is not null)
+            if (property.DeclaringType == typeof(KubernetesResource) || property.GetCustomAttribute<JsonIgnoreAttribute>() is not null)
             {
                 continue;
             }
@@ -159,7 +160,7 @@ internal static class SchemaGenerator
             return new Node { ["type"] = "string", ["format"] = "date-time" };
         }
 
-        if (type == typeof(Condition))
+        if (type == typeof(V1Condition))
         {
             return ConditionSchema();
         }

@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using Bastio.Kubernetes.Runtime.Objects;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Crds;
 
@@ -17,7 +19,7 @@ namespace Bastio.Crds;
 [PrinterColumn("Budget-Used", "integer", ".status.usage.budgetUsedPercent", Description = "Percent of spec.budget spent this period", Priority = 1)]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Validation("self.metadata.name.size() <= 63", "metadata.name must be at most 63 characters so that it fits in label values")]
-public sealed class ApiKey : KubernetesObject, IHasStatus<ApiKeyStatus>
+public sealed class ApiKey : KubernetesResource, ISpec<ApiKeySpec>, IStatus<ApiKeyStatus?>
 {
     [JsonPropertyName("spec")]
     [Required]
@@ -80,7 +82,7 @@ public sealed class ApiKeySpec
     public List<string>? IpAllowList { get; set; }
 
     [JsonPropertyName("expiresAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("RFC 3339 time from which the key is refused (phase Expired).")]
     public DateTimeOffset? ExpiresAt { get; set; }
 
@@ -133,7 +135,7 @@ public sealed class ApiKeyStatus : IHasConditions
     [JsonPropertyName("conditions")]
     [ListMap("type")]
     [Description("Current conditions of the key; Ready is True when the key works at the gateway.")]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 
     /// <summary>Pending | Active | Disabled | Expired | Revoked | Invalid.</summary>
     [JsonPropertyName("phase")]
@@ -156,22 +158,22 @@ public sealed class ApiKeyStatus : IHasConditions
     public int? Version { get; set; }
 
     [JsonPropertyName("createdAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("When the first key was issued.")]
     public DateTimeOffset? CreatedAt { get; set; }
 
     [JsonPropertyName("lastRotatedAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("When the current key was issued by a rotation.")]
     public DateTimeOffset? LastRotatedAt { get; set; }
 
     [JsonPropertyName("previousKeyExpiresAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("When the previous key stops working; unset when no previous key is valid.")]
     public DateTimeOffset? PreviousKeyExpiresAt { get; set; }
 
     [JsonPropertyName("nextRotationAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("Next scheduled rotation according to spec.rotation.schedule.")]
     public DateTimeOffset? NextRotationAt { get; set; }
 

@@ -1,4 +1,4 @@
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 
 namespace Bastio.Crds;
 

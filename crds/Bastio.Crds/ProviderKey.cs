@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using Bastio.Kubernetes.Runtime.Objects;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Crds;
 
@@ -17,7 +19,7 @@ namespace Bastio.Crds;
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Validation("self.metadata.name.size() <= 63", "metadata.name must be at most 63 characters so that it fits in label values")]
 [Validation("!has(self.spec.replaces) || self.spec.replaces != self.metadata.name", "spec.replaces must name another ProviderKey, not this one")]
-public sealed class ProviderKey : KubernetesObject, IHasStatus<ProviderKeyStatus>
+public sealed class ProviderKey : KubernetesResource, ISpec<ProviderKeySpec>, IStatus<ProviderKeyStatus?>
 {
     [JsonPropertyName("spec")]
     [Required]
@@ -142,7 +144,7 @@ public sealed class ProviderKeyStatus : IHasConditions
     [JsonPropertyName("conditions")]
     [ListMap("type")]
     [Description("Current conditions: Ready, and Validated (True; False with reason InvalidCredentials or UpstreamNotAllowed; Unknown with reason ProviderUnreachable or ProviderRedirected).")]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 
     /// <summary>Active | Migrating | Retired | Disabled | Invalid.</summary>
     [JsonPropertyName("phase")]
@@ -160,7 +162,7 @@ public sealed class ProviderKeyStatus : IHasConditions
     public string? Provider { get; set; }
 
     [JsonPropertyName("lastValidatedAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("When the key was last checked against the provider.")]
     public DateTimeOffset? LastValidatedAt { get; set; }
 
@@ -177,12 +179,12 @@ public sealed class ProviderKeyStatus : IHasConditions
 public sealed class MigrationStatus
 {
     [JsonPropertyName("startedAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("When traffic started moving to this key.")]
     public DateTimeOffset? StartedAt { get; set; }
 
     [JsonPropertyName("completedAt")]
-    [JsonConverter(typeof(Rfc3339TimeConverter))]
+    [JsonConverter(typeof(WholeSecondTimeConverter))]
     [Description("When all traffic had moved and the replaced key was retired.")]
     public DateTimeOffset? CompletedAt { get; set; }
 }

@@ -1,7 +1,10 @@
 using System.Text.Json.Serialization;
 using Bastio.Crds.Schema;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using Bastio.Kubernetes.Runtime.Objects;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Crds;
 
@@ -14,7 +17,7 @@ namespace Bastio.Crds;
 [PrinterColumn("Keys", "integer", ".status.apiKeys")]
 [PrinterColumn("Age", "date", ".metadata.creationTimestamp")]
 [Validation("self.metadata.name.size() <= 63", "metadata.name must be at most 63 characters so that it fits in label values")]
-public sealed class Proxy : KubernetesObject, IHasStatus<ProxyStatus>
+public sealed class Proxy : KubernetesResource, ISpec<ProxySpec>, IStatus<ProxyStatus?>
 {
     [JsonPropertyName("spec")]
     [Required]
@@ -141,7 +144,7 @@ public sealed class ProxyStatus : IHasConditions
     [JsonPropertyName("conditions")]
     [ListMap("type")]
     [Description("Current conditions; Ready is True when the proxy has at least one usable ProviderKey.")]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 
     [JsonPropertyName("apiKeys")]
     [Range(Minimum = 0)]

@@ -15,7 +15,7 @@ static async Task<int> RunAsync(GatewayOptions options, CancellationToken cancel
         await signals.Requested.ConfigureAwait(false);
         await host.ShutdownAsync(signals.Forced).ConfigureAwait(false);
     }
-    catch (Exception ex) when (ex is ArgumentException or Bastio.Kubernetes.Configuration.KubeconfigException)
+    catch (Exception ex) when (ex is ArgumentException or k8s.Exceptions.KubeConfigException)
     {
         await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
         return 1;

@@ -5,9 +5,9 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Networking;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.LocalRun.Configuration;
 using Bastio.LocalRun.Manifests;
 using Bastio.LocalRun.Processes;
@@ -171,14 +171,14 @@ public sealed class LocalSystem(LocalRunOptions options, TextWriter console, Tim
     }
 
     /// <summary>A client once the kubeconfig is written and the API server answers with it.</summary>
-    private async Task<KubernetesClient?> ConnectAsync(CancellationToken cancellationToken)
+    private async Task<IKubernetes?> ConnectAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(options.KubeconfigPath))
         {
             return null;
         }
 
-        var client = new KubernetesClient(KubernetesClientConfiguration.Load(options.KubeconfigPath), new KubernetesClientOptions { MaxReadRetries = 0 });
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.LoadConfiguration(options.KubeconfigPath), new KubernetesClientOptions { MaxReadRetries = 0 });
         try
         {
             await client.Namespaces().ListAsync(null, new ListOptions { Limit = 1 }, cancellationToken);

@@ -51,7 +51,7 @@ public sealed class JsonRoundTripTests
           },
           "status": {
             "observedGeneration": 1,
-            "conditions": [{"type": "Validated", "status": "Unknown", "reason": "ProviderUnreachable", "message": "timeout"}],
+            "conditions": [{"type": "Validated", "status": "Unknown", "reason": "ProviderUnreachable", "message": "timeout", "lastTransitionTime": "2026-01-01T00:00:00Z"}],
             "phase": "Migrating", "fingerprint": "a1b2c3d4", "provider": "openai",
             "lastValidatedAt": "2026-01-01T00:00:00Z",
             "migration": {"startedAt": "2026-01-01T00:00:00Z", "completedAt": "2026-01-01T00:10:00Z"}
@@ -88,6 +88,14 @@ public sealed class JsonRoundTripTests
     public void Proxy_round_trips() => RoundTrip(ProxyJson, BastioJsonContext.Default.Proxy);
 
     [Fact]
+    public void The_official_clients_serializer_round_trips_the_custom_resources()
+    {
+        var providerKey = k8s.KubernetesJson.Deserialize<ProviderKey>(ProviderKeyJson);
+
+        JsonNode.DeepEquals(JsonNode.Parse(k8s.KubernetesJson.Serialize(providerKey)), JsonNode.Parse(ProviderKeyJson)).Should().BeTrue("the official client reads and writes what the generated context does");
+    }
+
+    [Fact]
     public void Lists_round_trip()
     {
         var json = $$"""{"apiVersion": "bastio.io/v1alpha1", "kind": "ProxyList", "metadata": {"resourceVersion": "7", "continue": "abc"}, "items": [{{ProxyJson}}]}""";
@@ -95,7 +103,7 @@ public sealed class JsonRoundTripTests
         var list = JsonSerializer.Deserialize(json, BastioJsonContext.Default.KubernetesListProxy)!;
 
         list.Items.Should().ContainSingle().Which.Spec.Plans!["pro"].Burst.Should().Be(100);
-        list.Metadata.Continue.Should().Be("abc");
+        list.Metadata.ContinueProperty.Should().Be("abc");
         JsonNode.DeepEquals(JsonNode.Parse(JsonSerializer.Serialize(list, BastioJsonContext.Default.KubernetesListProxy)), JsonNode.Parse(json)).Should().BeTrue();
         JsonSerializer.Deserialize("""{"items": []}""", BastioJsonContext.Default.KubernetesListApiKey)!.Items.Should().BeEmpty();
         JsonSerializer.Deserialize("""{"items": []}""", BastioJsonContext.Default.KubernetesListProviderKey)!.Items.Should().BeEmpty();

@@ -1,4 +1,5 @@
 using Bastio.EndToEnd.Tests.Targets;
+using Bastio.Kubernetes.Api;
 
 namespace Bastio.EndToEnd.Tests;
 
@@ -20,7 +21,7 @@ public sealed class TargetChoiceTests : IDisposable
     [Fact]
     public void With_both_variables_the_suite_uses_that_cluster_and_gateway()
     {
-        var choice = TargetChoice.FromEnvironment(Variables(new()
+        var choice = TargetChoice.FromEnvironment(Variables(new Dictionary<string, string>()
         {
             [TargetChoice.KubeconfigVariable] = _kubeconfig,
             [TargetChoice.GatewayUrlVariable] = "http://127.0.0.1:8080",
@@ -36,7 +37,7 @@ public sealed class TargetChoiceTests : IDisposable
     [Fact]
     public void A_gateway_url_with_v1_is_kept()
     {
-        var choice = TargetChoice.FromEnvironment(Variables(new()
+        var choice = TargetChoice.FromEnvironment(Variables(new Dictionary<string, string>()
         {
             [TargetChoice.KubeconfigVariable] = _kubeconfig,
             [TargetChoice.GatewayUrlVariable] = "https://bastio.example.com/v1/",
@@ -50,7 +51,7 @@ public sealed class TargetChoiceTests : IDisposable
     [InlineData(TargetChoice.GatewayUrlVariable, TargetChoice.KubeconfigVariable)]
     public void One_variable_alone_is_an_error_naming_the_other(string set, string missing)
     {
-        var act = () => TargetChoice.FromEnvironment(Variables(new() { [set] = set == TargetChoice.KubeconfigVariable ? _kubeconfig : "http://127.0.0.1:1" }));
+        var act = () => TargetChoice.FromEnvironment(Variables(new Dictionary<string, string>() { [set] = set == TargetChoice.KubeconfigVariable ? _kubeconfig : "http://127.0.0.1:1" }));
 
         act.Should().Throw<InvalidOperationException>().WithMessage($"*{missing} is not set*");
     }
@@ -58,7 +59,7 @@ public sealed class TargetChoiceTests : IDisposable
     [Fact]
     public void A_missing_kubeconfig_file_is_an_error()
     {
-        var act = () => TargetChoice.FromEnvironment(Variables(new()
+        var act = () => TargetChoice.FromEnvironment(Variables(new Dictionary<string, string>()
         {
             [TargetChoice.KubeconfigVariable] = _kubeconfig + ".missing",
             [TargetChoice.GatewayUrlVariable] = "http://127.0.0.1:8080",
@@ -70,7 +71,7 @@ public sealed class TargetChoiceTests : IDisposable
     [Fact]
     public void A_gateway_url_that_is_not_http_is_an_error()
     {
-        var act = () => TargetChoice.FromEnvironment(Variables(new()
+        var act = () => TargetChoice.FromEnvironment(Variables(new Dictionary<string, string>()
         {
             [TargetChoice.KubeconfigVariable] = _kubeconfig,
             [TargetChoice.GatewayUrlVariable] = "127.0.0.1:8080",
@@ -81,5 +82,5 @@ public sealed class TargetChoiceTests : IDisposable
 
     public void Dispose() => File.Delete(_kubeconfig);
 
-    private static Func<string, string?> Variables(Dictionary<string, string> values) => name => values.GetValueOrDefault(name);
+    private static Func<string, string?> Variables(IDictionary<string, string> values) => name => values.GetValueOrDefault(name);
 }

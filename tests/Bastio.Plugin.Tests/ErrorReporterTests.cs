@@ -1,7 +1,8 @@
 using System.Net;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s.Exceptions;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
 
 namespace Bastio.Plugin.Tests;
@@ -12,13 +13,13 @@ public sealed class ErrorReporterTests
 
     public static TheoryData<Exception, int, string> Cases => new()
     {
-        { new ForbiddenException(new Status { Message = "apikeys.bastio.io is forbidden: User \"dev\" cannot create" }), ExitCodes.Forbidden, "forbidden: apikeys.bastio.io is forbidden" },
-        { new UnauthorizedException(new Status()), ExitCodes.Forbidden, "unauthorized" },
-        { new NotFoundException(new Status { Message = "apikeys \"x\" not found" }), ExitCodes.NotFound, "apikeys \"x\" not found" },
+        { new ForbiddenException(new V1Status { Message = "apikeys.bastio.io is forbidden: User \"dev\" cannot create" }), ExitCodes.Forbidden, "forbidden: apikeys.bastio.io is forbidden" },
+        { new UnauthorizedException(new V1Status()), ExitCodes.Forbidden, "unauthorized" },
+        { new NotFoundException(new V1Status { Message = "apikeys \"x\" not found" }), ExitCodes.NotFound, "apikeys \"x\" not found" },
         { new HttpRequestException("Connection refused"), ExitCodes.Error, "cannot reach the Kubernetes API server at https://127.0.0.1:16443/" },
-        { new KubeconfigException("kubeconfig 'x' does not exist."), ExitCodes.Error, "cannot use the kubeconfig" },
+        { new KubeConfigException("kubeconfig 'x' does not exist."), ExitCodes.Error, "cannot use the kubeconfig" },
         { CommandException.Timeout("timed out after 1m"), ExitCodes.Timeout, "timed out after 1m" },
-        { new ServerErrorException(HttpStatusCode.InternalServerError, new Status { Message = "boom" }, null), ExitCodes.Error, "answered 500: boom" },
+        { new ServerErrorException(HttpStatusCode.InternalServerError, new V1Status { Message = "boom" }), ExitCodes.Error, "answered 500: boom" },
     };
 
     [Theory]
@@ -37,7 +38,7 @@ public sealed class ErrorReporterTests
     [Fact]
     public void Validation_errors_name_the_fields()
     {
-        var invalid = new InvalidException(new Status
+        var invalid = new InvalidException(new V1Status
         {
             Message = "ApiKey.bastio.io \"x\" is invalid",
             Details = new() { Causes = [new() { Field = "spec.rateLimit.period", Message = "Unsupported value: \"fortnight\"" }] },

@@ -2,8 +2,9 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Tests.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class KeysRotateTests : IAsyncLifetime
         {
             ApiVersion = BastioResources.ApiVersion,
             Kind = "ApiKey",
-            Metadata = new ObjectMeta { Name = "app", Namespace = Ns },
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = Ns },
             Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } },
         });
         await WriteStatusAsync(status =>
@@ -38,9 +39,9 @@ public sealed class KeysRotateTests : IAsyncLifetime
             (status.Phase, status.Version, status.KeyId, status.SecretName) = (ApiKeyPhases.Active, 1, "kid0000000000000", "app-key");
             Conditions.Set(status, ApiKeyConditions.Ready, Conditions.True, ApiKeyPhases.Active, "Key version 1 is delivered.", 1, DateTimeOffset.UtcNow);
         });
-        await _cluster.Client.Secrets().CreateAsync(new Secret
+        await _cluster.Client.Secrets().CreateAsync(new V1Secret
         {
-            Metadata = new ObjectMeta { Name = "app-key", Namespace = Ns },
+            Metadata = new V1ObjectMeta { Name = "app-key", NamespaceProperty = Ns },
             Data = new Dictionary<string, byte[]> { [WellKnown.DeliverySecret.ApiKey] = Encoding.UTF8.GetBytes(OldKey) },
         });
     }

@@ -1,6 +1,7 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Tests.Infrastructure;
 
@@ -22,7 +23,7 @@ public sealed class ProviderKeysAddTests : IAsyncLifetime
             {
                 ApiVersion = BastioResources.ApiVersion,
                 Kind = "Proxy",
-                Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
                 Spec = new ProxySpec { Provider = "openai", Upstream = "https://api.openai.com/v1" },
             });
         }

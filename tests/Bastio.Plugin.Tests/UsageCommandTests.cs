@@ -1,6 +1,7 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Tests.Infrastructure;
 
 namespace Bastio.Plugin.Tests;
@@ -16,7 +17,7 @@ public sealed class UsageCommandTests : IAsyncLifetime
         var apiKeys = _cluster.Client.ApiKeys();
         await apiKeys.CreateAsync(new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "reporting", Namespace = "team-a" },
+            Metadata = new V1ObjectMeta { Name = "reporting", NamespaceProperty = "team-a" },
             Spec = new ApiKeySpec
             {
                 ProxyRef = new LocalObjectReference { Name = "openai" },
@@ -26,7 +27,7 @@ public sealed class UsageCommandTests : IAsyncLifetime
         });
         await apiKeys.PatchAsync("team-a", "reporting", PatchType.Merge,
             """{"status":{"usage":{"periodStart":"2026-12-01T00:00:00Z","tokens":123456,"cost":"20.5","budgetUsedPercent":82,"unpricedRequests":3,"updatedAt":"2026-12-03T10:00:00Z"}}}""", status: true);
-        await apiKeys.CreateAsync(new ApiKey { Metadata = new ObjectMeta { Name = "quiet", Namespace = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } });
+        await apiKeys.CreateAsync(new ApiKey { Metadata = new V1ObjectMeta { Name = "quiet", NamespaceProperty = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } });
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Bastio.Core;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
+using k8s;
 
 namespace Bastio.Crds.Rotation;
 

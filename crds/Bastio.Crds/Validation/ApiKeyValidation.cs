@@ -28,7 +28,7 @@ public static class ApiKeyValidation
 
         if (proxy is null)
         {
-            return new(ProxyNotFound, $"Proxy '{spec.ProxyRef.Name}' does not exist in namespace '{apiKey.Metadata.Namespace}'.");
+            return new(ProxyNotFound, $"Proxy '{spec.ProxyRef.Name}' does not exist in namespace '{apiKey.Metadata.NamespaceProperty}'.");
         }
 
         // A key on a Proxy the gateway will not serve is refused there (invalid_api_key), so the operator

@@ -3,8 +3,9 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Observability;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Acknowledgement;
@@ -21,7 +22,7 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
 
-    private readonly IResourceClient<Lease> _leases;
+    private readonly IResourceClient<V1Lease> _leases;
     private readonly ClusterSnapshotProvider _snapshots;
     private readonly Func<GatewaySnapshot?> _served;
     private readonly string _namespace;
@@ -32,10 +33,10 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task _running = Task.CompletedTask;
-    private Lease? _lease;
+    private V1Lease? _lease;
 
     /// <param name="served">The snapshot requests are served from right now, or null while the replica refuses them all.</param>
-    public VerifierAcknowledgementPublisher(IResourceClient<Lease> leases, ClusterSnapshotProvider snapshots, Func<GatewaySnapshot?> served, string systemNamespace, string replica, TimeSpan duration, TimeProvider time, ILogger<VerifierAcknowledgementPublisher> logger)
+    public VerifierAcknowledgementPublisher(IResourceClient<V1Lease> leases, ClusterSnapshotProvider snapshots, Func<GatewaySnapshot?> served, string systemNamespace, string replica, TimeSpan duration, TimeProvider time, ILogger<VerifierAcknowledgementPublisher> logger)
     {
         _leases = leases;
         _snapshots = snapshots;
@@ -151,27 +152,28 @@ internal sealed partial class VerifierAcknowledgementPublisher : IAsyncDisposabl
 
     private async Task WriteAsync(long epoch, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
+        var now = _time.GetUtcNow().UtcDateTime;
         var lease = _lease ?? await _leases.TryGetAsync(_namespace, LeaseName, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
-            lease = new Lease
+            lease = new V1Lease
             {
                 ApiVersion = "coordination.k8s.io/v1",
                 Kind = "Lease",
-                Metadata = new ObjectMeta
+                Metadata = new V1ObjectMeta
                 {
                     Name = LeaseName,
-                    Namespace = _namespace,
+                    NamespaceProperty = _namespace,
                     Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [WellKnown.Labels.Component] = WellKnown.Components.GatewayAcknowledgement },
-                    Annotations = [],
+                    Annotations = new Dictionary<string, string>(),
                 },
-                Spec = new LeaseSpec { HolderIdentity = _replica, AcquireTime = now },
+                Spec = new V1LeaseSpec { HolderIdentity = _replica, AcquireTime = now },
             };
         }
 
-        lease.Metadata.Annotations ??= [];
+        lease.Metadata.Annotations ??= new Dictionary<string, string>();
         lease.Metadata.Annotations[WellKnown.GatewayAcknowledgement.EpochAnnotation] = epoch.ToString(CultureInfo.InvariantCulture);
+        lease.Spec ??= new V1LeaseSpec { HolderIdentity = _replica, AcquireTime = now };
         lease.Spec.LeaseDurationSeconds = (int)Math.Ceiling(_duration.TotalSeconds);
         lease.Spec.RenewTime = now;
         _lease = lease.Metadata.ResourceVersion is null

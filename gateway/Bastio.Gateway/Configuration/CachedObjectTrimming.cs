@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Bastio.Core;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 
 namespace Bastio.Gateway.Configuration;
@@ -17,7 +18,7 @@ internal static class CachedObjectTrimming
         [WellKnown.Labels.Component, WellKnown.Labels.SourceNamespace, WellKnown.Labels.SourceName, WellKnown.Labels.SourceUid];
 
     /// <summary>Identity, spec and the two status fields the gateway reads: phase (Revoked) and key id.</summary>
-    public static void ApiKey(IKubernetesObject obj)
+    public static void ApiKey(IKubernetesObject<V1ObjectMeta> obj)
     {
         var apiKey = (ApiKey)obj;
         DropBookkeeping(apiKey.Metadata);
@@ -43,7 +44,7 @@ internal static class CachedObjectTrimming
             .AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(after.Spec, BastioJsonContext.Default.ApiKeySpec));
 
     /// <summary>Identity, data and the labels that say which object a managed Secret belongs to.</summary>
-    public static void Secret(IKubernetesObject obj)
+    public static void Secret(IKubernetesObject<V1ObjectMeta> obj)
     {
         var meta = obj.Metadata;
         var labels = meta.Labels;
@@ -63,7 +64,7 @@ internal static class CachedObjectTrimming
         }
     }
 
-    private static void DropBookkeeping(ObjectMeta meta)
+    private static void DropBookkeeping(V1ObjectMeta meta)
     {
         meta.Labels = null;
         meta.Annotations = null;

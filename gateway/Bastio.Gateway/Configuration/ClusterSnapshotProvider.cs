@@ -2,10 +2,10 @@ using Bastio.Core.Keys;
 using Bastio.Crds;
 using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
-using Bastio.Kubernetes.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Configuration;
@@ -21,7 +21,7 @@ internal sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyn
     private readonly IInformer<ApiKey> _apiKeys;
     private readonly IInformer<Proxy> _proxies;
     private readonly IInformer<ProviderKey> _providerKeys;
-    private readonly IInformer<Secret> _secrets;
+    private readonly IInformer<V1Secret> _secrets;
     private readonly IInformer[] _informers;
     private readonly SnapshotBuilder _builder;
     private readonly TimeSpan _debounce;
@@ -34,7 +34,7 @@ internal sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyn
     private GatewaySnapshot? _current;
 
     public ClusterSnapshotProvider(
-        IKubernetesClient client,
+        IKubernetes client,
         string systemNamespace,
         BucketStore buckets,
         ILoggerFactory loggerFactory,
@@ -47,7 +47,7 @@ internal sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyn
         _debounce = debounce ?? TimeSpan.FromMilliseconds(50);
         _logger = loggerFactory.CreateLogger<ClusterSnapshotProvider>();
         _builder = new SnapshotBuilder(buckets, loggerFactory.CreateLogger<SnapshotBuilder>(), environments);
-        InformerOptions Options(string? ns = null, Action<IKubernetesObject>? transform = null)
+        InformerOptions Options(string? ns = null, Action<IKubernetesObject<V1ObjectMeta>>? transform = null)
         {
             var options = new InformerOptions
             {
@@ -72,8 +72,8 @@ internal sealed partial class ClusterSnapshotProvider : ISnapshotProvider, IAsyn
             Options(), loggerFactory.CreateLogger<Informer<Proxy>>(), time);
         _providerKeys = new Informer<ProviderKey>(client.ProviderKeys(),
             Options(), loggerFactory.CreateLogger<Informer<ProviderKey>>(), time);
-        _secrets = new Informer<Secret>(client.Secrets(),
-            Options(systemNamespace, CachedObjectTrimming.Secret), loggerFactory.CreateLogger<Informer<Secret>>(), time);
+        _secrets = new Informer<V1Secret>(client.Secrets(),
+            Options(systemNamespace, CachedObjectTrimming.Secret), loggerFactory.CreateLogger<Informer<V1Secret>>(), time);
         _informers = [_apiKeys, _proxies, _providerKeys, _secrets];
     }
 

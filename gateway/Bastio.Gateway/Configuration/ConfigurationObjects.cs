@@ -1,5 +1,6 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Gateway.Configuration;
 
@@ -8,4 +9,4 @@ internal sealed record ConfigurationObjects(
     IReadOnlyList<ApiKey> ApiKeys,
     IReadOnlyList<Proxy> Proxies,
     IReadOnlyList<ProviderKey> ProviderKeys,
-    IReadOnlyList<Secret> SystemSecrets);
+    IReadOnlyList<V1Secret> SystemSecrets);

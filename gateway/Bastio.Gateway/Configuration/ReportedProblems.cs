@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Gateway.Configuration;
 
@@ -21,7 +22,7 @@ internal sealed class ReportedProblems
     }
 
     /// <summary>True when <paramref name="problem"/> has not been reported for this version of <paramref name="source"/>.</summary>
-    public bool IsNew(IKubernetesObject source, string problem)
+    public bool IsNew(IKubernetesObject<V1ObjectMeta> source, string problem)
     {
         var metadata = source.Metadata;
         var key = $"{metadata.Uid ?? $"{metadata.Namespace}/{metadata.Name}"}@{metadata.ResourceVersion}:{problem}";

@@ -14,7 +14,9 @@ using Bastio.Gateway.Networking;
 using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Routing;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Configuration;
@@ -50,8 +52,8 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         var ring = ReadKeyRing(objects.SystemSecrets);
         var previous = _decrypted;
         _decrypted = new(StringComparer.Ordinal);
-        var verifierSecrets = new Dictionary<(string Namespace, string Name), Secret>();
-        var providerKeySecrets = new Dictionary<(string Namespace, string Name), Secret>();
+        var verifierSecrets = new Dictionary<(string Namespace, string Name), V1Secret>();
+        var providerKeySecrets = new Dictionary<(string Namespace, string Name), V1Secret>();
         foreach (var secret in objects.SystemSecrets)
         {
             var labels = secret.Metadata.Labels;
@@ -73,10 +75,10 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         }
 
         var proxies = new Dictionary<(string, string), (Proxy Spec, ProxyEntry Entry)>();
-        var providerKeysByProxy = objects.ProviderKeys.ToLookup(key => (key.Metadata.Namespace ?? "", key.Spec.ProxyRef.Name));
+        var providerKeysByProxy = objects.ProviderKeys.ToLookup(key => (key.Metadata.NamespaceProperty ?? "", key.Spec.ProxyRef.Name));
         foreach (var proxy in objects.Proxies)
         {
-            if (Guarded(proxy, () => ToProxyEntry(proxy, providerKeysByProxy[(proxy.Metadata.Namespace ?? "", proxy.Metadata.Name ?? "")], providerKeySecrets, ring, previous)) is { } entry)
+            if (Guarded(proxy, () => ToProxyEntry(proxy, providerKeysByProxy[(proxy.Metadata.NamespaceProperty ?? "", proxy.Metadata.Name ?? "")], providerKeySecrets, ring, previous)) is { } entry)
             {
                 proxies[(entry.Namespace, entry.Name)] = (proxy, entry);
             }
@@ -84,9 +86,9 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
 
         var keys = new Dictionary<string, KeyEntry>(StringComparer.Ordinal);
         var liveBuckets = new HashSet<TokenBucket>();
-        foreach (var apiKey in objects.ApiKeys.OrderBy(key => key.Metadata.Namespace, StringComparer.Ordinal).ThenBy(key => key.Metadata.Name, StringComparer.Ordinal))
+        foreach (var apiKey in objects.ApiKeys.OrderBy(key => key.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(key => key.Metadata.Name, StringComparer.Ordinal))
         {
-            var ns = apiKey.Metadata.Namespace ?? "";
+            var ns = apiKey.Metadata.NamespaceProperty ?? "";
             if (!proxies.TryGetValue((ns, apiKey.Spec.ProxyRef.Name), out var proxy))
             {
                 continue;
@@ -131,16 +133,16 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
     /// nor does one the first build finds.
     /// Monotonic, and nothing new is acknowledged without a key ring (then nothing is served).
     /// </summary>
-    private long AcknowledgeableEpoch(ConfigurationObjects objects, IEnumerable<Secret> verifierSecrets, EncryptionKeyRing? ring)
+    private long AcknowledgeableEpoch(ConfigurationObjects objects, IEnumerable<V1Secret> verifierSecrets, EncryptionKeyRing? ring)
     {
         if (ring is null)
         {
             return _acknowledgedEpoch;
         }
 
-        var proxies = objects.Proxies.Select(proxy => (proxy.Metadata.Namespace ?? "", proxy.Metadata.Name ?? "")).ToHashSet();
+        var proxies = objects.Proxies.Select(proxy => (proxy.Metadata.NamespaceProperty ?? "", proxy.Metadata.Name ?? "")).ToHashSet();
         var servable = objects.ApiKeys
-            .Where(apiKey => proxies.Contains((apiKey.Metadata.Namespace ?? "", apiKey.Spec.ProxyRef.Name)))
+            .Where(apiKey => proxies.Contains((apiKey.Metadata.NamespaceProperty ?? "", apiKey.Spec.ProxyRef.Name)))
             .Select(apiKey => apiKey.Metadata.Uid)
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
@@ -151,7 +153,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
             long epoch;
             try
             {
-                epoch = KeyVerifiers.ReadEpoch(secret.Data);
+                epoch = KeyVerifiers.ReadEpoch(secret.Data?.AsReadOnly());
             }
             catch (FormatException)
             {
@@ -176,7 +178,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
     }
 
     /// <summary>One object the builder cannot handle must cost that object, not the whole snapshot.</summary>
-    private T? Guarded<T>(IKubernetesObject source, Func<T?> build)
+    private T? Guarded<T>(IKubernetesObject<V1ObjectMeta> source, Func<T?> build)
         where T : class
     {
         try
@@ -187,14 +189,14 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         {
             if (_reported.IsNew(source, ex.GetType().Name))
             {
-                Log.ObjectFailed(logger, source.Metadata.Namespace, source.Metadata.Name, ex.GetType().Name);
+                Log.ObjectFailed(logger, source.Metadata.NamespaceProperty, source.Metadata.Name, ex.GetType().Name);
             }
 
             return null;
         }
     }
 
-    private EncryptionKeyRing? ReadKeyRing(IReadOnlyList<Secret> secrets)
+    private EncryptionKeyRing? ReadKeyRing(IReadOnlyList<V1Secret> secrets)
     {
         var secret = secrets.FirstOrDefault(secret => secret.Metadata.Name == WellKnown.EncryptionKeySecret.Name);
         if (secret?.Data is null)
@@ -216,7 +218,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         {
             try
             {
-                _ring = EncryptionKeyRing.FromSecretData(secret.Data);
+                _ring = EncryptionKeyRing.FromSecretData(secret.Data?.AsReadOnly() ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, byte[]>.Empty);
                 _ringVersion = secret.Metadata.ResourceVersion;
             }
             catch (InvalidKeyRingException ex)
@@ -237,12 +239,12 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
     private ProxyEntry? ToProxyEntry(
         Proxy proxy,
         IEnumerable<ProviderKey> providerKeys,
-        Dictionary<(string, string), Secret> providerKeySecrets,
+        Dictionary<(string, string), V1Secret> providerKeySecrets,
         EncryptionKeyRing? ring,
         Dictionary<string, (string? ResourceVersion, object Value)> previous)
     {
         var spec = proxy.Spec;
-        var name = $"{proxy.Metadata.Namespace}/{proxy.Metadata.Name}";
+        var name = $"{proxy.Metadata.NamespaceProperty}/{proxy.Metadata.Name}";
         // The same verdict the operator reports in the Proxy's Ready condition.
         var validation = ProxyValidation.Validate(spec);
         if (validation.Valid is not { } valid)
@@ -265,7 +267,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
 
         return new ProxyEntry
         {
-            Namespace = proxy.Metadata.Namespace ?? "",
+            Namespace = proxy.Metadata.NamespaceProperty ?? "",
             Name = proxy.Metadata.Name ?? "",
             Provider = valid.Provider,
             Upstream = spec.Upstream.TrimEnd('/'),
@@ -279,11 +281,11 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
 
     private ProviderKeyEntry? ToProviderKeyEntry(
         ProviderKey key,
-        Dictionary<(string, string), Secret> secrets,
+        Dictionary<(string, string), V1Secret> secrets,
         EncryptionKeyRing? ring,
         Dictionary<string, (string? ResourceVersion, object Value)> previous)
     {
-        var ns = key.Metadata.Namespace ?? "";
+        var ns = key.Metadata.NamespaceProperty ?? "";
         var name = key.Metadata.Name ?? "";
         if (key.Spec.Disabled == true || key.Status?.Phase is ProviderKeyPhases.Retired or ProviderKeyPhases.Disabled or ProviderKeyPhases.Invalid)
         {
@@ -314,7 +316,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         }
 
         var apiKey = Decrypt(secret, previous, () =>
-            ProviderKeyCopy.Decode(secret.Data, ring, ProviderKeyCopy.Binding(ns, name, key.Metadata.Uid ?? ""))
+            ProviderKeyCopy.Decode(secret.Data?.AsReadOnly(), ring, ProviderKeyCopy.Binding(ns, name, key.Metadata.Uid ?? ""))
             ?? throw new FormatException("no provider key")) as string;
         return apiKey is null ? null : new ProviderKeyEntry(name, apiKey, Math.Clamp(key.Spec.Weight ?? 100, 1, 100), migration);
     }
@@ -323,11 +325,11 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         ApiKey apiKey,
         Proxy proxy,
         ProxyEntry proxyEntry,
-        Secret? verifierSecret,
+        V1Secret? verifierSecret,
         EncryptionKeyRing? ring,
         Dictionary<string, (string? ResourceVersion, object Value)> previous)
     {
-        var ns = apiKey.Metadata.Namespace ?? "";
+        var ns = apiKey.Metadata.NamespaceProperty ?? "";
         var name = apiKey.Metadata.Name ?? "";
         var spec = apiKey.Spec;
         var revoked = spec.Revoked == true || apiKey.Status?.Phase == ApiKeyPhases.Revoked;
@@ -335,7 +337,7 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         if (verifierSecret is not null && ring is not null && SourceUidMatches(verifierSecret, apiKey.Metadata.Uid))
         {
             verifiers = Decrypt(verifierSecret, previous, () =>
-                KeyVerifiers.Decode(verifierSecret.Data, ring, KeyVerifiers.Binding(ns, name, apiKey.Metadata.Uid ?? ""))
+                KeyVerifiers.Decode(verifierSecret.Data?.AsReadOnly(), ring, KeyVerifiers.Binding(ns, name, apiKey.Metadata.Uid ?? ""))
                 ?? throw new FormatException("no keyId")) as KeyVerifiers;
         }
 
@@ -385,13 +387,13 @@ internal sealed partial class SnapshotBuilder(BucketStore buckets, ILogger<Snaps
         };
     }
 
-    private static bool SourceUidMatches(Secret secret, string? uid) =>
+    private static bool SourceUidMatches(V1Secret secret, string? uid) =>
         secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceUid) is not { } labelled || labelled == uid;
 
     /// <summary>Decrypts through the cache; null (and a log line naming the Secret) when decryption fails.</summary>
-    private object? Decrypt(Secret secret, Dictionary<string, (string? ResourceVersion, object Value)> previous, Func<object> decrypt)
+    private object? Decrypt(V1Secret secret, Dictionary<string, (string? ResourceVersion, object Value)> previous, Func<object> decrypt)
     {
-        var cacheKey = secret.Metadata.Uid ?? $"{secret.Metadata.Namespace}/{secret.Metadata.Name}";
+        var cacheKey = secret.Metadata.Uid ?? $"{secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}";
         if (previous.TryGetValue(cacheKey, out var cached) && cached.ResourceVersion == secret.Metadata.ResourceVersion && secret.Metadata.ResourceVersion is not null)
         {
             _decrypted[cacheKey] = cached;

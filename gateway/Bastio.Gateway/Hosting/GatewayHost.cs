@@ -11,8 +11,7 @@ using Bastio.Gateway.Observability;
 using Bastio.Gateway.Pipeline;
 using Bastio.Gateway.RateLimiting;
 using Bastio.Gateway.Usage;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Informers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -65,7 +64,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     /// <see cref="ILoggerProvider"/>s, <see cref="InformerOptions"/>, and the keyed services of <see cref="GatewayServiceKeys"/>.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid (bad CIDR, unknown environment).</exception>
-    /// <exception cref="KubeconfigException">No usable Kubernetes configuration.</exception>
+    /// <exception cref="KubeConfigException">No usable Kubernetes configuration.</exception>
     public static async Task<GatewayHost> StartAsync(GatewayOptions options, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -88,7 +87,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         });
 
         var buckets = new BucketStore(time);
-        var client = new KubernetesClient(KubernetesClientConfiguration.Load(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger<KubernetesClient>(), timeProvider: time);
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.LoadConfiguration(options.Kubeconfig, options.Context), logger: loggerFactory.CreateLogger(typeof(KubernetesConnection)), timeProvider: time);
         var cluster = new ClusterSnapshotProvider(client, options.SystemNamespace, buckets, loggerFactory, time, environments, options.RebuildDelay, hostServices.GetService<InformerOptions>());
         var metrics = new GatewayMetrics(meterName, cluster, time);
         var accessLog = new AccessLog(hostServices.GetRequiredKeyedService<TextWriter>(GatewayServiceKeys.AccessLog), time);

@@ -2,7 +2,8 @@ using Bastio.Crds;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Observability;
 using Bastio.Gateway.RateLimiting;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Events;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -112,7 +113,7 @@ internal sealed partial class LimitEnforcer(
             return;
         }
 
-        var involved = new ApiKey { ApiVersion = BastioResources.ApiVersion, Kind = BastioResources.ApiKeys.Kind, Metadata = new ObjectMeta { Namespace = key.Namespace, Name = key.Name, Uid = limits.ApiKeyUid } };
+        var involved = new ApiKey { ApiVersion = BastioResources.ApiVersion, Kind = BastioResources.ApiKeys.Kind, Metadata = new V1ObjectMeta { NamespaceProperty = key.Namespace, Name = key.Name, Uid = limits.ApiKeyUid } };
         var period = budget.Period.ToString().ToLowerInvariant();
         var message = $"Budget {percent}% reached: spent ${ModelPricing.FormatUsd(used.CostNanos)} of ${ModelPricing.FormatUsd(budget.AmountNanos)} this {period} (from {used.PeriodStart:yyyy-MM-dd} UTC)"
             + (used.UnpricedRequests > 0 ? $"; {used.UnpricedRequests} requests for unpriced models are not costed." : ".");

@@ -1,17 +1,18 @@
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Limits.Redis;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Events;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
+using k8s;
 
 namespace Bastio.Gateway.Limits;
 
 /// <summary>Builds the <see cref="LimitEnforcer"/> the options ask for: in-process counters, or Redis with the in-process ones as fallback.</summary>
 internal static class LimitsSetup
 {
-    public static async Task<(LimitEnforcer Enforcer, IDisposable[] Owned)> CreateAsync(GatewayOptions options, string meterName, IKubernetesClient? client, ILoggerFactory loggerFactory, TimeProvider time)
+    public static async Task<(LimitEnforcer Enforcer, IDisposable[] Owned)> CreateAsync(GatewayOptions options, string meterName, IKubernetes? client, ILoggerFactory loggerFactory, TimeProvider time)
     {
         var local = new LocalAdmissionStore(time);
         IAdmissionStore store = local;

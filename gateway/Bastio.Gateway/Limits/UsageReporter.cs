@@ -4,7 +4,7 @@ using System.Text.Json;
 using Bastio.Crds;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.Observability;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Limits;

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime;
 
@@ -8,7 +9,7 @@ namespace Bastio.Kubernetes.Runtime;
 /// </summary>
 public readonly record struct ObjectKey(string? Namespace, string Name)
 {
-    public static ObjectKey From(IKubernetesObject obj)
+    public static ObjectKey From(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var name = obj.Metadata.Name;
@@ -17,7 +18,7 @@ public readonly record struct ObjectKey(string? Namespace, string Name)
             throw new ArgumentException("The object has no metadata.name.", nameof(obj));
         }
 
-        return new ObjectKey(string.IsNullOrEmpty(obj.Metadata.Namespace) ? null : obj.Metadata.Namespace, name);
+        return new ObjectKey(string.IsNullOrEmpty(obj.Metadata.NamespaceProperty) ? null : obj.Metadata.NamespaceProperty, name);
     }
 
     /// <summary>Parses <c>namespace/name</c> or <c>name</c>.</summary>

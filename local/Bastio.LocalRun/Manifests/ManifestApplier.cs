@@ -2,16 +2,18 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.LocalRun.Manifests;
 
 /// <summary>
-/// <c>kubectl apply</c> for the kinds in crds/ and examples/, through our own client so no kubectl is
+/// <c>kubectl apply</c> for the kinds in crds/ and examples/, through the official client so no kubectl is
 /// needed: create, or merge-patch what exists. Secrets' <c>stringData</c> is encoded into <c>data</c>
 /// here, so the result does not depend on how a server merges the two.
 /// </summary>
-public sealed class ManifestApplier(IKubernetesClient client)
+public sealed class ManifestApplier(IKubernetes client)
 {
     private static readonly IReadOnlyList<ResourceType> Known =
     [
@@ -41,19 +43,29 @@ public sealed class ManifestApplier(IKubernetesClient client)
             EncodeStringData(manifest);
         }
 
-        var resource = client.Resource(type, LocalRunJsonContext.Default.ManifestObject, LocalRunJsonContext.Default.KubernetesListManifestObject);
+        // Core kinds are reached through their typed operations; every other group through the generic ones.
+        var created = type == ResourceType.Namespaces ? await ApplyAsync(client.Namespaces(), manifest, ns, name, cancellationToken)
+            : type == ResourceType.Secrets ? await ApplyAsync(client.Secrets(), manifest, ns, name, cancellationToken)
+            : type == ResourceType.ConfigMaps ? await ApplyAsync(client.ConfigMaps(), manifest, ns, name, cancellationToken)
+            : await ApplyAsync(client.Resource<ManifestObject>(type), manifest, ns, name, cancellationToken);
+        return $"{type.Kind.ToLowerInvariant()}/{name} {(created ? "created" : "configured")}";
+    }
+
+    /// <summary>Creates the object, or merge-patches it when it exists; true when it was created.</summary>
+    private static async Task<bool> ApplyAsync<T>(IResourceClient<T> resource, JsonObject manifest, string? ns, string name, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
         var options = new WriteOptions { FieldManager = "bastio-local-run" };
-        var id = $"{type.Kind.ToLowerInvariant()}/{name}";
+        var json = manifest.ToJsonString();
         try
         {
-            var obj = manifest.Deserialize(LocalRunJsonContext.Default.ManifestObject)!;
-            await resource.CreateAsync(obj, options, cancellationToken);
-            return $"{id} created";
+            await resource.CreateAsync(KubernetesJson.Deserialize<T>(json), options, cancellationToken);
+            return true;
         }
         catch (AlreadyExistsException)
         {
-            await resource.PatchAsync(ns, name, PatchType.Merge, manifest.ToJsonString(), options: options, cancellationToken: cancellationToken);
-            return $"{id} configured";
+            await resource.PatchAsync(ns, name, PatchType.Merge, json, options: options, cancellationToken: cancellationToken);
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 using Bastio.Core;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.ManagedObjects;
@@ -28,7 +29,7 @@ internal sealed class OperatorCaches
     public OperatorCaches(ResourceClients clients, OperatorOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
         _systemNamespace = options.SystemNamespace;
-        InformerOptions Tenant(Action<IKubernetesObject>? transform = null)
+        InformerOptions Tenant(Action<IKubernetesObject<V1ObjectMeta>>? transform = null)
         {
             var informerOptions = new InformerOptions { Transform = transform };
             foreach (var ns in options.WatchNamespaces)
@@ -52,30 +53,30 @@ internal sealed class OperatorCaches
         // cost about 3 KB a key), and its other Secrets are SystemUnmanagedSecrets'.
         var tenantSecrets = Tenant(TrimTenantSecret);
         tenantSecrets.FieldSelector = "metadata.namespace!=" + options.SystemNamespace;
-        TenantSecrets = new Informer<Secret>(clients.Secrets, tenantSecrets, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
-        SystemSecrets = new Informer<Secret>(clients.Secrets, system, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
+        TenantSecrets = new Informer<V1Secret>(clients.Secrets, tenantSecrets, loggerFactory.CreateLogger<Informer<V1Secret>>(), timeProvider);
+        SystemSecrets = new Informer<V1Secret>(clients.Secrets, system, loggerFactory.CreateLogger<Informer<V1Secret>>(), timeProvider);
 
         // Only when tenants may keep keys in the system namespace too: a ProviderKey's source Secret there.
         if (options.WatchNamespaces.Count == 0 || options.WatchNamespaces.Contains(options.SystemNamespace))
         {
             var unmanaged = new InformerOptions { LabelSelector = WellKnown.Labels.ManagedBy + "!=" + WellKnown.Labels.ManagedByValue, Transform = TrimTenantSecret };
             unmanaged.Namespaces.Add(options.SystemNamespace);
-            SystemUnmanagedSecrets = new Informer<Secret>(clients.Secrets, unmanaged, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
+            SystemUnmanagedSecrets = new Informer<V1Secret>(clients.Secrets, unmanaged, loggerFactory.CreateLogger<Informer<V1Secret>>(), timeProvider);
         }
 
         // Users may create or edit the encryption key Secret themselves, without our labels.
         var encryptionKey = new InformerOptions { FieldSelector = "metadata.name=" + WellKnown.EncryptionKeySecret.Name };
         encryptionKey.Namespaces.Add(options.SystemNamespace);
-        EncryptionKey = new Informer<Secret>(clients.Secrets, encryptionKey, loggerFactory.CreateLogger<Informer<Secret>>(), timeProvider);
+        EncryptionKey = new Informer<V1Secret>(clients.Secrets, encryptionKey, loggerFactory.CreateLogger<Informer<V1Secret>>(), timeProvider);
 
         var cronJobOptions = new InformerOptions { LabelSelector = ManagedLabels.ManagedSelector };
         cronJobOptions.Namespaces.Add(options.SystemNamespace);
-        CronJobs = new Informer<CronJob>(clients.CronJobs, cronJobOptions, loggerFactory.CreateLogger<Informer<CronJob>>(), timeProvider);
+        CronJobs = new Informer<V1CronJob>(clients.CronJobs, cronJobOptions, loggerFactory.CreateLogger<Informer<V1CronJob>>(), timeProvider);
 
-        ApiKeys.AddIndex(ByProxy, a => [$"{a.Metadata.Namespace}/{a.Spec.ProxyRef.Name}"]);
-        ProviderKeys.AddIndex(ByProxy, p => [$"{p.Metadata.Namespace}/{p.Spec.ProxyRef.Name}"]);
-        ProviderKeys.AddIndex(BySourceSecret, p => [$"{p.Metadata.Namespace}/{p.Spec.SecretRef.Name}"]);
-        ProviderKeys.AddIndex(ByReplaced, p => p.Spec.Replaces is { Length: > 0 } replaced ? [$"{p.Metadata.Namespace}/{replaced}"] : []);
+        ApiKeys.AddIndex(ByProxy, a => [$"{a.Metadata.NamespaceProperty}/{a.Spec.ProxyRef.Name}"]);
+        ProviderKeys.AddIndex(ByProxy, p => [$"{p.Metadata.NamespaceProperty}/{p.Spec.ProxyRef.Name}"]);
+        ProviderKeys.AddIndex(BySourceSecret, p => [$"{p.Metadata.NamespaceProperty}/{p.Spec.SecretRef.Name}"]);
+        ProviderKeys.AddIndex(ByReplaced, p => p.Spec.Replaces is { Length: > 0 } replaced ? [$"{p.Metadata.NamespaceProperty}/{replaced}"] : []);
     }
 
     public IInformer<ApiKey> ApiKeys { get; }
@@ -85,18 +86,18 @@ internal sealed class OperatorCaches
     public IInformer<Proxy> Proxies { get; }
 
     /// <summary>Secrets outside the system namespace: delivery Secrets and ProviderKey sources.</summary>
-    public IInformer<Secret> TenantSecrets { get; }
+    public IInformer<V1Secret> TenantSecrets { get; }
 
     /// <summary>The system namespace's Secrets that are not ours (null when no tenant may live there).</summary>
-    public IInformer<Secret>? SystemUnmanagedSecrets { get; }
+    public IInformer<V1Secret>? SystemUnmanagedSecrets { get; }
 
 
     /// <summary>Managed Secrets of the system namespace: verifiers, provider key copies, the encryption key.</summary>
-    public IInformer<Secret> SystemSecrets { get; }
+    public IInformer<V1Secret> SystemSecrets { get; }
 
-    public IInformer<Secret> EncryptionKey { get; }
+    public IInformer<V1Secret> EncryptionKey { get; }
 
-    public IInformer<CronJob> CronJobs { get; }
+    public IInformer<V1CronJob> CronJobs { get; }
 
     public IReadOnlyList<IInformer> All =>
         SystemUnmanagedSecrets is null
@@ -104,7 +105,7 @@ internal sealed class OperatorCaches
             : [ApiKeys, ProviderKeys, Proxies, TenantSecrets, SystemSecrets, SystemUnmanagedSecrets, EncryptionKey, CronJobs];
 
     /// <summary>A tenant Secret (delivery or ProviderKey source) from whichever cache holds its namespace.</summary>
-    public Secret? TenantSecret(string? ns, string name) =>
+    public V1Secret? TenantSecret(string? ns, string name) =>
         ns != _systemNamespace
             ? TenantSecrets.Store.Get(ns, name)
             : SystemSecrets.Store.Get(ns, name) ?? SystemUnmanagedSecrets?.Store.Get(ns, name);
@@ -117,9 +118,9 @@ internal sealed class OperatorCaches
     /// is still noticed. Delivery Secrets keep their data: the ApiKey reconciler compares it. One that lost
     /// our labels is still recognised by its ApiKey owner reference, so its key is never mistaken for gone.
     /// </summary>
-    private static void TrimTenantSecret(IKubernetesObject obj)
+    private static void TrimTenantSecret(IKubernetesObject<V1ObjectMeta> obj)
     {
-        var secret = (Secret)obj;
+        var secret = (V1Secret)obj;
         if (ManagedLabels.Source(secret) is not null)
         {
             // A delivery Secret's name is repeated in its ApiKey's status.secretName.
@@ -137,7 +138,7 @@ internal sealed class OperatorCaches
     }
 
     /// <summary>The ApiKey a managed object (verifier, delivery Secret, CronJob) was made for.</summary>
-    public static IEnumerable<Bastio.Kubernetes.Runtime.ObjectKey> SourceOf(IKubernetesObject managed, string kind) =>
+    public static IEnumerable<Bastio.Kubernetes.Runtime.ObjectKey> SourceOf(IKubernetesObject<V1ObjectMeta> managed, string kind) =>
         ManagedLabels.Source(managed) is { } source && source.Kind == kind
             ? [new Bastio.Kubernetes.Runtime.ObjectKey(source.Namespace, source.Name)]
             : [];

@@ -1,14 +1,14 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Operator.Cluster;
 
 /// <summary>Typed API clients for every kind the operator reads or writes.</summary>
-internal sealed class ResourceClients(IKubernetesClient client)
+internal sealed class ResourceClients(IKubernetes client)
 {
-    public IKubernetesClient Client { get; } = client;
+    public IKubernetes Client { get; } = client;
 
     public IResourceClient<ApiKey> ApiKeys { get; } =
         client.ApiKeys();
@@ -19,9 +19,9 @@ internal sealed class ResourceClients(IKubernetesClient client)
     public IResourceClient<Proxy> Proxies { get; } =
         client.Proxies();
 
-    public IResourceClient<Secret> Secrets { get; } =
+    public IResourceClient<V1Secret> Secrets { get; } =
         client.Secrets();
 
-    public IResourceClient<CronJob> CronJobs { get; } =
+    public IResourceClient<V1CronJob> CronJobs { get; } =
         client.CronJobs();
 }

@@ -3,7 +3,8 @@ using System.CommandLine.Parsing;
 using Bastio.Core;
 using Bastio.Core.Networking;
 using Bastio.Core.Time;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
+using k8s.Exceptions;
 
 namespace Bastio.Operator.Configuration;
 
@@ -72,7 +73,7 @@ public static class OperatorCommandLine
         {
             return await action().ConfigureAwait(false);
         }
-        catch (KubeconfigException exception)
+        catch (KubeConfigException exception)
         {
             await Console.Error.WriteLineAsync($"error: {exception.Message}").ConfigureAwait(false);
             return 1;

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Informers;
@@ -16,6 +17,6 @@ internal sealed record ControllerResync(TimeSpan Period, Func<IEnumerable<Object
 {
     /// <summary>Every object <paramref name="informer"/> holds, every <paramref name="period"/>.</summary>
     public static ControllerResync AllOf<T>(IInformer<T> informer, TimeSpan period)
-        where T : class, IKubernetesObject =>
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
         new(period, () => informer.Store.List().Select(ObjectKey.From));
 }

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Bastio.Core;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Microsoft.Extensions.Logging;
 
@@ -27,17 +28,17 @@ internal sealed class GatewayAcknowledgements
     private readonly ConcurrentDictionary<string, long> _behind = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public GatewayAcknowledgements(IResourceClient<Lease> leases, string systemNamespace, TimeProvider time, ILoggerFactory loggerFactory)
+    public GatewayAcknowledgements(IResourceClient<V1Lease> leases, string systemNamespace, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _time = time;
         var options = new InformerOptions { LabelSelector = $"{WellKnown.Labels.Component}={WellKnown.Components.GatewayAcknowledgement}" };
         options.Namespaces.Add(systemNamespace);
-        Informer = new Informer<Lease>(leases, options, loggerFactory.CreateLogger<Informer<Lease>>(), time);
+        Informer = new Informer<V1Lease>(leases, options, loggerFactory.CreateLogger<Informer<V1Lease>>(), time);
         Informer.Subscribe(Observe);
     }
 
     /// <summary>Run and synced by the operator's controller host before any key is delivered.</summary>
-    public IInformer<Lease> Informer { get; }
+    public IInformer<V1Lease> Informer { get; }
 
     /// <summary>The highest epoch any replica ever acknowledged (new epochs start above it).</summary>
     public long HighestAcknowledged => _replicas.Values.Select(replica => replica.Epoch).DefaultIfEmpty().Max();
@@ -82,7 +83,7 @@ internal sealed class GatewayAcknowledgements
         }
     }
 
-    private void Observe(InformerEvent<Lease> change)
+    private void Observe(InformerEvent<V1Lease> change)
     {
         var lease = change.Object;
         var name = lease.Metadata.Name ?? "";
@@ -95,7 +96,7 @@ internal sealed class GatewayAcknowledgements
         {
             var epoch = lease.Metadata.Annotations?.GetValueOrDefault(WellKnown.GatewayAcknowledgement.EpochAnnotation) is { } text
                 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-            var duration = lease.Spec.LeaseDurationSeconds is { } seconds && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultLeaseDuration;
+            var duration = lease.Spec?.LeaseDurationSeconds is { } seconds && seconds > 0 ? TimeSpan.FromSeconds(seconds) : DefaultLeaseDuration;
             var version = lease.Metadata.ResourceVersion;
 
             // A relist hands out unchanged Leases again: only a new resourceVersion (compared for equality

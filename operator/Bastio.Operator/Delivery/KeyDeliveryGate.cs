@@ -1,6 +1,8 @@
 using Bastio.Core;
 using Bastio.Core.Keys;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Logging;
@@ -21,7 +23,7 @@ internal sealed partial class KeyDeliveryGate
     private readonly OperatorOptions _options;
     private readonly ILogger _logger;
 
-    public KeyDeliveryGate(GatewayAcknowledgements acknowledgements, IInformer<Secret> systemSecrets, OperatorOptions options, TimeProvider timeProvider, ILogger<KeyDeliveryGate> logger)
+    public KeyDeliveryGate(GatewayAcknowledgements acknowledgements, IInformer<V1Secret> systemSecrets, OperatorOptions options, TimeProvider timeProvider, ILogger<KeyDeliveryGate> logger)
     {
         _acknowledgements = acknowledgements;
         _options = options;
@@ -30,7 +32,7 @@ internal sealed partial class KeyDeliveryGate
     }
 
     /// <summary>Writes a verifier Secret that adds a verifier, with the next epoch (<paramref name="write"/> puts it in the data).</summary>
-    public Task<(Secret Written, long Epoch)> PublishVerifierAsync(Func<long, Task<Secret>> write, CancellationToken cancellationToken) =>
+    public Task<(V1Secret Written, long Epoch)> PublishVerifierAsync(Func<long, Task<V1Secret>> write, CancellationToken cancellationToken) =>
         _epochs.WriteWithNextAsync(write, cancellationToken);
 
     /// <summary>Waits until every serving gateway replica acknowledged <paramref name="epoch"/>; returns those that did not in time.</summary>
@@ -45,7 +47,7 @@ internal sealed partial class KeyDeliveryGate
         return lagging;
     }
 
-    private static long HighestWritten(IInformer<Secret> systemSecrets)
+    private static long HighestWritten(IInformer<V1Secret> systemSecrets)
     {
         long highest = 0;
         foreach (var secret in systemSecrets.Store.List())
@@ -54,7 +56,7 @@ internal sealed partial class KeyDeliveryGate
             {
                 try
                 {
-                    highest = Math.Max(highest, KeyVerifiers.ReadEpoch(secret.Data));
+                    highest = Math.Max(highest, KeyVerifiers.ReadEpoch(secret.Data?.AsReadOnly()));
                 }
                 catch (FormatException)
                 {

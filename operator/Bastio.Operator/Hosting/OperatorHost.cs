@@ -1,7 +1,7 @@
 using Bastio.Core.Metrics;
 using Bastio.Crds.Vocabulary;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Events;
@@ -26,6 +26,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using k8s;
 
 namespace Bastio.Operator.Hosting;
 
@@ -50,7 +51,7 @@ internal sealed class OperatorHost : IAsyncDisposable
     private long _reconciles;
     private int _inFlight;
 
-    public OperatorHost(IKubernetesClient client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null, string meterName = OperatorMetrics.MeterName)
+    public OperatorHost(IKubernetes client, OperatorOptions options, ILoggerFactory loggerFactory, TextWriter auditOutput, TimeProvider? timeProvider = null, string meterName = OperatorMetrics.MeterName)
     {
         ArgumentNullException.ThrowIfNull(client);
         _options = options;

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 using Bastio.Crds;
 using Bastio.Crds.Rotation;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Lifecycle;
+using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Operator.Hosting;
@@ -69,6 +69,6 @@ internal static class OperatorProgram
         return (int)result.Outcome;
     }
 
-    private static KubernetesClient CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory, KubernetesClientOptions? clientOptions = null) =>
-        new(KubernetesClientConfiguration.Load(kubeconfig, context), clientOptions, loggerFactory.CreateLogger<KubernetesClient>());
+    private static IKubernetes CreateClient(string? kubeconfig, string? context, ILoggerFactory loggerFactory, KubernetesClientOptions? clientOptions = null) =>
+        KubernetesConnection.CreateClient(KubernetesConnection.LoadConfiguration(kubeconfig, context), clientOptions, loggerFactory.CreateLogger(typeof(KubernetesConnection)));
 }

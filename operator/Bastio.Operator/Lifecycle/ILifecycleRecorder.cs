@@ -1,5 +1,6 @@
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Operator.Lifecycle;
 
@@ -10,5 +11,5 @@ namespace Bastio.Operator.Lifecycle;
 internal interface ILifecycleRecorder
 {
     /// <summary>Best effort: never throws for a failed Event write (a reconcile must not fail over an Event).</summary>
-    Task RecordAsync(IKubernetesObject subject, string reason, string message, string? keyId, string actor, bool warning = false, CancellationToken cancellationToken = default);
+    Task RecordAsync(IKubernetesObject<V1ObjectMeta> subject, string reason, string message, string? keyId, string actor, bool warning = false, CancellationToken cancellationToken = default);
 }

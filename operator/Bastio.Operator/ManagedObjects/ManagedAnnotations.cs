@@ -1,5 +1,6 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Operator.ManagedObjects;
 
@@ -23,7 +24,7 @@ internal static class ManagedAnnotations
     private const string Patch = "{\"metadata\":{\"annotations\":{\"" + CompareOptions + "\":\"" + CompareOptionsValue + "\",\"" + SyncOptions + "\":\"" + SyncOptionsValue + "\"}}}";
 
     /// <summary><paramref name="existing"/> (others' annotations are kept) plus ours.</summary>
-    public static Dictionary<string, string> With(Dictionary<string, string>? existing)
+    public static Dictionary<string, string> With(IDictionary<string, string>? existing)
     {
         var annotations = existing is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(existing, StringComparer.Ordinal);
         annotations[CompareOptions] = CompareOptionsValue;
@@ -31,19 +32,19 @@ internal static class ManagedAnnotations
         return annotations;
     }
 
-    public static bool Present(ObjectMeta metadata) =>
+    public static bool Present(V1ObjectMeta metadata) =>
         metadata.Annotations?.GetValueOrDefault(CompareOptions) == CompareOptionsValue
         && metadata.Annotations.GetValueOrDefault(SyncOptions) == SyncOptionsValue;
 
     /// <summary>Adds the annotations to an existing object that lacks them with a metadata-only merge patch; returns the object as stored.</summary>
     public static async Task<T> EnsureAsync<T>(IResourceClient<T> client, T managed, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         if (Present(managed.Metadata))
         {
             return managed;
         }
 
-        return await client.PatchAsync(managed.Metadata.Namespace, managed.Metadata.Name!, PatchType.Merge, Patch, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await client.PatchAsync(managed.Metadata.NamespaceProperty, managed.Metadata.Name!, PatchType.Merge, Patch, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -77,7 +77,7 @@ internal sealed class OperatorMetrics : IDisposable
             {
                 yield return new Measurement<double>(
                     expiresAt.ToUnixTimeMilliseconds() / 1000.0,
-                    new KeyValuePair<string, object?>("namespace", apiKey.Metadata.Namespace),
+                    new KeyValuePair<string, object?>("namespace", apiKey.Metadata.NamespaceProperty),
                     new KeyValuePair<string, object?>("name", apiKey.Metadata.Name),
                     new KeyValuePair<string, object?>("key_id", keyId));
             }

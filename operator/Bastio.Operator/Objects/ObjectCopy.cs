@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using k8s;
 
 namespace Bastio.Operator.Objects;
 
@@ -15,4 +16,13 @@ internal static class ObjectCopy
     public static T? Of<T>(T? value, JsonTypeInfo<T> typeInfo)
         where T : class =>
         value is null ? null : JsonSerializer.SerializeToElement(value, typeInfo).Deserialize(typeInfo)!;
+
+    /// <summary>
+    /// A copy of a built-in kind's object, through the official client's serializer: its generated context
+    /// cannot write <c>managedFields[].fieldsV1</c>, which is an object of any shape.
+    /// </summary>
+    [return: NotNullIfNotNull(nameof(value))]
+    public static T? Of<T>(T? value)
+        where T : class =>
+        value is null ? null : KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(value));
 }

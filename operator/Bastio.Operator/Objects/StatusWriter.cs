@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 
 namespace Bastio.Operator.Objects;
@@ -14,7 +15,7 @@ namespace Bastio.Operator.Objects;
 internal static class StatusWriter
 {
     public static async Task WriteAsync<T>(IResourceClient<T> client, JsonTypeInfo<T> typeInfo, T current, Action<T> setStatus, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         // A copy: the current object is shared with the informer cache.
         var desired = ObjectCopy.Of(current, typeInfo);

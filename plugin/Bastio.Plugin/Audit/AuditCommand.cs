@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
+using Bastio.Plugin.Kube;
 using Bastio.Plugin.Output;
 
 namespace Bastio.Plugin.Audit;
@@ -20,9 +21,10 @@ public static class AuditCommand
         {
             var objectName = parseResult.GetValue(name);
             var events = (await context.Cluster.ListAsync(context.Cluster.Events, context.Namespace, cancellationToken))
-                .Where(item => item.InvolvedObject.ApiVersion?.StartsWith(BastioResources.Group + "/", StringComparison.Ordinal) != false
-                    && Kinds.Contains(item.InvolvedObject.Kind)
-                    && (objectName is null || item.InvolvedObject.Name == objectName))
+                .Where(item => item.Regarding is { } regarding
+                    && regarding.ApiVersion?.StartsWith(BastioResources.Group + "/", StringComparison.Ordinal) != false
+                    && Kinds.Contains(regarding.Kind)
+                    && (objectName is null || regarding.Name == objectName))
                 .OrderBy(OccurredAt)
                 .ThenBy(item => item.Metadata.Name, StringComparer.Ordinal)
                 .ToList();
@@ -34,8 +36,8 @@ public static class AuditCommand
 
             if (context.Output != OutputFormat.Table)
             {
-                var list = new KubernetesList<Event> { ApiVersion = "v1", Kind = "EventList", Items = events };
-                ObjectPrinter.Write(context.Out, context.Output, list, KubernetesJsonContext.Default.KubernetesListEvent);
+                var list = new KubernetesList<Eventsv1Event>(events, "events.k8s.io/v1", "EventList", new V1ListMeta());
+                ObjectPrinter.Write(context.Out, context.Output, list, PluginJsonContext.Default.KubernetesListEventsv1Event);
                 return;
             }
 
@@ -50,10 +52,10 @@ public static class AuditCommand
             {
                 table.AddRow(
                     Formatting.Timestamp(OccurredAt(item)),
-                    $"{item.InvolvedObject.Kind?.ToLowerInvariant()}/{item.InvolvedObject.Name}",
+                    $"{item.Regarding.Kind?.ToLowerInvariant()}/{item.Regarding.Name}",
                     item.Type,
                     item.Reason,
-                    item.Count is > 1 ? $"{item.Message} (x{item.Count})" : item.Message);
+                    Count(item) is > 1 and var count ? $"{item.Note} (x{count})" : item.Note);
             }
 
             table.WriteTo(context.Out);
@@ -61,9 +63,12 @@ public static class AuditCommand
         return command;
     }
 
-    /// <summary>When it last happened, whichever Events API the writer used.</summary>
-    private static DateTimeOffset OccurredAt(Event item) =>
-        item.LastTimestamp ?? item.EventTime ?? item.FirstTimestamp ?? item.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue;
+    /// <summary>When it last happened, whichever Events API the writer used (events.k8s.io/v1 shows core/v1 Events' times as deprecated fields).</summary>
+    private static DateTimeOffset OccurredAt(Eventsv1Event item) =>
+        item.Series?.LastObservedTime ?? item.EventTime ?? item.DeprecatedLastTimestamp ?? item.DeprecatedFirstTimestamp ?? item.Metadata.CreationTimestamp ?? DateTime.MinValue;
+
+    /// <summary>How often it happened: a series (events.k8s.io/v1) or the count of a core/v1 Event.</summary>
+    private static int Count(Eventsv1Event item) => item.Series?.Count ?? item.DeprecatedCount ?? 1;
 
     private static async Task FindObjectAsync(CommandContext context, string name, CancellationToken cancellationToken)
     {

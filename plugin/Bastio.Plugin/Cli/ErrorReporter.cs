@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Authentication;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
+using k8s.Exceptions;
 
 namespace Bastio.Plugin.Cli;
 
@@ -28,7 +28,7 @@ public static class ErrorReporter
             $"TLS to the API server at {server} failed: its certificate does not match the kubeconfig's certificate authority"),
         HttpRequestException http => (ExitCodes.Error,
             $"cannot reach the Kubernetes API server at {server}: {http.Message} (is the cluster running? `make run` starts a local one)"),
-        KubeconfigException kubeconfig => (ExitCodes.Error, $"cannot use the kubeconfig: {kubeconfig.Message}"),
+        KubeConfigException kubeconfig => (ExitCodes.Error, $"cannot use the kubeconfig: {kubeconfig.Message}"),
         TaskCanceledException or TimeoutException => (ExitCodes.Timeout, "timed out talking to the API server"),
         _ => (ExitCodes.Error, exception.Message),
     };

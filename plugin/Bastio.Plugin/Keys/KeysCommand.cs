@@ -7,8 +7,9 @@ using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Crds.Rotation;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Kube;
 using Bastio.Plugin.Output;
@@ -48,10 +49,10 @@ public static class KeysCommand
         {
             var all = parseResult.GetValue(allNamespaces);
             var items = await context.Cluster.ListAsync(context.Cluster.ApiKeys, all ? null : context.Namespace, cancellationToken);
-            items.Sort((a, b) => string.CompareOrdinal($"{a.Metadata.Namespace}/{a.Metadata.Name}", $"{b.Metadata.Namespace}/{b.Metadata.Name}"));
+            items.Sort((a, b) => string.CompareOrdinal($"{a.Metadata.NamespaceProperty}/{a.Metadata.Name}", $"{b.Metadata.NamespaceProperty}/{b.Metadata.Name}"));
             if (context.Output != OutputFormat.Table)
             {
-                var list = new KubernetesList<ApiKey> { ApiVersion = BastioResources.ApiVersion, Kind = "ApiKeyList", Items = items };
+                var list = new KubernetesList<ApiKey>(items, BastioResources.ApiVersion, "ApiKeyList", new V1ListMeta());
                 ObjectPrinter.Write(context.Out, context.Output, list, BastioJsonContext.Default.KubernetesListApiKey);
                 return;
             }
@@ -72,7 +73,7 @@ public static class KeysCommand
                     key.Metadata.Name, key.Status?.KeyId, key.Spec.ProxyRef.Name, Permissions(key), key.Status?.Phase,
                     Formatting.Timestamp(key.Spec.ExpiresAt), key.Status?.LastRotatedAt is { } rotated ? $"{Formatting.Age(rotated, now)} ago" : "never",
                 ];
-                table.AddRow(all ? [key.Metadata.Namespace, .. cells] : cells);
+                table.AddRow(all ? [key.Metadata.NamespaceProperty, .. cells] : cells);
             }
 
             table.WriteTo(context.Out);
@@ -148,7 +149,7 @@ public static class KeysCommand
             {
                 ApiVersion = BastioResources.ApiVersion,
                 Kind = "ApiKey",
-                Metadata = new() { Name = keyName, Namespace = context.Namespace },
+                Metadata = new() { Name = keyName, NamespaceProperty = context.Namespace },
                 Spec = spec,
             };
             try
@@ -190,7 +191,7 @@ public static class KeysCommand
             var lines = new List<(string, string?)>
             {
                 ("Name", key.Metadata.Name),
-                ("Namespace", key.Metadata.Namespace),
+                ("Namespace", key.Metadata.NamespaceProperty),
                 ("Display name", spec.DisplayName),
                 ("Proxy", spec.ProxyRef.Name),
                 ("Key ID", status?.KeyId),
@@ -336,7 +337,7 @@ public static class KeysCommand
     private static CommandException KeyGone(CommandContext context, string name) =>
         CommandException.NotFound($"apikey \"{name}\" not found in namespace \"{context.Namespace}\"");
 
-    private static byte[]? DeliveredKey(Secret? secret) => secret?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey);
+    private static byte[]? DeliveredKey(V1Secret? secret) => secret?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey);
 
     private static Task<ApiKey> WaitUntilReadyAsync(CommandContext context, string name, CancellationToken cancellationToken) =>
         context.WaitForAsync(

@@ -1,6 +1,7 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
 
 namespace Bastio.Plugin.Kube;
@@ -9,9 +10,9 @@ namespace Bastio.Plugin.Kube;
 /// The resources the plugin works with, with Kubernetes errors turned into messages a user can act
 /// on: an unknown name, the bastio.io CRDs not being installed, or RBAC refusing the request.
 /// </summary>
-public sealed class BastioCluster(IKubernetesClient client)
+public sealed class BastioCluster(IKubernetes client)
 {
-    public Uri Server => client.Server;
+    public Uri Server => client.BaseUri;
 
     public IResourceClient<ApiKey> ApiKeys { get; } =
         client.ApiKeys();
@@ -22,13 +23,13 @@ public sealed class BastioCluster(IKubernetesClient client)
     public IResourceClient<Proxy> Proxies { get; } =
         client.Proxies();
 
-    public IResourceClient<Secret> Secrets { get; } = client.Secrets();
+    public IResourceClient<V1Secret> Secrets { get; } = client.Secrets();
 
-    public IResourceClient<Event> Events { get; } = client.Events();
+    public IResourceClient<Eventsv1Event> Events { get; } = client.Events();
 
     /// <summary>Gets one object; a 404 becomes "not found" (exit 3) or "CRDs not installed" (exit 1), whichever it is.</summary>
     public async Task<T> GetAsync<T>(IResourceClient<T> resource, string ns, string name, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         try
         {
@@ -44,11 +45,11 @@ public sealed class BastioCluster(IKubernetesClient client)
 
     /// <summary>Lists a namespace (or all when <paramref name="ns"/> is null).</summary>
     public async Task<List<T>> ListAsync<T>(IResourceClient<T> resource, string? ns, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         try
         {
-            return (await resource.ListAllAsync(ns, cancellationToken: cancellationToken)).Items;
+            return [.. (await resource.ListAllAsync(ns, cancellationToken: cancellationToken)).Items];
         }
         catch (NotFoundException) when (resource.Type.Group == BastioResources.Group)
         {

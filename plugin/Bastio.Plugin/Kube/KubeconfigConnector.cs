@@ -1,5 +1,4 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
 using Bastio.Plugin.Cli;
 
 namespace Bastio.Plugin.Kube;
@@ -9,8 +8,8 @@ public sealed class KubeconfigConnector : IClusterConnector
 {
     public (BastioCluster Cluster, string? ContextNamespace) Connect(string? kubeconfig, string? context)
     {
-        var configuration = KubernetesClientConfiguration.Load(kubeconfig, context);
-        var client = new KubernetesClient(configuration, new KubernetesClientOptions { UserAgent = "kubectl-bastio/1.0", MaxReadRetries = 1 });
+        var configuration = KubernetesConnection.LoadConfiguration(kubeconfig, context);
+        var client = KubernetesConnection.CreateClient(configuration, new KubernetesClientOptions { UserAgent = "kubectl-bastio/1.0", MaxReadRetries = 1 });
         return (new BastioCluster(client), configuration.Namespace);
     }
 }

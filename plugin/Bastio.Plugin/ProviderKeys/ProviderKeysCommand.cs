@@ -3,8 +3,9 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Output;
 
@@ -75,13 +76,13 @@ public static class ProviderKeysCommand
             try
             {
                 await context.Cluster.Secrets.CreateAsync(
-                    new Secret
+                    new V1Secret
                     {
                         ApiVersion = "v1",
                         Kind = "Secret",
-                        Metadata = new() { Name = secretName, Namespace = context.Namespace, Labels = new() { [WellKnown.Labels.ProviderKeySource] = WellKnown.Labels.ProviderKeySourceValue } },
+                        Metadata = new() { Name = secretName, NamespaceProperty = context.Namespace, Labels = new Dictionary<string, string> { [WellKnown.Labels.ProviderKeySource] = WellKnown.Labels.ProviderKeySourceValue } },
                         Type = "Opaque",
-                        Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(value.Trim()) },
+                        Data = new Dictionary<string, byte[]>() { ["apiKey"] = Encoding.UTF8.GetBytes(value.Trim()) },
                     },
                     writeOptions,
                     cancellationToken);
@@ -90,7 +91,7 @@ public static class ProviderKeysCommand
                     {
                         ApiVersion = BastioResources.ApiVersion,
                         Kind = "ProviderKey",
-                        Metadata = new() { Name = keyName, Namespace = context.Namespace },
+                        Metadata = new() { Name = keyName, NamespaceProperty = context.Namespace },
                         Spec = new()
                         {
                             ProxyRef = new() { Name = proxyName },
@@ -121,10 +122,10 @@ public static class ProviderKeysCommand
         {
             var all = parseResult.GetValue(allNamespaces);
             var items = await context.Cluster.ListAsync(context.Cluster.ProviderKeys, all ? null : context.Namespace, cancellationToken);
-            items.Sort((a, b) => string.CompareOrdinal($"{a.Metadata.Namespace}/{a.Metadata.Name}", $"{b.Metadata.Namespace}/{b.Metadata.Name}"));
+            items.Sort((a, b) => string.CompareOrdinal($"{a.Metadata.NamespaceProperty}/{a.Metadata.Name}", $"{b.Metadata.NamespaceProperty}/{b.Metadata.Name}"));
             if (context.Output != OutputFormat.Table)
             {
-                var list = new KubernetesList<ProviderKey> { ApiVersion = BastioResources.ApiVersion, Kind = "ProviderKeyList", Items = items };
+                var list = new KubernetesList<ProviderKey>(items, BastioResources.ApiVersion, "ProviderKeyList", new V1ListMeta());
                 ObjectPrinter.Write(context.Out, context.Output, list, BastioJsonContext.Default.KubernetesListProviderKey);
                 return;
             }
@@ -147,7 +148,7 @@ public static class ProviderKeysCommand
                     validated is null ? "" : validated.Status == "True" ? "True" : $"{validated.Status} ({validated.Reason})",
                     key.Status?.Phase, $"{key.Spec.Weight ?? 100}", Formatting.Age(key.Metadata.CreationTimestamp, now),
                 ];
-                table.AddRow(all ? [key.Metadata.Namespace, .. cells] : cells);
+                table.AddRow(all ? [key.Metadata.NamespaceProperty, .. cells] : cells);
             }
 
             table.WriteTo(context.Out);

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Bastio.Crds;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Output;
 
@@ -20,10 +21,10 @@ public static class ProxiesCommand
         {
             var all = parseResult.GetValue(allNamespaces);
             var items = await context.Cluster.ListAsync(context.Cluster.Proxies, all ? null : context.Namespace, cancellationToken);
-            items.Sort((a, b) => string.CompareOrdinal($"{a.Metadata.Namespace}/{a.Metadata.Name}", $"{b.Metadata.Namespace}/{b.Metadata.Name}"));
+            items.Sort((a, b) => string.CompareOrdinal($"{a.Metadata.NamespaceProperty}/{a.Metadata.Name}", $"{b.Metadata.NamespaceProperty}/{b.Metadata.Name}"));
             if (context.Output != OutputFormat.Table)
             {
-                var result = new KubernetesList<Proxy> { ApiVersion = BastioResources.ApiVersion, Kind = "ProxyList", Items = items };
+                var result = new KubernetesList<Proxy>(items, BastioResources.ApiVersion, "ProxyList", new V1ListMeta());
                 ObjectPrinter.Write(context.Out, context.Output, result, BastioJsonContext.Default.KubernetesListProxy);
                 return;
             }
@@ -47,7 +48,7 @@ public static class ProxiesCommand
                     (proxy.Status?.ProviderKeys ?? 0).ToString(CultureInfo.InvariantCulture),
                     Formatting.Age(proxy.Metadata.CreationTimestamp, now),
                 ];
-                table.AddRow(all ? [proxy.Metadata.Namespace, .. cells] : cells);
+                table.AddRow(all ? [proxy.Metadata.NamespaceProperty, .. cells] : cells);
             }
 
             table.WriteTo(context.Out);

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Output;
 
@@ -25,7 +26,7 @@ public static class UsageCommand
                 : [.. (await cluster.ListAsync(cluster.ApiKeys, context.Namespace, cancellationToken)).OrderBy(key => key.Metadata.Name, StringComparer.Ordinal)];
             if (context.Output != OutputFormat.Table)
             {
-                var list = new KubernetesList<ApiKey> { ApiVersion = "v1", Kind = "List", Items = keys };
+                var list = new KubernetesList<ApiKey>(keys, "v1", "List", new V1ListMeta());
                 ObjectPrinter.Write(context.Out, context.Output, list, BastioJsonContext.Default.KubernetesListApiKey);
                 return;
             }

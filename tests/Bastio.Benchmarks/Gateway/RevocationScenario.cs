@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Bastio.Benchmarks.Infrastructure;
 using Bastio.Benchmarks.Reporting;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 
 namespace Bastio.Benchmarks.Gateway;
 

@@ -3,10 +3,9 @@ using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Controllers.ApiKeys;
@@ -30,7 +29,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     private bool _ringWritten;
 
-    private BenchCluster(TestClusterServer server, KubernetesClient client)
+    private BenchCluster(TestClusterServer server, IKubernetes client)
     {
         Server = server;
         Client = client;
@@ -43,7 +42,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public TestClusterServer Server { get; }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public IResourceClient<ApiKey> ApiKeys { get; }
 
@@ -51,7 +50,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public IResourceClient<ProviderKey> ProviderKeys { get; }
 
-    public IResourceClient<Secret> Secrets { get; }
+    public IResourceClient<V1Secret> Secrets { get; }
 
     public EncryptionKeyRing Ring { get; } = EncryptionKeyRing.CreateNew();
 
@@ -62,7 +61,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         options.Namespaces.Add(SystemNamespace);
         var server = await TestClusterServer.StartAsync(options).ConfigureAwait(false);
         // The loader is harness, not product: without the client-side limit 10,000 keys load in seconds, not 10 minutes.
-        var loader = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(server.KubeconfigYaml), new KubernetesClientOptions { Qps = 0 });
+        var loader = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(server.KubeconfigYaml), new KubernetesClientOptions { Qps = 0 });
         return new BenchCluster(server, loader);
     }
 
@@ -77,14 +76,14 @@ internal sealed class BenchCluster : IAsyncDisposable
 
         await Proxies.CreateAsync(new Proxy
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
             Spec = new ProxySpec { Provider = "openai", Upstream = upstream.ToString().TrimEnd('/') },
         }).ConfigureAwait(false);
 
         var providerKeyName = name + "-pk";
         var providerKey = await ProviderKeys.CreateAsync(new ProviderKey
         {
-            Metadata = new ObjectMeta { Name = providerKeyName, Namespace = Namespace },
+            Metadata = new V1ObjectMeta { Name = providerKeyName, NamespaceProperty = Namespace },
             Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = name }, SecretRef = new SecretKeyReference { Name = providerKeyName + "-source" } },
         }).ConfigureAwait(false);
         await Secrets.CreateAsync(ProviderKeyReconciler.CopySecret(providerKey, providerSecret, Ring, SystemNamespace)).ConfigureAwait(false);
@@ -103,7 +102,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             var name = $"{namePrefix}-{i:D5}";
             var apiKey = await ApiKeys.CreateAsync(new ApiKey
             {
-                Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
                 Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = proxy } },
             }, cancellationToken: ct).ConfigureAwait(false);
             var keyId = ClientKey.NewKeyId();

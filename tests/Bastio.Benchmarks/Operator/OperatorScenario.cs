@@ -3,9 +3,9 @@ using System.Globalization;
 using Bastio.Benchmarks.Infrastructure;
 using Bastio.Benchmarks.Reporting;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Hosting;
@@ -48,7 +48,7 @@ internal sealed class OperatorScenario(BenchSettings settings, ResultsTable resu
             await Parallel.ForAsync(0, keys, new ParallelOptions { MaxDegreeOfParallelism = CreateParallelism }, async (i, ct) =>
                 await cluster.ApiKeys.CreateAsync(new ApiKey
                 {
-                    Metadata = new ObjectMeta { Name = $"key-{i:D5}", Namespace = BenchCluster.Namespace },
+                    Metadata = new V1ObjectMeta { Name = $"key-{i:D5}", NamespaceProperty = BenchCluster.Namespace },
                     Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = ProxyName }, Permissions = ["chat"] },
                 }, cancellationToken: ct).ConfigureAwait(false)).ConfigureAwait(false);
             var created = clock.Elapsed;
@@ -135,8 +135,8 @@ internal sealed class OperatorScenario(BenchSettings settings, ResultsTable resu
             KubeApiQps = settings.OperatorQps,
             KubeApiBurst = settings.OperatorQps * 2,
         };
-        var client = new KubernetesClient(
-            KubernetesClientConfiguration.FromKubeconfigYaml(cluster.Server.KubeconfigYaml),
+        var client = KubernetesConnection.CreateClient(
+            KubernetesConnection.FromKubeconfigYaml(cluster.Server.KubeconfigYaml),
             new KubernetesClientOptions { Qps = options.KubeApiQps, Burst = options.KubeApiBurst });
         var host = new OperatorHost(client, options, loggerFactory, audit);
         var running = new RunningOperator(host, client, options.Workers);
@@ -155,11 +155,11 @@ internal sealed class OperatorScenario(BenchSettings settings, ResultsTable resu
 
     private static Proxy NewProxy() => new()
     {
-        Metadata = new ObjectMeta { Name = ProxyName, Namespace = BenchCluster.Namespace },
+        Metadata = new V1ObjectMeta { Name = ProxyName, NamespaceProperty = BenchCluster.Namespace },
         Spec = new ProxySpec { Provider = "openai", Upstream = "https://api.openai.com/v1" },
     };
 
-    private sealed record RunningOperator(OperatorHost Operator, KubernetesClient Client, int Workers) : IAsyncDisposable
+    private sealed record RunningOperator(OperatorHost Operator, IKubernetes Client, int Workers) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -7,7 +7,7 @@ using Bastio.Benchmarks.Reporting;
 using Bastio.Gateway.Limits;
 using Bastio.Gateway.Limits.Redis;
 using Bastio.Gateway.RateLimiting;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Bastio.StubUpstream;
 using StackExchange.Redis;
 

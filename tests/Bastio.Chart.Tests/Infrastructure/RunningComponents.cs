@@ -5,9 +5,9 @@ using Bastio.Core;
 using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Operator.Cluster;
@@ -97,7 +97,7 @@ public sealed class RunningComponents : IAsyncLifetime
         clusterOptions.Namespaces.Add(SystemNs);
         await using var cluster = await TestClusterServer.StartAsync(clusterOptions);
         await using var stub = await StubUpstreamServer.StartAsync(0, new StubUpstreamOptions { ValidApiKeys = new HashSet<string> { ProviderSecret } });
-        using var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
+        using var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var api = new ResourceClients(client);
 
         // The stub speaks HTTPS with a CA made here; both components trust it and may reach its loopback address only.
@@ -176,32 +176,32 @@ public sealed class RunningComponents : IAsyncLifetime
 
     private static async Task DriveTrafficAsync(ResourceClients api, StubUpstreamServer stub, GatewayHost gateway)
     {
-        await api.Secrets.CreateAsync(new Secret
+        await api.Secrets.CreateAsync(new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = new ObjectMeta { Name = "provider-credentials", Namespace = Ns, Labels = new() { [WellKnown.Labels.ProviderKeySource] = WellKnown.Labels.ProviderKeySourceValue } },
-            Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(ProviderSecret) },
+            Metadata = new V1ObjectMeta { Name = "provider-credentials", NamespaceProperty = Ns, Labels = new Dictionary<string, string>() { [WellKnown.Labels.ProviderKeySource] = WellKnown.Labels.ProviderKeySourceValue } },
+            Data = new Dictionary<string, byte[]>() { ["apiKey"] = Encoding.UTF8.GetBytes(ProviderSecret) },
         });
         await api.Proxies.CreateAsync(new Proxy
         {
             ApiVersion = BastioResources.ApiVersion,
             Kind = "Proxy",
-            Metadata = new ObjectMeta { Name = "openai", Namespace = Ns },
+            Metadata = new V1ObjectMeta { Name = "openai", NamespaceProperty = Ns },
             Spec = new ProxySpec { Provider = "openai", Upstream = stub.BaseUrl.ToString(), Pricing = [new ModelPrice { Model = "*", InputPerMillion = "1", OutputPerMillion = "1" }] },
         });
         await api.ProviderKeys.CreateAsync(new ProviderKey
         {
             ApiVersion = BastioResources.ApiVersion,
             Kind = "ProviderKey",
-            Metadata = new ObjectMeta { Name = "primary", Namespace = Ns },
+            Metadata = new V1ObjectMeta { Name = "primary", NamespaceProperty = Ns },
             Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, SecretRef = new SecretKeyReference { Name = "provider-credentials" } },
         });
         await api.ApiKeys.CreateAsync(new ApiKey
         {
             ApiVersion = BastioResources.ApiVersion,
             Kind = "ApiKey",
-            Metadata = new ObjectMeta { Name = "app", Namespace = Ns },
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = Ns },
             Spec = new ApiKeySpec
             {
                 ProxyRef = new LocalObjectReference { Name = "openai" },
@@ -226,7 +226,7 @@ public sealed class RunningComponents : IAsyncLifetime
             async () =>
             {
                 var apiKey = await api.ApiKeys.GetAsync(Ns, "app");
-                (apiKey.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = request;
+                (apiKey.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.RotateRequestedAtAnnotation] = request;
                 try
                 {
                     await api.ApiKeys.ReplaceAsync(apiKey);

@@ -1,6 +1,7 @@
 using Bastio.Crds;
 using Bastio.Crds.Validation;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Crds.Tests.Validation;
 
@@ -8,7 +9,7 @@ public sealed class ApiKeyValidationTests
 {
     private static readonly Proxy Proxy = new()
     {
-        Metadata = new ObjectMeta { Name = "openai", Namespace = "team-a" },
+        Metadata = new V1ObjectMeta { Name = "openai", NamespaceProperty = "team-a" },
         Spec = new ProxySpec { Provider = "openai", Upstream = "https://api.openai.com/v1", Plans = new() { ["free"] = new RateLimit { Requests = 60 } } },
     };
 
@@ -32,7 +33,7 @@ public sealed class ApiKeyValidationTests
             case "both": spec.Plan = "free"; spec.RateLimit = new RateLimit { Requests = 1 }; break;
         }
 
-        var result = ApiKeyValidation.Validate(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = spec }, Proxy);
+        var result = ApiKeyValidation.Validate(new ApiKey { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a" }, Spec = spec }, Proxy);
 
         result.Should().NotBeNull();
         result!.Message.Should().Contain(expected);
@@ -49,13 +50,13 @@ public sealed class ApiKeyValidationTests
             Plan = "free",
             Rotation = new RotationSpec { Schedule = "0 3 * * 1", GracePeriod = "0s" },
         };
-        ApiKeyValidation.Validate(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = spec }, Proxy).Should().BeNull();
+        ApiKeyValidation.Validate(new ApiKey { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a" }, Spec = spec }, Proxy).Should().BeNull();
     }
 
     [Fact]
     public void Missing_proxy_is_reported_by_name()
     {
-        var apiKey = new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "nope" } } };
+        var apiKey = new ApiKey { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "nope" } } };
         ApiKeyValidation.Validate(apiKey, null)!.Reason.Should().Be(ApiKeyValidation.ProxyNotFound);
     }
 

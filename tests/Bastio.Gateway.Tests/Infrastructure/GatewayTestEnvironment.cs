@@ -8,11 +8,10 @@ using Bastio.Core.Keys;
 using Bastio.Core.Networking;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
-using Bastio.Kubernetes.Serialization;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
@@ -50,7 +49,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     private OperatorHost? _operator;
     private ILoggerFactory? _operatorLogs;
 
-    private GatewayTestEnvironment(TestClusterServer cluster, KubernetesClient client, StubUpstreamServer stub)
+    private GatewayTestEnvironment(TestClusterServer cluster, IKubernetes client, StubUpstreamServer stub)
     {
         Cluster = cluster;
         Client = client;
@@ -68,7 +67,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
     public TestClusterServer Cluster { get; }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public StubUpstreamServer Stub { get; }
 
@@ -83,7 +82,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
 
     public IResourceClient<ProviderKey> ProviderKeys { get; }
 
-    public IResourceClient<Secret> Secrets { get; }
+    public IResourceClient<V1Secret> Secrets { get; }
 
     public EncryptionKeyRing Ring { get; } = EncryptionKeyRing.CreateNew();
 
@@ -103,7 +102,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
         clusterOptions.Namespaces.Add(Namespace);
         clusterOptions.Namespaces.Add(SystemNamespace);
         var cluster = await TestClusterServer.StartAsync(clusterOptions);
-        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var stub = await StubUpstreamServer.StartAsync(0, new StubUpstreamOptions { ValidApiKeys = new HashSet<string> { ProviderSecret } });
         var environment = new GatewayTestEnvironment(cluster, client, stub);
         await environment.Secrets.CreateAsync(EncryptionKeyReconciler.NewKeySecret(environment.Ring, SystemNamespace));
@@ -145,7 +144,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
             UpstreamTrust = UpstreamTrust,
         };
         configure?.Invoke(options);
-        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(Cluster.KubeconfigYaml));
         _operatorLogs = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         _operator = new OperatorHost(client, options, _operatorLogs, TextWriter.Null, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await _operator.StartAsync(CancellationToken.None);
@@ -216,7 +215,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     {
         var spec = new ProxySpec { Provider = provider, Upstream = Stub.BaseUrl.ToString() };
         configure?.Invoke(spec);
-        var proxy = await Proxies.CreateAsync(new Proxy { Metadata = new ObjectMeta { Name = name, Namespace = Namespace }, Spec = spec });
+        var proxy = await Proxies.CreateAsync(new Proxy { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace }, Spec = spec });
         if (withProviderKey)
         {
             await CreateProviderKeyAsync(name + "-pk", name, ProviderSecret);
@@ -229,7 +228,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     {
         var providerKey = new ProviderKey
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
             Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = proxy }, SecretRef = new SecretKeyReference { Name = name + "-source" } },
         };
         configure?.Invoke(providerKey);
@@ -249,7 +248,7 @@ internal sealed class GatewayTestEnvironment : IAsyncDisposable
     {
         var spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = proxy } };
         configure?.Invoke(spec);
-        var apiKey = await ApiKeys.CreateAsync(new ApiKey { Metadata = new ObjectMeta { Name = name, Namespace = Namespace }, Spec = spec });
+        var apiKey = await ApiKeys.CreateAsync(new ApiKey { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace }, Spec = spec });
         var keyId = ClientKey.NewKeyId();
         var key = ClientKey.Generate(environment, keyId);
         await WriteVerifiersAsync(apiKey, keyId, current: key);

@@ -7,8 +7,9 @@ using Bastio.Core.Keys;
 using Bastio.Crds;
 using Bastio.Gateway.Hosting;
 using Bastio.Gateway.Tests.Infrastructure;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.ManagedObjects;
 
 namespace Bastio.Gateway.Tests.Integration;
@@ -144,7 +145,7 @@ public sealed class DeliveredKeyTests : IAsyncLifetime
         await CreateApiKeyAsync(grace: "1h");
         await Eventually.UntilAsync(async () => await DeliveredKeyAsync() is not null, "the key is delivered");
         var verifier = await _env.Secrets.GetAsync(GatewayTestEnvironment.SystemNamespace, ManagedObjectNames.VerifierSecret(GatewayTestEnvironment.Namespace, "app"));
-        var epoch = KeyVerifiers.ReadEpoch(verifier.Data);
+        var epoch = KeyVerifiers.ReadEpoch(verifier.Data?.AsReadOnly());
 
         foreach (var name in new[] { "gateway-0", "gateway-1" })
         {
@@ -163,7 +164,7 @@ public sealed class DeliveredKeyTests : IAsyncLifetime
     private Task<ApiKey> CreateApiKeyAsync(string grace) =>
         _env.ApiKeys.CreateAsync(new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "app", Namespace = GatewayTestEnvironment.Namespace },
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = GatewayTestEnvironment.Namespace },
             Spec = new ApiKeySpec
             {
                 ProxyRef = new LocalObjectReference { Name = "openai" },
@@ -180,7 +181,7 @@ public sealed class DeliveredKeyTests : IAsyncLifetime
         await Eventually.UntilAsync(async () =>
         {
             var apiKey = await _env.ApiKeys.GetAsync(GatewayTestEnvironment.Namespace, "app");
-            (apiKey.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = request;
+            (apiKey.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.RotateRequestedAtAnnotation] = request;
             await _env.ApiKeys.ReplaceAsync(apiKey);
             return true;
         }, $"rotation {rotation} is requested");
@@ -211,7 +212,7 @@ public sealed class DeliveredKeyTests : IAsyncLifetime
     {
         var apiKey = await _env.ApiKeys.GetAsync(GatewayTestEnvironment.Namespace, "app");
         var secret = await _env.Secrets.GetAsync(GatewayTestEnvironment.SystemNamespace, ManagedObjectNames.VerifierSecret(GatewayTestEnvironment.Namespace, "app"));
-        var verifiers = KeyVerifiers.Decode(secret.Data, _env.Ring, KeyVerifiers.Binding(GatewayTestEnvironment.Namespace, "app", apiKey.Metadata.Uid!))!;
+        var verifiers = KeyVerifiers.Decode(secret.Data?.AsReadOnly(), _env.Ring, KeyVerifiers.Binding(GatewayTestEnvironment.Namespace, "app", apiKey.Metadata.Uid!))!;
         return [.. verifiers.Previous.Select(previous => previous.ExpiresAt!.Value)];
     }
 }

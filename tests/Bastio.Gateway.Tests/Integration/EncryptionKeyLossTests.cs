@@ -3,10 +3,9 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Gateway.Tests.Infrastructure;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,16 +26,16 @@ public sealed class EncryptionKeyLossTests
     public async Task Deleting_the_encryption_key_under_load_refuses_no_client_key_and_the_operator_restores_it()
     {
         await using var env = await GatewayTestEnvironment.StartAsync();
-        await env.Secrets.CreateAsync(new Secret
+        await env.Secrets.CreateAsync(new V1Secret
         {
-            Metadata = new ObjectMeta { Name = "openai-pk-source", Namespace = Ns, Labels = new() { ["bastio.io/provider-key"] = "true" } },
-            Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(GatewayTestEnvironment.ProviderSecret) },
+            Metadata = new V1ObjectMeta { Name = "openai-pk-source", NamespaceProperty = Ns, Labels = new Dictionary<string, string>() { ["bastio.io/provider-key"] = "true" } },
+            Data = new Dictionary<string, byte[]>() { ["apiKey"] = Encoding.UTF8.GetBytes(GatewayTestEnvironment.ProviderSecret) },
         });
         await env.CreateProxyAsync("openai");
         var audit = new SynchronizedStringWriter();
         using var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(logs));
-        using var operatorClient = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(env.Cluster.KubeconfigYaml));
+        using var operatorClient = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(env.Cluster.KubeconfigYaml));
         await using var operatorHost = new OperatorHost(operatorClient, new OperatorOptions
         {
             SystemNamespace = SystemNs,
@@ -47,7 +46,7 @@ public sealed class EncryptionKeyLossTests
         }, loggerFactory, audit, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         await operatorHost.StartAsync(CancellationToken.None);
 
-        await env.ApiKeys.CreateAsync(new ApiKey { Metadata = new ObjectMeta { Name = "app", Namespace = Ns }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Permissions = ["chat"] } });
+        await env.ApiKeys.CreateAsync(new ApiKey { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = Ns }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Permissions = ["chat"] } });
         var issued = await Eventually.UntilAsync(async () => await env.ApiKeys.TryGetAsync(Ns, "app") is { Status.Phase: "Active" } a ? a : null, "the operator issues the key");
         var key = Encoding.UTF8.GetString((await env.Secrets.GetAsync(Ns, "app-key")).Data!["apiKey"]);
         await Eventually.UntilAsync(async () => (await env.ChatAsync(key)).StatusCode == HttpStatusCode.OK, "the gateway serves the delivered key");
@@ -103,7 +102,7 @@ public sealed class EncryptionKeyLossTests
         env.Logs.Lines.Should().Contain(l => l.Contains("encryption key Secret is missing; serving with the key ring read last", StringComparison.Ordinal));
     }
 
-    private static async Task<IReadOnlyList<Event>> EventsAsync(GatewayTestEnvironment env) =>
-        (await env.Client.Resource(ResourceType.Events, KubernetesJsonContext.Default.Event, KubernetesJsonContext.Default.KubernetesListEvent).ListAllAsync(SystemNs))
-            .Items.Where(e => e.InvolvedObject.Name == WellKnown.EncryptionKeySecret.Name).ToList();
+    private static async Task<IReadOnlyList<Eventsv1Event>> EventsAsync(GatewayTestEnvironment env) =>
+        (await env.Client.Events().ListAllAsync(SystemNs))
+            .Items.Where(e => e.Regarding.Name == WellKnown.EncryptionKeySecret.Name).ToList();
 }

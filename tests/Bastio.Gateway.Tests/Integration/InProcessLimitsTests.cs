@@ -79,6 +79,6 @@ public sealed class InProcessLimitsTests : IAsyncLifetime
             $$"""{"apiVersion":"bastio.io/v1alpha1","kind":"ApiKey","metadata":{"name":"bad","namespace":"{{GatewayTestEnvironment.Namespace}}"},"spec":{{spec}}}""",
             BastioJsonContext.Default.ApiKey)!);
 
-        (await create.Should().ThrowAsync<Bastio.Kubernetes.Client.InvalidException>()).Which.Message.Should().Contain(named);
+        (await create.Should().ThrowAsync<Bastio.Kubernetes.Api.InvalidException>()).Which.Message.Should().Contain(named);
     }
 }

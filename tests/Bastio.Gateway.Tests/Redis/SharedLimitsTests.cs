@@ -4,7 +4,7 @@ using System.Text.Json;
 using Bastio.Crds;
 using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Tests.Infrastructure;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using StackExchange.Redis;
 
 namespace Bastio.Gateway.Tests.Redis;
@@ -112,12 +112,12 @@ public sealed class SharedLimitsTests : IAsyncLifetime
         var events = await Eventually.UntilAsync(async () =>
         {
             var list = (await _env.Client.Events().ListAsync(GatewayTestEnvironment.Namespace)).Items
-                .Where(e => e.Reason == "BudgetThresholdReached" && e.InvolvedObject?.Name == apiKey.Metadata.Name).ToList();
+                .Where(e => e.Reason == "BudgetThresholdReached" && e.Regarding?.Name == apiKey.Metadata.Name).ToList();
             return list.Count >= 3 ? list : null;
         }, "three threshold events");
-        events.Select(e => e.Message!.Split('%')[0]).Should().BeEquivalentTo(["Budget 50", "Budget 80", "Budget 100"]);
-        events.Should().OnlyContain(e => e.Count == null || e.Count == 1);
-        events.Should().OnlyContain(e => e.InvolvedObject!.Uid == apiKey.Metadata.Uid && e.InvolvedObject.Kind == "ApiKey");
+        events.Select(e => e.Note!.Split('%')[0]).Should().BeEquivalentTo(["Budget 50", "Budget 80", "Budget 100"]);
+        events.Should().OnlyContain(e => e.Series == null);
+        events.Should().OnlyContain(e => e.Regarding!.Uid == apiKey.Metadata.Uid && e.Regarding.Kind == "ApiKey");
 
         // The crossing of 100% is published at once into status.usage, for kubectl bastio usage.
         await Eventually.UntilAsync(async () => (await _env.ApiKeys.GetAsync(GatewayTestEnvironment.Namespace, apiKey.Metadata.Name!)).Status?.Usage is { BudgetUsedPercent: 108, Cost: "1.08" }, "status.usage reports 108% of the budget");
@@ -275,7 +275,7 @@ public sealed class SharedLimitsTests : IAsyncLifetime
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    private sealed record Answer(HttpStatusCode Status, string? Code, Dictionary<string, string> Headers);
+    private sealed record Answer(HttpStatusCode Status, string? Code, IDictionary<string, string> Headers);
 }
 
 /// <summary>The Redis tests start gateway processes; one at a time keeps the loaded machine responsive.</summary>

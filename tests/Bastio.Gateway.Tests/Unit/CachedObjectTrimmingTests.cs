@@ -1,6 +1,7 @@
 using Bastio.Crds;
 using Bastio.Gateway.Configuration;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Gateway.Tests.Unit;
 
@@ -11,7 +12,7 @@ public sealed class CachedObjectTrimmingTests
     {
         var apiKey = new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "app", Namespace = "team-a", Uid = "uid-1", ResourceVersion = "1" },
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a", Uid = "uid-1", ResourceVersion = "1" },
             Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Budget = new Budget { Amount = "25" } },
             Status = new ApiKeyStatus { Phase = "Active", KeyId = "AAAAAAAAAAAA", Usage = new ApiKeyUsage { Tokens = 1 } },
         };
@@ -46,7 +47,7 @@ public sealed class CachedObjectTrimmingTests
                 case "budget": apiKey.Spec.Budget!.Amount = "30"; break;
                 case "phase": apiKey.Status!.Phase = "Revoked"; break;
                 case "uid": apiKey.Metadata.Uid = "uid-2"; break;
-                default: apiKey.Metadata.DeletionTimestamp = DateTimeOffset.UnixEpoch; break;
+                default: apiKey.Metadata.DeletionTimestamp = DateTime.UnixEpoch; break;
             }
         });
 

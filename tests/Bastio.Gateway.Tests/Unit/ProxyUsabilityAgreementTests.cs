@@ -4,7 +4,8 @@ using Bastio.Crds.Validation;
 using Bastio.Crds.Vocabulary;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.RateLimiting;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.Proxies;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,7 +70,7 @@ public sealed class ProxyUsabilityAgreementTests
         change(spec);
         return new Proxy
         {
-            Metadata = new ObjectMeta { Name = "openai", Namespace = "team-a", Uid = "uid-openai", ResourceVersion = "1", Generation = 1 },
+            Metadata = new V1ObjectMeta { Name = "openai", NamespaceProperty = "team-a", Uid = "uid-openai", ResourceVersion = "1", Generation = 1 },
             Spec = spec,
         };
     }
@@ -80,7 +81,7 @@ public sealed class ProxyUsabilityAgreementTests
         Conditions.Set(status, ProviderKeyConditions.Ready, Conditions.True, "Ready", "Usable.", 1, DateTimeOffset.UnixEpoch);
         return new ProviderKey
         {
-            Metadata = new ObjectMeta { Name = "primary", Namespace = "team-a" },
+            Metadata = new V1ObjectMeta { Name = "primary", NamespaceProperty = "team-a" },
             Spec = new ProviderKeySpec { ProxyRef = new() { Name = "openai" } },
             Status = status,
         };

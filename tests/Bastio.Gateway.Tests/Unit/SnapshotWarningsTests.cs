@@ -1,7 +1,8 @@
 using Bastio.Crds;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.RateLimiting;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Bastio.Gateway.Tests.Unit;
@@ -44,7 +45,7 @@ public sealed class SnapshotWarningsTests
 
     private static Proxy Proxy(string name, string resourceVersion, string? timeout = null) => new()
     {
-        Metadata = new ObjectMeta { Name = name, Namespace = "team-a", Uid = "uid-" + name, ResourceVersion = resourceVersion },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "team-a", Uid = "uid-" + name, ResourceVersion = resourceVersion },
         Spec = new ProxySpec { Provider = "openai", Upstream = "https://api.openai.com/v1", Timeout = timeout },
     };
 }

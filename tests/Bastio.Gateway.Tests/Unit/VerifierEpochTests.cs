@@ -3,7 +3,8 @@ using Bastio.Core.Keys;
 using Bastio.Crds;
 using Bastio.Gateway.Configuration;
 using Bastio.Gateway.RateLimiting;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.Controllers.Encryption;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,7 @@ public sealed class VerifierEpochTests
     private static readonly EncryptionKeyRing Ring = EncryptionKeyRing.CreateNew();
     private static readonly Proxy OpenAi = new()
     {
-        Metadata = new ObjectMeta { Name = "openai", Namespace = Ns },
+        Metadata = new V1ObjectMeta { Name = "openai", NamespaceProperty = Ns },
         Spec = new ProxySpec { Provider = "openai", Upstream = "https://api.openai.com/v1", Environment = "production" },
     };
 
@@ -52,7 +53,7 @@ public sealed class VerifierEpochTests
         var (d, dVerifier) = Key("d", epoch: 40, proxy: "anthropic");
         Epoch([a, b, c, d], [OpenAi], [aVerifier, bVerifier, cVerifier, dVerifier]).Should().Be(30);
 
-        var anthropic = new Proxy { Metadata = new ObjectMeta { Name = "anthropic", Namespace = Ns }, Spec = OpenAi.Spec };
+        var anthropic = new Proxy { Metadata = new V1ObjectMeta { Name = "anthropic", NamespaceProperty = Ns }, Spec = OpenAi.Spec };
         Epoch([a, b, c, d], [OpenAi, anthropic], [aVerifier, bVerifier, cVerifier, dVerifier]).Should().Be(40);
     }
 
@@ -90,14 +91,14 @@ public sealed class VerifierEpochTests
         _builder.Build(new ConfigurationObjects([a], [OpenAi], [], [aVerifier])).VerifierEpoch.Should().Be(0, "without the key ring no key is served");
     }
 
-    private long Epoch(IReadOnlyList<ApiKey> apiKeys, IReadOnlyList<Proxy> proxies, IReadOnlyList<Secret> verifiers) =>
+    private long Epoch(IReadOnlyList<ApiKey> apiKeys, IReadOnlyList<Proxy> proxies, IReadOnlyList<V1Secret> verifiers) =>
         _builder.Build(new ConfigurationObjects(apiKeys, proxies, [], [EncryptionKeyReconciler.NewKeySecret(Ring, SystemNamespace), .. verifiers])).VerifierEpoch;
 
-    private static (ApiKey ApiKey, Secret Verifier) Key(string name, long epoch, string proxy = "openai")
+    private static (ApiKey ApiKey, V1Secret Verifier) Key(string name, long epoch, string proxy = "openai")
     {
         var apiKey = new ApiKey
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = Ns, Uid = Guid.NewGuid().ToString() },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Uid = Guid.NewGuid().ToString() },
             Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = proxy } },
         };
         var keyId = ClientKey.NewKeyId();

@@ -1,6 +1,6 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
 
 namespace Bastio.Kubernetes.Tests.Runtime;
@@ -8,7 +8,7 @@ namespace Bastio.Kubernetes.Tests.Runtime;
 /// <summary>A private test cluster (faults are per server, so each test gets its own) and a client for it.</summary>
 internal sealed class ClusterHarness : IAsyncDisposable
 {
-    private readonly List<KubernetesClient> _clients = [];
+    private readonly List<IKubernetes> _clients = [];
 
     private ClusterHarness(TestClusterServer server)
     {
@@ -20,11 +20,11 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public FaultInjector Faults => Server.Faults;
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
-    public IResourceClient<Widget> Widgets => Client.Resource(Widget.Type, WidgetJsonContext.Default.Widget, WidgetJsonContext.Default.KubernetesListWidget);
+    public IResourceClient<Widget> Widgets => Client.Resource<Widget>(Widget.Type);
 
-    public IResourceClient<ConfigMap> ConfigMaps => Client.ConfigMaps();
+    public IResourceClient<V1ConfigMap> ConfigMaps => Client.ConfigMaps();
 
     /// <param name="bookmarkInterval">Short intervals let tests use a short informer watchdog without false alarms.</param>
     public static async Task<ClusterHarness> StartAsync(TimeSpan? bookmarkInterval = null, params string[] namespaces)
@@ -49,19 +49,19 @@ internal sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>Another client with its own connections, as a second replica would have.</summary>
-    public KubernetesClient NewClient()
+    public IKubernetes NewClient()
     {
-        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Server.KubeconfigYaml));
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(Server.KubeconfigYaml));
         _clients.Add(client);
         return client;
     }
 
-    public Task<ConfigMap> CreateConfigMapAsync(string name, string ns = "default", List<string>? finalizers = null) =>
-        ConfigMaps.CreateAsync(new ConfigMap
+    public Task<V1ConfigMap> CreateConfigMapAsync(string name, string ns = "default", List<string>? finalizers = null) =>
+        ConfigMaps.CreateAsync(new V1ConfigMap
         {
             ApiVersion = "v1",
             Kind = "ConfigMap",
-            Metadata = new ObjectMeta { Name = name, Namespace = ns, Finalizers = finalizers },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Finalizers = finalizers },
             Data = new Dictionary<string, string> { ["k"] = "v" },
         });
 

@@ -1,12 +1,13 @@
 using System.Threading.Channels;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 
 namespace Bastio.Kubernetes.Tests.Runtime;
 
 /// <summary>Records an informer's events and lets a test wait for one, with a deadline.</summary>
 internal sealed class EventCollector<T> : IDisposable
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Channel<InformerEvent<T>> _events = Channel.CreateUnbounded<InformerEvent<T>>();
     private readonly IDisposable _subscription;

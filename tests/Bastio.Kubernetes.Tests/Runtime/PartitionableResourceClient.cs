@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Tests.Runtime;
 
@@ -9,7 +10,7 @@ namespace Bastio.Kubernetes.Tests.Runtime;
 /// (the test cluster's own faults hit every client at once). Can also present a different resource type.
 /// </summary>
 internal sealed class PartitionableResourceClient<T>(IResourceClient<T> inner, ResourceType? type = null) : IResourceClient<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private volatile bool _partitioned;
 

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Tests.Runtime;
 
@@ -15,14 +16,14 @@ internal sealed class ScriptedResourceClient : IResourceClient<Widget>
     private int _lists;
 
     /// <summary>Answers each list call; may throw.</summary>
-    public Func<string?, KubernetesList<Widget>> OnList { get; set; } = _ => new KubernetesList<Widget> { Metadata = { ResourceVersion = "1" } };
+    public Func<string?, KubernetesList<Widget>> OnList { get; set; } = _ => ListOf("1");
 
     public ResourceType Type => Widget.Type;
 
     public int Lists => Volatile.Read(ref _lists);
 
     public static KubernetesList<Widget> ListOf(string resourceVersion, params Widget[] items) =>
-        new() { Metadata = { ResourceVersion = resourceVersion }, Items = [.. items] };
+        new([.. items], metadata: new V1ListMeta { ResourceVersion = resourceVersion });
 
     public async Task<WatchCall> NextWatchAsync()
     {
@@ -71,6 +72,6 @@ internal sealed class ScriptedResourceClient : IResourceClient<Widget>
         public void Send(WatchEventType type, Widget widget) => Events.Writer.TryWrite(new WatchEvent<Widget>(type, widget));
 
         public void Bookmark(string resourceVersion) =>
-            Send(WatchEventType.Bookmark, new Widget { Metadata = new ObjectMeta { ResourceVersion = resourceVersion } });
+            Send(WatchEventType.Bookmark, new Widget { Metadata = new V1ObjectMeta { ResourceVersion = resourceVersion } });
     }
 }

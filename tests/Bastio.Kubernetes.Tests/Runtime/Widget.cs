@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using Bastio.Kubernetes.Runtime.Objects;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Tests.Runtime;
 
 /// <summary>The test kind: a namespaced custom resource with a status subresource and conditions.</summary>
-internal sealed class Widget : KubernetesObject, IHasStatus<WidgetStatus>
+internal sealed class Widget : KubernetesResource, ISpec<WidgetSpec>, IStatus<WidgetStatus?>
 {
     public static readonly ResourceType Type = new("example.com", "v1", "widgets", "Widget", true);
 
@@ -60,7 +61,7 @@ internal sealed class Widget : KubernetesObject, IHasStatus<WidgetStatus>
     {
         ApiVersion = Type.ApiVersion,
         Kind = Type.Kind,
-        Metadata = new ObjectMeta { Namespace = ns, Name = name, ResourceVersion = resourceVersion, Labels = labels },
+        Metadata = new V1ObjectMeta { NamespaceProperty = ns, Name = name, ResourceVersion = resourceVersion, Labels = labels },
     };
 }
 
@@ -79,13 +80,15 @@ internal sealed class WidgetStatus : IHasConditions
     public long? ObservedGeneration { get; set; }
 
     [JsonPropertyName("conditions")]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 }
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(Rfc3339TimeConverter)])]
+    Converters = [typeof(KubernetesJson.KubernetesDateTimeConverter)])]
+// managedFields[].fieldsV1 is an object of any shape.
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(Widget))]
 [JsonSerializable(typeof(KubernetesList<Widget>))]
 internal sealed partial class WidgetJsonContext : JsonSerializerContext;

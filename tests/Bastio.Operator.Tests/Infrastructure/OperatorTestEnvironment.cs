@@ -4,9 +4,9 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Networking;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
@@ -33,7 +33,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
 
     private readonly List<(OperatorHost Host, ILoggerFactory Logs)> _operators = [];
 
-    private OperatorTestEnvironment(TestClusterServer cluster, KubernetesClient client)
+    private OperatorTestEnvironment(TestClusterServer cluster, IKubernetes client)
     {
         Cluster = cluster;
         Client = client;
@@ -42,7 +42,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
 
     public TestClusterServer Cluster { get; }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public ResourceClients Api { get; }
 
@@ -58,7 +58,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
         options.Namespaces.Add(Namespace);
         options.Namespaces.Add(SystemNamespace);
         var cluster = await TestClusterServer.StartAsync(options);
-        var client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(cluster.KubeconfigYaml));
+        var client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(cluster.KubeconfigYaml));
         var environment = new OperatorTestEnvironment(cluster, client);
         if (startOperator)
         {
@@ -86,10 +86,10 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
         return options;
     }
 
-    public async Task<OperatorHost> StartOperatorAsync(Action<OperatorOptions>? configure = null, KubernetesClient? client = null)
+    public async Task<OperatorHost> StartOperatorAsync(Action<OperatorOptions>? configure = null, IKubernetes? client = null)
     {
         var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-        client ??= new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(Cluster.KubeconfigYaml));
+        client ??= KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(Cluster.KubeconfigYaml));
         var host = new OperatorHost(client, NewOptions(configure), loggerFactory, Audit, meterName: $"Bastio.Operator.Tests.{Guid.NewGuid():N}");
         _operators.Add((host, loggerFactory));
         await host.StartAsync(CancellationToken.None);
@@ -123,7 +123,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
         {
             ApiVersion = BastioResources.ApiVersion,
             Kind = "Proxy",
-            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
             Spec = new ProxySpec { Provider = provider, Upstream = upstream },
         };
         configure?.Invoke(proxy.Spec);
@@ -136,7 +136,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
         {
             ApiVersion = BastioResources.ApiVersion,
             Kind = "ApiKey",
-            Metadata = new ObjectMeta { Name = name, Namespace = Namespace },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Namespace },
             Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = proxy }, Permissions = ["chat"] },
         };
         configure?.Invoke(apiKey.Spec);
@@ -170,7 +170,7 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
             : null;
 
     public async Task<EncryptionKeyRing> KeyRingAsync() =>
-        EncryptionKeyRing.FromSecretData((await Api.Secrets.GetAsync(SystemNamespace, WellKnown.EncryptionKeySecret.Name)).Data!);
+        EncryptionKeyRing.FromSecretData((await Api.Secrets.GetAsync(SystemNamespace, WellKnown.EncryptionKeySecret.Name)).Data!.AsReadOnly());
 
     /// <summary>The decrypted verifier Secret of an ApiKey, or null when there is none.</summary>
     public async Task<StoredKey?> StoredKeyAsync(ApiKey apiKey)
@@ -196,9 +196,9 @@ internal sealed class OperatorTestEnvironment : IAsyncDisposable
             || stored.Previous.Any(previous => previous.ExpiresAt > DateTimeOffset.UtcNow && ClientKeyVerifier.Matches(presented, previous.Verifier));
     }
 
-    public async Task<IReadOnlyList<Event>> EventsAsync(string? involvedName = null) =>
-        (await Client.Resource(ResourceType.Events, Bastio.Kubernetes.Serialization.KubernetesJsonContext.Default.Event, Bastio.Kubernetes.Serialization.KubernetesJsonContext.Default.KubernetesListEvent).ListAllAsync(null))
-            .Items.Where(e => involvedName is null || e.InvolvedObject.Name == involvedName).ToList();
+    public async Task<IReadOnlyList<Eventsv1Event>> EventsAsync(string? involvedName = null) =>
+        (await Client.Events().ListAllAsync(null))
+            .Items.Where(e => involvedName is null || e.Regarding.Name == involvedName).ToList();
 
     public async Task WaitForEventAsync(string involvedName, string reason) =>
         await Eventually.UntilAsync(async () => (await EventsAsync(involvedName)).Any(e => e.Reason == reason), $"Event {reason} on {involvedName}");

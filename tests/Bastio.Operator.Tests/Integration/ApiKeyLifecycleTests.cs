@@ -57,7 +57,7 @@ public sealed class ApiKeyLifecycleTests
         var first = await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
         var oldKey = await env.DeliveredKeyAsync("app-key");
 
-        await env.UpdateApiKeyAsync("app", a => (a.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T06:00:00Z");
+        await env.UpdateApiKeyAsync("app", a => (a.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T06:00:00Z");
         var rotated = await env.WaitForApiKeyAsync("app", a => a.Status?.LastRotationRequest == "2026-11-22T06:00:00Z", "served the request");
 
         var newKey = await env.DeliveredKeyAsync("app-key");
@@ -90,7 +90,7 @@ public sealed class ApiKeyLifecycleTests
 
         await env.UpdateApiKeyAsync("app", a =>
         {
-            a.Metadata.Annotations ??= [];
+            a.Metadata.Annotations ??= new Dictionary<string, string>();
             a.Metadata.Annotations[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T07:00:00Z";
             a.Metadata.Annotations[WellKnown.RotateGraceAnnotation] = "0s";
         });

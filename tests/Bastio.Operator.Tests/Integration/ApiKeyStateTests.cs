@@ -1,6 +1,6 @@
 using Bastio.Core;
 using Bastio.Crds.Rotation;
-using Bastio.Kubernetes.Client;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
 using Bastio.Operator.ManagedObjects;

@@ -1,6 +1,7 @@
 using Bastio.Core;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -27,7 +28,7 @@ public sealed class ArgoCdAnnotationTests
             managed.Metadata.Annotations.Should().Contain(ManagedAnnotations.CompareOptions, "IgnoreExtraneous", what)
                 .And.Contain(ManagedAnnotations.SyncOptions, "Prune=false", what);
             managed.Metadata.Annotations.Should().NotContainKey(TrackingIdAnnotation, what);
-            (managed.Metadata.Labels ?? []).Should().NotContainKey(InstanceLabel, what);
+            (managed.Metadata.Labels ?? new Dictionary<string, string>()).Should().NotContainKey(InstanceLabel, what);
             managed.Metadata.Labels.Should().Contain(WellKnown.Labels.ManagedBy, WellKnown.Labels.ManagedByValue, what);
         }
     }
@@ -41,18 +42,18 @@ public sealed class ArgoCdAnnotationTests
         await env.StopOperatorAsync(env.Operator);
 
         // What an operator version before the annotations left behind.
-        var dataBefore = new Dictionary<string, Dictionary<string, byte[]>?>();
+        var dataBefore = new Dictionary<string, IDictionary<string, byte[]>?>();
         foreach (var managed in await GeneratedObjectsAsync(env))
         {
             managed.Metadata.Annotations!.Remove(ManagedAnnotations.CompareOptions);
             managed.Metadata.Annotations.Remove(ManagedAnnotations.SyncOptions);
             switch (managed)
             {
-                case Secret secret:
-                    dataBefore[secret.Metadata.Namespace + "/" + secret.Metadata.Name] = secret.Data;
+                case V1Secret secret:
+                    dataBefore[secret.Metadata.NamespaceProperty + "/" + secret.Metadata.Name] = secret.Data;
                     await env.Api.Secrets.ReplaceAsync(secret);
                     break;
-                case CronJob cronJob:
+                case V1CronJob cronJob:
                     await env.Api.CronJobs.ReplaceAsync(cronJob);
                     break;
             }
@@ -66,9 +67,9 @@ public sealed class ArgoCdAnnotationTests
 
         foreach (var managed in await GeneratedObjectsAsync(env))
         {
-            if (managed is Secret secret)
+            if (managed is V1Secret secret)
             {
-                var before = dataBefore[secret.Metadata.Namespace + "/" + secret.Metadata.Name];
+                var before = dataBefore[secret.Metadata.NamespaceProperty + "/" + secret.Metadata.Name];
                 SecretContent.SameData(before, secret.Data).Should().BeTrue($"Secret {secret.Metadata.Name} keeps its data: no key re-issued, nothing re-encrypted");
             }
         }
@@ -110,13 +111,13 @@ public sealed class ArgoCdAnnotationTests
         return env;
     }
 
-    private static void Track(IKubernetesObject source)
+    private static void Track(IKubernetesObject<V1ObjectMeta> source)
     {
-        (source.Metadata.Labels ??= [])[InstanceLabel] = "tenant-keys";
-        (source.Metadata.Annotations ??= [])[TrackingIdAnnotation] = "tenant-keys:bastio.io/ApiKey:team-a/app";
+        (source.Metadata.Labels ??= new Dictionary<string, string>())[InstanceLabel] = "tenant-keys";
+        (source.Metadata.Annotations ??= new Dictionary<string, string>())[TrackingIdAnnotation] = "tenant-keys:bastio.io/ApiKey:team-a/app";
     }
 
-    private static async Task<IReadOnlyList<IKubernetesObject>> GeneratedObjectsAsync(OperatorTestEnvironment env) =>
+    private static async Task<IReadOnlyList<IKubernetesObject<V1ObjectMeta>>> GeneratedObjectsAsync(OperatorTestEnvironment env) =>
     [
         await env.Api.Secrets.GetAsync(Ns, "app-key"),
         await env.Api.Secrets.GetAsync(SystemNs, ManagedObjectNames.VerifierSecret(Ns, "app")),

@@ -4,9 +4,9 @@ using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Crds;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.Objects;
@@ -75,7 +75,7 @@ public sealed class CrashSafetyTests
         var original = await rig.Env.DeliveredKeyAsync(name + "-key");
         rig.Events.Clear();
 
-        await rig.Env.UpdateApiKeyAsync(name, a => (a.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T07:00:00Z");
+        await rig.Env.UpdateApiKeyAsync(name, a => (a.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T07:00:00Z");
         await rig.ReconcileWithCrashAsync(name, writesBeforeCrash);
 
         var atCrash = await rig.AssertDeliveredKeyIsAcceptedAsync(name);
@@ -109,7 +109,7 @@ public sealed class CrashSafetyTests
     private sealed class Rig : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private readonly KubernetesClient _client;
+        private readonly IKubernetes _client;
         private readonly List<Task> _informers = [];
         private readonly MeterListener _rotations = new();
         private OperatorCaches _caches = null!;
@@ -120,13 +120,13 @@ public sealed class CrashSafetyTests
         private Rig(OperatorTestEnvironment env)
         {
             Env = env;
-            _client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(env.Cluster.KubeconfigYaml));
-            Crashing = new CrashingKubernetesClient(_client);
+            Crashing = new CrashBeforeWriteHandler();
+            _client = new k8s.Kubernetes(KubernetesConnection.FromKubeconfigYaml(env.Cluster.KubeconfigYaml), Crashing);
         }
 
         public OperatorTestEnvironment Env { get; }
 
-        public CrashingKubernetesClient Crashing { get; }
+        public CrashBeforeWriteHandler Crashing { get; }
 
         /// <summary>Reasons of the lifecycle Events the reconciler posted, in order.</summary>
         public ConcurrentQueue<string> Events { get; } = new();
@@ -137,19 +137,19 @@ public sealed class CrashSafetyTests
         {
             var env = await OperatorTestEnvironment.StartAsync(startOperator: false);
             var rig = new Rig(env);
-            await env.Api.Secrets.CreateAsync(new Secret
+            await env.Api.Secrets.CreateAsync(new V1Secret
             {
                 ApiVersion = "v1",
                 Kind = "Secret",
-                Metadata = new ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, Namespace = OperatorTestEnvironment.SystemNamespace },
+                Metadata = new V1ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, NamespaceProperty = OperatorTestEnvironment.SystemNamespace },
                 Data = EncryptionKeyRing.CreateNew().ToSecretData(),
             });
             await env.CreateProxyAsync();
 
             var options = env.NewOptions();
-            var clients = new ResourceClients(rig.Crashing);
+            var clients = new ResourceClients(rig._client);
             rig._caches = new OperatorCaches(clients, options, NullLoggerFactory.Instance, TimeProvider.System);
-            var acknowledgements = new GatewayAcknowledgements(rig.Crashing.Leases(), options.SystemNamespace, TimeProvider.System, NullLoggerFactory.Instance);
+            var acknowledgements = new GatewayAcknowledgements(rig._client.Leases(), options.SystemNamespace, TimeProvider.System, NullLoggerFactory.Instance);
             IInformer[] informers = [.. rig._caches.All, acknowledgements.Informer];
             foreach (var informer in informers)
             {
@@ -290,7 +290,7 @@ public sealed class CrashSafetyTests
     /// <summary>Posting an Event is an API write: it dies with the rest when the budget is spent.</summary>
     private sealed class CrashingEvents(Rig rig) : ILifecycleRecorder
     {
-        public Task RecordAsync(IKubernetesObject subject, string reason, string message, string? keyId, string actor, bool warning = false, CancellationToken cancellationToken = default)
+        public Task RecordAsync(IKubernetesObject<V1ObjectMeta> subject, string reason, string message, string? keyId, string actor, bool warning = false, CancellationToken cancellationToken = default)
         {
             rig.Crashing.SpendWrite();
             rig.Events.Enqueue(reason);

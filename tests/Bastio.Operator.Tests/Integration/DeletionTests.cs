@@ -1,5 +1,6 @@
 using Bastio.Core;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -52,15 +53,15 @@ public sealed class DeletionTests
         var kept = await env.WaitForApiKeyAsync("kept", a => a.Status?.Phase == "Active", "is Active");
 
         // What a force-deleted ApiKey (finalizer stripped) leaves behind.
-        await env.Api.Secrets.CreateAsync(new Secret
+        await env.Api.Secrets.CreateAsync(new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = ManagedObjectNames.VerifierSecret(Ns, "gone"),
-                Namespace = SystemNs,
-                Labels = new()
+                NamespaceProperty = SystemNs,
+                Labels = new Dictionary<string, string>()
                 {
                     [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
                     [WellKnown.Labels.Component] = WellKnown.Components.ApiKeyVerifier,
@@ -70,7 +71,7 @@ public sealed class DeletionTests
                     [WellKnown.Labels.SourceUid] = Guid.NewGuid().ToString(),
                 },
             },
-            Data = new() { [WellKnown.VerifierSecret.KeyId] = "AAAAAAAAAAAA"u8.ToArray() },
+            Data = new Dictionary<string, byte[]>() { [WellKnown.VerifierSecret.KeyId] = "AAAAAAAAAAAA"u8.ToArray() },
         });
 
         await Eventually.UntilAsync(async () => await env.Api.Secrets.TryGetAsync(SystemNs, ManagedObjectNames.VerifierSecret(Ns, "gone")) is null, "the orphan is swept");

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Bastio.Core;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.Lifecycle;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -63,11 +64,11 @@ public sealed class DeliveryAcknowledgementTests
 
         await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is delivered after the timeout");
         var events = (await env.EventsAsync("app")).Where(e => e.Reason == EventReasons.DeliveryNotAcknowledged).ToList();
-        events.Should().ContainSingle().Which.Message.Should().Contain("bastio-gateway-ack-gateway-stuck");
+        events.Should().ContainSingle().Which.Note.Should().Contain("bastio-gateway-ack-gateway-stuck");
         events[0].Type.Should().Be("Warning");
 
         // Not waited for again until it catches up: a rotation now brings no second timeout.
-        await env.UpdateApiKeyAsync("app", a => (a.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = "2026-12-03T10:00:00Z");
+        await env.UpdateApiKeyAsync("app", a => (a.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.RotateRequestedAtAnnotation] = "2026-12-03T10:00:00Z");
         await env.WaitForApiKeyAsync("app", a => a.Status?.LastRotationRequest == "2026-12-03T10:00:00Z", "served the rotation");
         (await env.EventsAsync("app")).Count(e => e.Reason == EventReasons.DeliveryNotAcknowledged).Should().Be(1);
     }
@@ -78,21 +79,22 @@ public sealed class DeliveryAcknowledgementTests
     {
         var leases = env.Client.Leases();
         var name = WellKnown.GatewayAcknowledgement.NamePrefix + replica;
-        var lease = await leases.TryGetAsync(OperatorTestEnvironment.SystemNamespace, name) ?? new Lease
+        var lease = await leases.TryGetAsync(OperatorTestEnvironment.SystemNamespace, name) ?? new V1Lease
         {
             ApiVersion = "coordination.k8s.io/v1",
             Kind = "Lease",
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = name,
-                Namespace = OperatorTestEnvironment.SystemNamespace,
-                Labels = new() { [WellKnown.Labels.Component] = WellKnown.Components.GatewayAcknowledgement },
+                NamespaceProperty = OperatorTestEnvironment.SystemNamespace,
+                Labels = new Dictionary<string, string>() { [WellKnown.Labels.Component] = WellKnown.Components.GatewayAcknowledgement },
             },
         };
-        (lease.Metadata.Annotations ??= [])[WellKnown.GatewayAcknowledgement.EpochAnnotation] = epoch.ToString(CultureInfo.InvariantCulture);
+        (lease.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.GatewayAcknowledgement.EpochAnnotation] = epoch.ToString(CultureInfo.InvariantCulture);
+        lease.Spec ??= new V1LeaseSpec();
         lease.Spec.HolderIdentity = replica;
         lease.Spec.LeaseDurationSeconds = durationSeconds;
-        lease.Spec.RenewTime = DateTimeOffset.UtcNow;
+        lease.Spec.RenewTime = DateTime.UtcNow;
         if (lease.Metadata.ResourceVersion is null)
         {
             await leases.CreateAsync(lease);

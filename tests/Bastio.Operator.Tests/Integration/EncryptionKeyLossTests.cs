@@ -1,5 +1,6 @@
 using Bastio.Core;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -34,7 +35,7 @@ public sealed class EncryptionKeyLossTests
         await env.WaitForEventAsync(WellKnown.EncryptionKeySecret.Name, "EncryptionKeyMissing");
         var missing = (await env.EventsAsync(WellKnown.EncryptionKeySecret.Name)).First(e => e.Reason == "EncryptionKeyMissing");
         missing.Type.Should().Be("Warning");
-        missing.InvolvedObject.Namespace.Should().Be(SystemNs);
+        missing.Regarding.NamespaceProperty.Should().Be(SystemNs);
         env.Logs.Lines.Should().Contain(l => l.StartsWith("Error ", StringComparison.Ordinal) && l.Contains("Encryption key lost", StringComparison.Ordinal));
         using var http = new HttpClient { BaseAddress = env.Operator.AdminUrl };
         await Eventually.UntilAsync(async () => (await MetricsScrape.GetAsync(http, new Uri("/metrics", UriKind.Relative))).Value(MissingGauge) == 1, "the missing-key gauge is 1");
@@ -46,9 +47,9 @@ public sealed class EncryptionKeyLossTests
         env.Audit.Lines().Should().NotContain(l => l.Contains("\"action\":\"Rotated\"") || l.Contains("\"action\":\"Reissued\""));
 
         // The explicit fresh start: an empty Secret carrying the reset annotation.
-        await env.Api.Secrets.CreateAsync(new Secret
+        await env.Api.Secrets.CreateAsync(new V1Secret
         {
-            Metadata = new ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, Namespace = SystemNs, Annotations = new() { ["bastio.io/reset-encryption-key"] = "true" } },
+            Metadata = new V1ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, NamespaceProperty = SystemNs, Annotations = new Dictionary<string, string>() { ["bastio.io/reset-encryption-key"] = "true" } },
         });
 
         var reissued = await env.WaitForApiKeyAsync("app", a => a.Status?.Version > before.Status!.Version && a.Status.Phase == "Active", "is re-issued above its previous version");

@@ -1,7 +1,8 @@
 using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -76,7 +77,7 @@ public sealed class OperationsTests
         var key = await env.DeliveredKeyAsync("app-key");
 
         var kek = await env.Api.Secrets.GetAsync(SystemNs, WellKnown.EncryptionKeySecret.Name);
-        var rotated = EncryptionKeyRing.FromSecretData(kek.Data!).WithNewActiveVersion();
+        var rotated = EncryptionKeyRing.FromSecretData(kek.Data?.AsReadOnly()!).WithNewActiveVersion();
         kek.Data = rotated.ToSecretData();
         await env.Api.Secrets.ReplaceAsync(kek);
 
@@ -121,7 +122,7 @@ public sealed class OperationsTests
         await env.CreateApiKeyAsync("app", s => s.Rotation = new() { Schedule = "0 3 * * *", GracePeriod = "1h" });
         await env.WaitForApiKeyAsync("app", a => a.Status?.Phase == "Active", "is Active");
         var first = await env.DeliveredKeyAsync("app-key");
-        await env.UpdateApiKeyAsync("app", a => (a.Metadata.Annotations ??= [])[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T06:00:00Z");
+        await env.UpdateApiKeyAsync("app", a => (a.Metadata.Annotations ??= new Dictionary<string, string>())[WellKnown.RotateRequestedAtAnnotation] = "2026-11-22T06:00:00Z");
         await env.WaitForApiKeyAsync("app", a => a.Status?.Version == 2, "rotated");
         var second = await env.DeliveredKeyAsync("app-key");
         await env.WaitForEventAsync("primary", "ValidationFailed");
@@ -134,7 +135,7 @@ public sealed class OperationsTests
         var surfaces = new List<string>();
         surfaces.AddRange(env.Logs.Lines);
         surfaces.AddRange(env.Audit.Lines());
-        surfaces.AddRange((await env.EventsAsync()).Select(e => $"{e.Reason} {e.Message}"));
+        surfaces.AddRange((await env.EventsAsync()).Select(e => $"{e.Reason} {e.Note}"));
         surfaces.AddRange(apiKeys.Items.Select(a => System.Text.Json.JsonSerializer.Serialize(a, Bastio.Crds.BastioJsonContext.Default.ApiKey)));
         surfaces.AddRange(providerKeys.Items.Select(p => System.Text.Json.JsonSerializer.Serialize(p, Bastio.Crds.BastioJsonContext.Default.ProviderKey)));
         surfaces.Add(await http.GetStringAsync("/metrics"));

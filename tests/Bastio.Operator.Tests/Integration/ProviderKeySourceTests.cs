@@ -3,7 +3,8 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Keys;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
@@ -29,12 +30,12 @@ public sealed class ProviderKeySourceTests
         await env.CreateProxyAsync(upstream: provider.Upstream.ToString());
 
         // The label an earlier plugin wrote (the key's name) is not an opt-in either.
-        await env.Api.Secrets.CreateAsync(new Secret
+        await env.Api.Secrets.CreateAsync(new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = new ObjectMeta { Name = "db-password", Namespace = Ns, Labels = new() { [WellKnown.Labels.ProviderKeySource] = "primary" } },
-            Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(GoodKey) },
+            Metadata = new V1ObjectMeta { Name = "db-password", NamespaceProperty = Ns, Labels = new Dictionary<string, string>() { [WellKnown.Labels.ProviderKeySource] = "primary" } },
+            Data = new Dictionary<string, byte[]>() { ["apiKey"] = Encoding.UTF8.GetBytes(GoodKey) },
         });
         await ProviderKeyTests.CreateProviderKeyAsync(env, "primary", "db-password");
 
@@ -95,7 +96,7 @@ public sealed class ProviderKeySourceTests
     private static async Task RelabelAsync(OperatorTestEnvironment env, string name, string? value)
     {
         var secret = await env.Api.Secrets.GetAsync(Ns, name);
-        secret.Metadata.Labels ??= [];
+        secret.Metadata.Labels ??= new Dictionary<string, string>();
         if (value is null)
         {
             secret.Metadata.Labels.Remove(WellKnown.Labels.ProviderKeySource);

@@ -2,7 +2,8 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Keys;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ProviderKeys;
 using Bastio.Operator.ManagedObjects;
@@ -53,7 +54,7 @@ public sealed class ProviderKeyTests
         await Eventually.UntilAsync(async () => !Conditions.IsTrue((await env.Api.Proxies.GetAsync(Ns, "openai")).Status?.Conditions, "Ready"), "the proxy is no longer Ready");
 
         var events = await env.EventsAsync();
-        events.Select(e => e.Message).Should().NotContain(m => m != null && (m.Contains(GoodKey) || m.Contains(BadKey)), "the provider's error body echoes the key and must not be passed on");
+        events.Select(e => e.Note).Should().NotContain(m => m != null && (m.Contains(GoodKey) || m.Contains(BadKey)), "the provider's error body echoes the key and must not be passed on");
     }
 
     [Fact]
@@ -95,13 +96,13 @@ public sealed class ProviderKeyTests
         await env.WaitForEventAsync("new", "MigrationCompleted");
     }
 
-    internal static Task<Secret> CreateSourceAsync(OperatorTestEnvironment env, string name, string value) =>
-        env.Api.Secrets.CreateAsync(new Secret
+    internal static Task<V1Secret> CreateSourceAsync(OperatorTestEnvironment env, string name, string value) =>
+        env.Api.Secrets.CreateAsync(new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
-            Metadata = new ObjectMeta { Name = name, Namespace = Ns, Labels = new() { [WellKnown.Labels.ProviderKeySource] = "true" } },
-            Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(value) },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Labels = new Dictionary<string, string>() { [WellKnown.Labels.ProviderKeySource] = "true" } },
+            Data = new Dictionary<string, byte[]>() { ["apiKey"] = Encoding.UTF8.GetBytes(value) },
         });
 
     internal static Task<ProviderKey> CreateProviderKeyAsync(OperatorTestEnvironment env, string name, string secret, Action<ProviderKeySpec>? configure = null)
@@ -110,7 +111,7 @@ public sealed class ProviderKeyTests
         {
             ApiVersion = BastioResources.ApiVersion,
             Kind = "ProviderKey",
-            Metadata = new ObjectMeta { Name = name, Namespace = Ns },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns },
             Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, SecretRef = new SecretKeyReference { Name = secret } },
         };
         configure?.Invoke(providerKey.Spec);

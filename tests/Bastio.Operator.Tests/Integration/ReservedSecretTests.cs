@@ -2,8 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Bastio.Core;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Tests.Infrastructure;
@@ -47,14 +48,14 @@ public sealed class ReservedSecretTests
         var before = await env.Api.Secrets.GetAsync(ns, name);
 
         var intruder = tenant == "ApiKey.spec.secretName"
-            ? (IKubernetesObject)await env.Api.ApiKeys.CreateAsync(new ApiKey
+            ? (IKubernetesObject<V1ObjectMeta>)await env.Api.ApiKeys.CreateAsync(new ApiKey
             {
-                Metadata = new ObjectMeta { Name = "intruder", Namespace = ns },
+                Metadata = new V1ObjectMeta { Name = "intruder", NamespaceProperty = ns },
                 Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Permissions = ["chat"], SecretName = name },
             })
             : await env.Api.ProviderKeys.CreateAsync(new ProviderKey
             {
-                Metadata = new ObjectMeta { Name = "intruder", Namespace = ns },
+                Metadata = new V1ObjectMeta { Name = "intruder", NamespaceProperty = ns },
                 Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, SecretRef = new SecretKeyReference { Name = name } },
             });
 
@@ -162,19 +163,19 @@ public sealed class ReservedSecretTests
                 return (Ns, "victim-key");
             case "unrelated user Secret":
                 await CreateProxyAsync(env, provider, Ns);
-                await env.Api.Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "db-password", Namespace = Ns }, Data = new() { ["password"] = Encoding.UTF8.GetBytes("hunter2") } });
+                await env.Api.Secrets.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "db-password", NamespaceProperty = Ns }, Data = new Dictionary<string, byte[]>() { ["password"] = Encoding.UTF8.GetBytes("hunter2") } });
                 return (Ns, "db-password");
             case "Helm release Secret":
-                await env.Api.Secrets.CreateAsync(new Secret
+                await env.Api.Secrets.CreateAsync(new V1Secret
                 {
                     Type = "helm.sh/release.v1",
-                    Metadata = new ObjectMeta
+                    Metadata = new V1ObjectMeta
                     {
                         Name = "sh.helm.release.v1.bastio.v1",
-                        Namespace = SystemNs,
-                        Labels = new() { ["owner"] = "helm", ["name"] = "bastio", ["status"] = "deployed", ["version"] = "1" },
+                        NamespaceProperty = SystemNs,
+                        Labels = new Dictionary<string, string>() { ["owner"] = "helm", ["name"] = "bastio", ["status"] = "deployed", ["version"] = "1" },
                     },
-                    Data = new() { ["release"] = Encoding.UTF8.GetBytes("H4sIAAAAAAAA/release") },
+                    Data = new Dictionary<string, byte[]>() { ["release"] = Encoding.UTF8.GetBytes("H4sIAAAAAAAA/release") },
                 });
                 return (SystemNs, "sh.helm.release.v1.bastio.v1");
             default:
@@ -188,29 +189,29 @@ public sealed class ReservedSecretTests
         {
             await env.Api.Proxies.CreateAsync(new Proxy
             {
-                Metadata = new ObjectMeta { Name = "openai", Namespace = ns },
+                Metadata = new V1ObjectMeta { Name = "openai", NamespaceProperty = ns },
                 Spec = new ProxySpec { Provider = "openai", Upstream = provider.Upstream.ToString() },
             });
         }
     }
 
-    private static Task<Secret> CreateSourceAsync(OperatorTestEnvironment env, string name) =>
-        env.Api.Secrets.CreateAsync(new Secret
+    private static Task<V1Secret> CreateSourceAsync(OperatorTestEnvironment env, string name) =>
+        env.Api.Secrets.CreateAsync(new V1Secret
         {
-            Metadata = new ObjectMeta { Name = name, Namespace = Ns, Labels = new() { ["bastio.io/provider-key"] = "true" } },
-            Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(ProviderSecret) },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = Ns, Labels = new Dictionary<string, string>() { ["bastio.io/provider-key"] = "true" } },
+            Data = new Dictionary<string, byte[]>() { ["apiKey"] = Encoding.UTF8.GetBytes(ProviderSecret) },
         });
 
-    private static async Task ShouldBeUnchangedAsync(OperatorTestEnvironment env, Secret before, IKubernetesObject intruder, string when)
+    private static async Task ShouldBeUnchangedAsync(OperatorTestEnvironment env, V1Secret before, IKubernetesObject<V1ObjectMeta> intruder, string when)
     {
-        var after = await env.Api.Secrets.TryGetAsync(before.Metadata.Namespace, before.Metadata.Name!);
+        var after = await env.Api.Secrets.TryGetAsync(before.Metadata.NamespaceProperty, before.Metadata.Name!);
         after.Should().NotBeNull("Secret {0} must survive ({1})", before.Metadata.Name, when);
         after!.Metadata.ResourceVersion.Should().Be(before.Metadata.ResourceVersion, "nothing wrote Secret {0} ({1})", before.Metadata.Name, when);
         Snapshot(after).Should().Be(Snapshot(before), "Secret {0} is byte-for-byte unchanged ({1})", before.Metadata.Name, when);
         (after.Metadata.OwnerReferences ?? []).Should().NotContain(o => o.Uid == intruder.Metadata.Uid, "Secret {0} is not owned by the tenant object ({1})", before.Metadata.Name, when);
     }
 
-    private static string Snapshot(Secret secret) => JsonSerializer.Serialize(new
+    private static string Snapshot(V1Secret secret) => JsonSerializer.Serialize(new
     {
         secret.Type,
         Data = secret.Data?.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, Convert.ToBase64String(p.Value) }),

@@ -1,7 +1,9 @@
 using System.Text;
 using Bastio.Core;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Tests.Infrastructure;
 
@@ -28,8 +30,8 @@ public sealed class SystemNamespaceTenantTests
 
         var caches = env.Operator.Caches;
         await Eventually.UntilAsync(() => caches.SystemSecrets.Store.List().Any(s => s.Metadata.Labels?.GetValueOrDefault("bastio.io/source-name") == "app"), "the verifier is cached");
-        await Eventually.UntilAsync(() => caches.TenantSecrets.Store.List().Any(s => s.Metadata.Namespace == apiKey.Metadata.Namespace), "the delivery Secret is cached as a tenant Secret");
-        caches.TenantSecrets.Store.List().Should().NotContain(s => s.Metadata.Namespace == SystemNs, "the system namespace's Secrets belong to the system caches");
+        await Eventually.UntilAsync(() => caches.TenantSecrets.Store.List().Any(s => s.Metadata.NamespaceProperty == apiKey.Metadata.NamespaceProperty), "the delivery Secret is cached as a tenant Secret");
+        caches.TenantSecrets.Store.List().Should().NotContain(s => s.Metadata.NamespaceProperty == SystemNs, "the system namespace's Secrets belong to the system caches");
         caches.SystemUnmanagedSecrets!.Store.List().Should().NotContain(s => s.Metadata.Labels != null && s.Metadata.Labels.ContainsKey("app.kubernetes.io/managed-by") && s.Metadata.Labels["app.kubernetes.io/managed-by"] == "bastio-operator");
     }
 
@@ -39,7 +41,7 @@ public sealed class SystemNamespaceTenantTests
         const string ns = OperatorTestEnvironment.Namespace;
         await using var provider = await StubProvider.StartAsync(GoodKey);
         await using var env = await OperatorTestEnvironment.StartAsync(o => o.ValidationTimeout = TimeSpan.FromSeconds(5));
-        await env.Api.Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "helm-release", Namespace = ns }, Data = new() { ["release"] = new byte[4096] } });
+        await env.Api.Secrets.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "helm-release", NamespaceProperty = ns }, Data = new Dictionary<string, byte[]>() { ["release"] = new byte[4096] } });
         await env.CreateProxyAsync(upstream: provider.Upstream.ToString());
         await ProviderKeyTests.CreateSourceAsync(env, "creds", GoodKey);
         await ProviderKeyTests.CreateProviderKeyAsync(env, "primary", "creds");
@@ -62,18 +64,18 @@ public sealed class SystemNamespaceTenantTests
         await using var env = await OperatorTestEnvironment.StartAsync(o => o.ValidationTimeout = TimeSpan.FromSeconds(5));
         await env.Api.Proxies.CreateAsync(new Proxy
         {
-            Metadata = new ObjectMeta { Name = "openai", Namespace = SystemNs },
+            Metadata = new V1ObjectMeta { Name = "openai", NamespaceProperty = SystemNs },
             Spec = new ProxySpec { Provider = "openai", Upstream = provider.Upstream.ToString() },
         });
-        await env.Api.Secrets.CreateAsync(new Secret { Metadata = new ObjectMeta { Name = "creds", Namespace = SystemNs, Labels = new() { [WellKnown.Labels.ProviderKeySource] = "true" } }, Data = new() { ["apiKey"] = Encoding.UTF8.GetBytes(GoodKey) } });
+        await env.Api.Secrets.CreateAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "creds", NamespaceProperty = SystemNs, Labels = new Dictionary<string, string>() { [WellKnown.Labels.ProviderKeySource] = "true" } }, Data = new Dictionary<string, byte[]> { ["apiKey"] = Encoding.UTF8.GetBytes(GoodKey) } });
         await env.Api.ProviderKeys.CreateAsync(new ProviderKey
         {
-            Metadata = new ObjectMeta { Name = "primary", Namespace = SystemNs },
+            Metadata = new V1ObjectMeta { Name = "primary", NamespaceProperty = SystemNs },
             Spec = new ProviderKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, SecretRef = new SecretKeyReference { Name = "creds" } },
         });
         await env.Api.ApiKeys.CreateAsync(new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "ops", Namespace = SystemNs },
+            Metadata = new V1ObjectMeta { Name = "ops", NamespaceProperty = SystemNs },
             Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" }, Permissions = ["chat"] },
         });
 

@@ -3,6 +3,7 @@ using Bastio.Crds;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using k8s.Models;
 
 namespace Bastio.Operator.Tests.Integration;
 
@@ -96,7 +97,7 @@ public sealed class ValidationClientTests
 
         var refused = await WaitForValidatedReasonAsync(env, "primary", "UpstreamNotAllowed");
         Conditions.Find(refused.Status!.Conditions, "Validated")!.Status.Should().Be("False");
-        Conditions.Find(refused.Status.Conditions, "Ready").Should().Match<Bastio.Kubernetes.Models.Condition>(c => c.Status == "False" && c.Reason == "UpstreamNotAllowed");
+        Conditions.Find(refused.Status.Conditions, "Ready").Should().Match<V1Condition>(c => c.Status == "False" && c.Reason == "UpstreamNotAllowed");
         var proxy = await Eventually.UntilAsync(async () => await env.Api.Proxies.GetAsync(Ns, "openai") is { } p && Conditions.Find(p.Status?.Conditions, "Ready")?.Reason == "UpstreamNotAllowed" ? p : null, "the Proxy reports UpstreamNotAllowed");
         Conditions.Find(proxy.Status!.Conditions, "Ready")!.Status.Should().Be("False");
 
@@ -155,7 +156,7 @@ public sealed class ValidationClientTests
     {
         var messages = (await env.Api.ProviderKeys.ListAllAsync(Ns)).Items.SelectMany(p => p.Status?.Conditions ?? []).Select(c => c.Message)
             .Concat((await env.Api.Proxies.ListAllAsync(Ns)).Items.SelectMany(p => p.Status?.Conditions ?? []).Select(c => c.Message))
-            .Concat((await env.EventsAsync()).Select(e => e.Message))
+            .Concat((await env.EventsAsync()).Select(e => e.Note))
             .OfType<string>()
             .ToList();
         messages.Should().NotBeEmpty();

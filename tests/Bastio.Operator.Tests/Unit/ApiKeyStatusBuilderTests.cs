@@ -1,6 +1,7 @@
 using Bastio.Crds;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Controllers.ApiKeys;
 
@@ -15,7 +16,7 @@ public sealed class ApiKeyStatusBuilderTests
     {
         var apiKey = new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "app", Namespace = "team-a", Generation = 3 },
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a", Generation = 3 },
             Spec = new ApiKeySpec { Revoked = false },
             Status = new ApiKeyStatus { Phase = "Revoked", KeyId = "AAAAAAAAAAAA" },
         };
@@ -36,7 +37,7 @@ public sealed class ApiKeyStatusBuilderTests
         var usage = new ApiKeyUsage { PeriodStart = "2026-11-01T00:00:00Z", Tokens = 42, Cost = "0.5", BudgetUsedPercent = 50 };
         var apiKey = new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "app", Namespace = "team-a", Generation = 1 },
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a", Generation = 1 },
             Spec = new ApiKeySpec(),
             Status = new ApiKeyStatus { Phase = "Active", KeyId = "AAAAAAAAAAAA", Usage = usage },
         };
@@ -49,7 +50,7 @@ public sealed class ApiKeyStatusBuilderTests
     {
         var apiKey = new ApiKey
         {
-            Metadata = new ObjectMeta { Name = "app", Namespace = "team-a", Generation = 1, Annotations = new() { ["bastio.io/rotate-requested-at"] = "t1" } },
+            Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a", Generation = 1, Annotations = new Dictionary<string, string>() { ["bastio.io/rotate-requested-at"] = "t1" } },
             Spec = new ApiKeySpec(),
             Status = new ApiKeyStatus { Phase = "Active" },
         };

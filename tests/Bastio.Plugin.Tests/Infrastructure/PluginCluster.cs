@@ -1,8 +1,8 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Configuration;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.TestCluster;
 using Bastio.Plugin.Cli;
 using Bastio.Plugin.Kube;
+using k8s;
 
 namespace Bastio.Plugin.Tests.Infrastructure;
 
@@ -16,10 +16,10 @@ internal sealed class PluginCluster : IAsyncDisposable
     {
         _server = server;
         _kubeconfig = kubeconfig;
-        Client = new KubernetesClient(KubernetesClientConfiguration.FromKubeconfigYaml(server.KubeconfigYaml));
+        Client = KubernetesConnection.CreateClient(KubernetesConnection.FromKubeconfigYaml(server.KubeconfigYaml));
     }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public static async Task<PluginCluster> StartAsync(params string[] namespaces)
     {

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.Queues;
 using Microsoft.Extensions.Logging;
@@ -67,7 +68,7 @@ public sealed partial class Controller
     /// the keys to reconcile (e.g. a Secret into its owner's key); default: the object's own key.
     /// </summary>
     public void Watch<T>(IInformer<T> informer, Func<T, IEnumerable<ObjectKey>>? map = null)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(informer);
         if (Volatile.Read(ref _running) == 1)

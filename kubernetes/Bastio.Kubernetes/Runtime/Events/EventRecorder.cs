@@ -2,20 +2,24 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bastio.Kubernetes.Runtime.Events;
 
-/// <summary>The <see cref="IEventRecorder"/> implementation (client-go's recorder with its aggregation cache).</summary>
+/// <summary>
+/// The <see cref="IEventRecorder"/> implementation: events.k8s.io/v1 Events written through the official
+/// client, with client-go's aggregation cache (a repeat becomes a series on the first Event).
+/// </summary>
 public sealed partial class EventRecorder : IEventRecorder, IDisposable
 {
-    // The API server rejects longer messages from events.k8s.io; core/v1 accepts them but kubectl output suffers.
+    // events.k8s.io/v1 rejects a longer note.
     private const int MaxMessageLength = 1024;
 
-    private readonly IResourceClient<Event> _events;
+    private readonly IResourceClient<Eventsv1Event> _events;
     private readonly EventRecorderOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -24,7 +28,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<AggregationKey, Recorded> _recorded = [];
 
-    public EventRecorder(IResourceClient<Event> events, EventRecorderOptions? options = null, ILogger<EventRecorder>? logger = null, TimeProvider? timeProvider = null)
+    public EventRecorder(IResourceClient<Eventsv1Event> events, EventRecorderOptions? options = null, ILogger<EventRecorder>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         _events = events;
@@ -33,7 +37,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
-    public async Task RecordAsync(IKubernetesObject involvedObject, EventType type, string reason, string message, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> involvedObject, EventType type, string reason, string message, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -48,7 +52,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
 
             var key = new AggregationKey(
                 involvedObject.Metadata.Uid ?? "",
-                involvedObject.Metadata.Namespace ?? "",
+                involvedObject.Metadata.NamespaceProperty ?? "",
                 involvedObject.Metadata.Name,
                 involvedObject.Kind ?? "",
                 type,
@@ -76,7 +80,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task RecordLockedAsync(AggregationKey key, IKubernetesObject involved, CancellationToken cancellationToken)
+    private async Task RecordLockedAsync(AggregationKey key, IKubernetesObject<V1ObjectMeta> involved, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         if (_recorded.TryGetValue(key, out var previous) && now - previous.LastTimestamp < _options.AggregationWindow)
@@ -84,7 +88,7 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
             var count = previous.Count + 1;
             try
             {
-                await _events.PatchAsync(previous.Namespace, previous.Name, PatchType.Merge, CountPatch(count, now), cancellationToken: cancellationToken)
+                await _events.PatchAsync(previous.Namespace, previous.Name, PatchType.Merge, SeriesPatch(count, now), cancellationToken: cancellationToken)
                     .ConfigureAwait(false);
                 _recorded[key] = previous with { Count = count, LastTimestamp = now };
                 return;
@@ -95,38 +99,38 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
             }
         }
 
-        var ns = string.IsNullOrEmpty(involved.Metadata.Namespace) ? "default" : involved.Metadata.Namespace;
+        var ns = string.IsNullOrEmpty(involved.Metadata.NamespaceProperty) ? "default" : involved.Metadata.NamespaceProperty;
         var created = await _events.CreateAsync(NewEvent(key, involved, ns, now), cancellationToken: cancellationToken).ConfigureAwait(false);
         Remember(key, new Recorded(ns, created.Metadata.Name!, 1, now));
     }
 
-    private Event NewEvent(AggregationKey key, IKubernetesObject involved, string ns, DateTimeOffset now) => new()
+    private Eventsv1Event NewEvent(AggregationKey key, IKubernetesObject<V1ObjectMeta> involved, string ns, DateTimeOffset now) => new()
     {
         ApiVersion = _events.Type.ApiVersion,
         Kind = _events.Type.Kind,
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             // client-go's naming: the object's name plus a unique hex suffix.
             Name = $"{involved.Metadata.Name}.{now.UtcTicks:x}{Random.Shared.Next():x}",
-            Namespace = ns,
+            NamespaceProperty = ns,
         },
-        InvolvedObject = new ObjectReference
+        Regarding = new V1ObjectReference
         {
             ApiVersion = involved.ApiVersion,
             Kind = involved.Kind,
-            Namespace = involved.Metadata.Namespace,
+            NamespaceProperty = involved.Metadata.NamespaceProperty,
             Name = involved.Metadata.Name,
             Uid = involved.Metadata.Uid,
             ResourceVersion = involved.Metadata.ResourceVersion,
         },
         Reason = key.Reason,
-        Message = key.Message,
+        Note = key.Message,
         Type = key.Type.ToString(),
-        Count = 1,
-        FirstTimestamp = now,
-        LastTimestamp = now,
-        Source = new EventSource { Component = _options.Component, Host = _options.Instance },
-        ReportingComponent = _options.Component,
+        Action = key.Reason,
+
+        // eventTime is a MicroTime: the official client writes it with microseconds.
+        EventTime = now.UtcDateTime,
+        ReportingController = _options.Component,
         ReportingInstance = _options.Instance,
     };
 
@@ -141,14 +145,17 @@ public sealed partial class EventRecorder : IEventRecorder, IDisposable
         _recorded[key] = recorded;
     }
 
-    private static string CountPatch(int count, DateTimeOffset now)
+    // events.k8s.io/v1 folds repeats into a series on the first Event (client-go's EventSeries).
+    private static string SeriesPatch(int count, DateTimeOffset now)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
+            writer.WriteStartObject("series");
             writer.WriteNumber("count", count);
-            writer.WriteString("lastTimestamp", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("lastObservedTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime.Events;
 
@@ -8,16 +9,16 @@ public enum EventType
     Warning,
 }
 
-/// <summary>Records core/v1 Events about objects, as <c>kubectl describe</c> shows them.</summary>
+/// <summary>Records events.k8s.io/v1 Events about objects, as <c>kubectl describe</c> shows them.</summary>
 public interface IEventRecorder
 {
     /// <summary>
     /// Records an event in the object's namespace (<c>default</c> for cluster-scoped objects). A repeat of
     /// the same object, type, reason and message within the aggregation window bumps the existing Event's
-    /// <c>count</c> and <c>lastTimestamp</c> instead of creating another. Never throws: events are
+    /// <c>series.count</c> and <c>series.lastObservedTime</c> instead of creating another. Never throws: events are
     /// best-effort and must not fail a reconcile. Never put key material in <paramref name="message"/>.
     /// </summary>
-    Task RecordAsync(IKubernetesObject involvedObject, EventType type, string reason, string message, CancellationToken cancellationToken = default);
+    Task RecordAsync(IKubernetesObject<V1ObjectMeta> involvedObject, EventType type, string reason, string message, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Event recorder settings.</summary>

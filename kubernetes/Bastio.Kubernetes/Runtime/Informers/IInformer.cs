@@ -1,5 +1,6 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime.Informers;
 
@@ -36,7 +37,7 @@ public interface IInformer
 /// Objects handed out are shared with the cache: treat them as read-only and copy before changing.
 /// </summary>
 public interface IInformer<T> : IInformer
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     IInformerStore<T> Store { get; }
 
@@ -56,7 +57,7 @@ public interface IInformer<T> : IInformer
 
 /// <summary>A thread-safe read view of an informer's cache.</summary>
 public interface IInformerStore<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     int Count { get; }
 
@@ -80,7 +81,7 @@ public enum InformerEventType
 
 /// <summary>A change seen by an informer. <see cref="OldObject"/> is set for updates.</summary>
 public sealed record InformerEvent<T>(InformerEventType Type, T Object, T? OldObject = null)
-    where T : class, IKubernetesObject;
+    where T : class, IKubernetesObject<V1ObjectMeta>;
 
 /// <summary>Informer settings. Defaults follow client-go's reflector.</summary>
 public sealed class InformerOptions
@@ -109,7 +110,7 @@ public sealed class InformerOptions
     /// stripped and strings pooled (client-go's transform): drop or pool what this process never reads.
     /// It may change the object in place; it must not keep a reference to it.
     /// </summary>
-    public Action<IKubernetesObject>? Transform { get; set; }
+    public Action<IKubernetesObject<V1ObjectMeta>>? Transform { get; set; }
 
     /// <summary>Page size of the (re)list.</summary>
     public int PageSize { get; set; } = 500;

@@ -1,5 +1,6 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,7 +11,7 @@ namespace Bastio.Kubernetes.Runtime.Informers;
 /// <see cref="InformerOptions.Namespaces"/>, all feeding one store.
 /// </summary>
 public sealed partial class Informer<T> : IInformer<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IResourceClient<T> _client;
     private readonly InformerOptions _options;
@@ -149,7 +150,7 @@ public sealed partial class Informer<T> : IInformer<T>
     /// Replaces one scope's contents with a fresh list and emits the difference, so that consumers see
     /// deletions that happened while no watch was open.
     /// </summary>
-    private void Replace(string? ns, List<T> items)
+    private void Replace(string? ns, IList<T> items)
     {
         lock (_dispatchLock)
         {

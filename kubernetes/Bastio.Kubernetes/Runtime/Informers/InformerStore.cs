@@ -1,10 +1,11 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime.Informers;
 
 /// <summary>The cache behind an informer: objects by key plus named inverted indexes.</summary>
 internal sealed class InformerStore<T> : IInformerStore<T>
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ObjectKey, T> _items = [];

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime.Informers;
 
@@ -14,14 +15,14 @@ public static class ObjectInterning
     /// are left alone, as they are usually unique; a transform pools them where other objects repeat
     /// them (see <see cref="InternIdentity"/>).
     /// </summary>
-    public static void Intern(IKubernetesObject obj, StringPool pool)
+    public static void Intern(IKubernetesObject<V1ObjectMeta> obj, StringPool pool)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(pool);
         obj.ApiVersion = pool.Intern(obj.ApiVersion);
         obj.Kind = pool.Intern(obj.Kind);
         var meta = obj.Metadata;
-        meta.Namespace = pool.Intern(meta.Namespace);
+        meta.NamespaceProperty = pool.Intern(meta.NamespaceProperty);
         meta.GenerateName = pool.Intern(meta.GenerateName);
         meta.Labels = pool.InternAll(meta.Labels);
         meta.Annotations = pool.InternAll(meta.Annotations);
@@ -39,18 +40,18 @@ public static class ObjectInterning
 
         switch (obj)
         {
-            case Secret secret:
+            case V1Secret secret:
                 secret.Type = pool.Intern(secret.Type);
                 secret.Data = pool.InternKeys(secret.Data);
                 break;
-            case ConfigMap configMap:
+            case V1ConfigMap configMap:
                 configMap.BinaryData = pool.InternKeys(configMap.BinaryData);
                 break;
         }
     }
 
     /// <summary>The object's name and uid, for kinds whose dependents repeat them in owner references and labels.</summary>
-    public static void InternIdentity(IKubernetesObject obj, StringPool pool)
+    public static void InternIdentity(IKubernetesObject<V1ObjectMeta> obj, StringPool pool)
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(pool);
@@ -59,7 +60,7 @@ public static class ObjectInterning
     }
 
     /// <summary>The type, status and reason of each condition (messages are left alone: they tend to be unique).</summary>
-    public static void InternConditions(List<Condition>? conditions, StringPool pool)
+    public static void InternConditions(IEnumerable<V1Condition>? conditions, StringPool pool)
     {
         ArgumentNullException.ThrowIfNull(pool);
         if (conditions is null)

@@ -71,7 +71,7 @@ public sealed class StringPool
     }
 
     /// <summary>Pools the items of <paramref name="values"/> in place.</summary>
-    public void InternAll(List<string>? values)
+    public void InternAll(IList<string>? values)
     {
         if (values is null)
         {
@@ -86,7 +86,7 @@ public sealed class StringPool
 
     /// <summary>A copy of <paramref name="map"/> sized to its contents, with pooled keys and values.</summary>
     [return: NotNullIfNotNull(nameof(map))]
-    public Dictionary<string, string>? InternAll(Dictionary<string, string>? map)
+    public Dictionary<string, string>? InternAll(IDictionary<string, string>? map)
     {
         if (map is null)
         {
@@ -104,7 +104,7 @@ public sealed class StringPool
 
     /// <summary>A copy of <paramref name="map"/> sized to its contents, with pooled keys (the values are data, not text).</summary>
     [return: NotNullIfNotNull(nameof(map))]
-    public Dictionary<string, byte[]>? InternKeys(Dictionary<string, byte[]>? map)
+    public Dictionary<string, byte[]>? InternKeys(IDictionary<string, byte[]>? map)
     {
         if (map is null)
         {

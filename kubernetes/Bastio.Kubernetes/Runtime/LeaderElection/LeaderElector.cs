@@ -1,5 +1,6 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,16 +13,16 @@ namespace Bastio.Kubernetes.Runtime.LeaderElection;
 /// </summary>
 public sealed partial class LeaderElector : ILeaderElector
 {
-    private readonly IResourceClient<Lease> _leases;
+    private readonly IResourceClient<V1Lease> _leases;
     private readonly LeaderElectionOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
 
-    private LeaseSpec? _observedSpec;
+    private V1LeaseSpec? _observedSpec;
     private long _observedTimestamp;
     private volatile bool _isLeader;
 
-    public LeaderElector(IResourceClient<Lease> leases, LeaderElectionOptions options, ILogger<LeaderElector>? logger = null, TimeProvider? timeProvider = null)
+    public LeaderElector(IResourceClient<V1Lease> leases, LeaderElectionOptions options, ILogger<LeaderElector>? logger = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(leases);
         ArgumentNullException.ThrowIfNull(options);
@@ -163,15 +164,15 @@ public sealed partial class LeaderElector : ILeaderElector
     /// <summary>One attempt, as client-go's <c>tryAcquireOrRenew</c>. False when another replica holds a live lease or wins a race.</summary>
     private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
     {
-        var now = _timeProvider.GetUtcNow();
+        var now = _timeProvider.GetUtcNow().UtcDateTime;
         var lease = await _leases.TryGetAsync(_options.LeaseNamespace, _options.LeaseName, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
-            var created = new Lease
+            var created = new V1Lease
             {
                 ApiVersion = _leases.Type.ApiVersion,
                 Kind = _leases.Type.Kind,
-                Metadata = new ObjectMeta { Name = _options.LeaseName, Namespace = _options.LeaseNamespace },
+                Metadata = new V1ObjectMeta { Name = _options.LeaseName, NamespaceProperty = _options.LeaseNamespace },
                 Spec = NewSpec(now, now, transitions: 0),
             };
             try
@@ -185,6 +186,8 @@ public sealed partial class LeaderElector : ILeaderElector
             }
         }
 
+        // A Lease someone created without a spec is free to take.
+        lease.Spec ??= new V1LeaseSpec();
         Observe(lease.Spec);
         var holder = lease.Spec.HolderIdentity;
         var mine = holder == _options.Identity;
@@ -215,19 +218,19 @@ public sealed partial class LeaderElector : ILeaderElector
         try
         {
             var lease = await _leases.TryGetAsync(_options.LeaseNamespace, _options.LeaseName, timeout.Token).ConfigureAwait(false);
-            if (lease is null || lease.Spec.HolderIdentity != _options.Identity)
+            if (lease is null || lease.Spec?.HolderIdentity != _options.Identity)
             {
                 return;
             }
 
-            var now = _timeProvider.GetUtcNow();
-            lease.Spec = new LeaseSpec
+            var now = _timeProvider.GetUtcNow().UtcDateTime;
+            lease.Spec = new V1LeaseSpec
             {
                 HolderIdentity = "",
                 LeaseDurationSeconds = 1,
                 AcquireTime = now,
                 RenewTime = now,
-                LeaseTransitions = lease.Spec.LeaseTransitions,
+                LeaseTransitions = lease.Spec?.LeaseTransitions,
             };
             await _leases.ReplaceAsync(lease, cancellationToken: timeout.Token).ConfigureAwait(false);
             Log.Released(_logger, _options.Identity, _options.LeaseName);
@@ -238,7 +241,7 @@ public sealed partial class LeaderElector : ILeaderElector
         }
     }
 
-    private LeaseSpec NewSpec(DateTimeOffset acquireTime, DateTimeOffset renewTime, int transitions) => new()
+    private V1LeaseSpec NewSpec(DateTime acquireTime, DateTime renewTime, int transitions) => new()
     {
         HolderIdentity = _options.Identity,
         LeaseDurationSeconds = (int)Math.Ceiling(_options.LeaseDuration.TotalSeconds),
@@ -247,7 +250,7 @@ public sealed partial class LeaderElector : ILeaderElector
         LeaseTransitions = transitions,
     };
 
-    private void Observe(LeaseSpec spec)
+    private void Observe(V1LeaseSpec spec)
     {
         if (_observedSpec is null || !SameRecord(_observedSpec, spec))
         {
@@ -256,13 +259,13 @@ public sealed partial class LeaderElector : ILeaderElector
         }
     }
 
-    private bool ObservedExpired(LeaseSpec spec)
+    private bool ObservedExpired(V1LeaseSpec spec)
     {
         var duration = TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0);
         return _timeProvider.GetElapsedTime(_observedTimestamp) > duration;
     }
 
-    private static bool SameRecord(LeaseSpec a, LeaseSpec b) =>
+    private static bool SameRecord(V1LeaseSpec a, V1LeaseSpec b) =>
         a.HolderIdentity == b.HolderIdentity
         && a.LeaseDurationSeconds == b.LeaseDurationSeconds
         && a.AcquireTime == b.AcquireTime

@@ -1,6 +1,15 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime.Objects;
+
+/// <summary>A status that carries metav1.Condition entries and the generation it reflects.</summary>
+public interface IHasConditions
+{
+    long? ObservedGeneration { get; set; }
+
+    List<V1Condition>? Conditions { get; set; }
+}
 
 /// <summary>metav1.Condition helpers with apimachinery's <c>meta.SetStatusCondition</c> semantics.</summary>
 public static class Conditions
@@ -9,10 +18,10 @@ public static class Conditions
     public const string False = "False";
     public const string Unknown = "Unknown";
 
-    public static Condition? Find(IEnumerable<Condition>? conditions, string type) =>
+    public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => c.Type == type);
 
-    public static bool IsTrue(IEnumerable<Condition>? conditions, string type) =>
+    public static bool IsTrue(IEnumerable<V1Condition>? conditions, string type) =>
         string.Equals(Find(conditions, type)?.Status, True, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
@@ -26,7 +35,7 @@ public static class Conditions
         ArgumentNullException.ThrowIfNull(status);
         var changed = status.ObservedGeneration != observedGeneration;
         status.ObservedGeneration = observedGeneration;
-        return Set(status.Conditions ??= [], new Condition
+        return Set(status.Conditions ??= [], new V1Condition
         {
             Type = type,
             Status = conditionStatus,
@@ -37,7 +46,7 @@ public static class Conditions
     }
 
     /// <summary>Sets <paramref name="condition"/> in <paramref name="conditions"/> (see the other overload). Returns whether anything changed.</summary>
-    public static bool Set(List<Condition> conditions, Condition condition, DateTimeOffset now)
+    public static bool Set(IList<V1Condition> conditions, V1Condition condition, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(conditions);
         ArgumentNullException.ThrowIfNull(condition);
@@ -48,11 +57,11 @@ public static class Conditions
         }
 
         // metav1.Time has whole-second precision: a finer value would never round-trip equal.
-        var transition = condition.LastTransitionTime ?? TruncateToSeconds(now);
+        var transition = condition.LastTransitionTime == default ? TruncateToSeconds(now) : condition.LastTransitionTime;
         var existing = Find(conditions, condition.Type);
         if (existing is null)
         {
-            conditions.Add(new Condition
+            conditions.Add(new V1Condition
             {
                 Type = condition.Type,
                 Status = condition.Status,
@@ -94,8 +103,8 @@ public static class Conditions
     }
 
     /// <summary>Removes the condition of <paramref name="type"/>; returns whether one was there.</summary>
-    public static bool Remove(List<Condition>? conditions, string type) => conditions?.RemoveAll(c => c.Type == type) > 0;
+    public static bool Remove(List<V1Condition>? conditions, string type) => conditions?.RemoveAll(c => c.Type == type) > 0;
 
-    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) =>
-        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    private static DateTime TruncateToSeconds(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 }

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime.Objects;
 
@@ -15,14 +16,14 @@ public static class Finalizers
 {
     private const int MaxAttempts = 5;
 
-    public static bool Has(IKubernetesObject obj, string finalizer)
+    public static bool Has(IKubernetesObject<V1ObjectMeta> obj, string finalizer)
     {
         ArgumentNullException.ThrowIfNull(obj);
         return obj.Metadata.Finalizers?.Contains(finalizer, StringComparer.Ordinal) == true;
     }
 
     /// <summary>True once deletion was requested: the object only waits for its finalizers.</summary>
-    public static bool IsTerminating(IKubernetesObject obj)
+    public static bool IsTerminating(IKubernetesObject<V1ObjectMeta> obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         return obj.Metadata.DeletionTimestamp is not null;
@@ -33,7 +34,7 @@ public static class Finalizers
     /// exists. A terminating object is returned unchanged: the API server accepts no new finalizers then.
     /// </summary>
     public static Task<T?> EnsureAsync<T>(IResourceClient<T> client, T obj, string finalizer, CancellationToken cancellationToken = default)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => UpdateAsync(client, obj, finalizer, add: true, cancellationToken);
 
     /// <summary>
@@ -42,7 +43,7 @@ public static class Finalizers
     /// written is returned, or null if it vanished meanwhile.
     /// </summary>
     public static async Task<T?> GuardAsync<T>(IResourceClient<T> client, T obj, string finalizer, Func<T, CancellationToken, Task> finalize, CancellationToken cancellationToken = default)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(obj);
         ArgumentNullException.ThrowIfNull(finalize);
@@ -60,11 +61,11 @@ public static class Finalizers
     /// (removing the last finalizer of a terminating object lets the server delete it).
     /// </summary>
     public static Task<T?> RemoveAsync<T>(IResourceClient<T> client, T obj, string finalizer, CancellationToken cancellationToken = default)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
         => UpdateAsync(client, obj, finalizer, add: false, cancellationToken);
 
     private static async Task<T?> UpdateAsync<T>(IResourceClient<T> client, T obj, string finalizer, bool add, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(obj);
@@ -86,7 +87,7 @@ public static class Finalizers
             var patch = Patch(current.Metadata.ResourceVersion, finalizers);
             try
             {
-                var updated = await client.PatchAsync(current.Metadata.Namespace, current.Metadata.Name!, PatchType.Merge, patch, cancellationToken: cancellationToken)
+                var updated = await client.PatchAsync(current.Metadata.NamespaceProperty, current.Metadata.Name!, PatchType.Merge, patch, cancellationToken: cancellationToken)
                     .ConfigureAwait(false);
 
                 // Without finalizers a terminating object is deleted by that very patch; the answer is its last state.
@@ -98,7 +99,7 @@ public static class Finalizers
             }
             catch (ConflictException) when (attempt < MaxAttempts)
             {
-                var fresh = await client.TryGetAsync(current.Metadata.Namespace, current.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+                var fresh = await client.TryGetAsync(current.Metadata.NamespaceProperty, current.Metadata.Name!, cancellationToken).ConfigureAwait(false);
                 if (fresh is null)
                 {
                     return null;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Runtime.Objects;
 
@@ -22,7 +23,7 @@ public static class StatusUpdater
         T current,
         Action<T> mutate,
         CancellationToken cancellationToken = default)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(typeInfo);
@@ -50,7 +51,7 @@ public static class StatusUpdater
             }
             catch (ConflictException) when (attempt < MaxAttempts)
             {
-                var fresh = await client.TryGetAsync(current.Metadata.Namespace, current.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+                var fresh = await client.TryGetAsync(current.Metadata.NamespaceProperty, current.Metadata.Name!, cancellationToken).ConfigureAwait(false);
                 if (fresh is null)
                 {
                     return null;

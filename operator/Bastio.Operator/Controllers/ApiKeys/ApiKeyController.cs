@@ -1,5 +1,6 @@
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Controllers.Encryption;
@@ -29,7 +30,7 @@ internal static class ApiKeyController
             context.LoggerFactory.CreateLogger<ApiKeyReconciler>());
         var controller = context.NewController(Name, new EncryptionKeyWait(reconciler, Name, context.LoggerFactory.CreateLogger<EncryptionKeyWait>()));
         controller.Watch(caches.ApiKeys);
-        controller.Watch(caches.Proxies, p => caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
+        controller.Watch(caches.Proxies, p => caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
         controller.Watch(caches.TenantSecrets, OwnerApiKey);
         controller.Watch(caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ApiKey"));
         controller.Watch(caches.EncryptionKey, _ => caches.ApiKeys.Store.List().Select(ObjectKey.From));
@@ -37,8 +38,8 @@ internal static class ApiKeyController
     }
 
     /// <summary>Delivery Secrets map to their ApiKey by the controller owner reference, labels or not.</summary>
-    private static IEnumerable<ObjectKey> OwnerApiKey(Secret secret) =>
+    private static IEnumerable<ObjectKey> OwnerApiKey(V1Secret secret) =>
         secret.Metadata.OwnerReferences?
             .Where(o => o.Controller == true && o.Kind == "ApiKey" && o.ApiVersion == BastioResources.ApiVersion)
-            .Select(o => new ObjectKey(secret.Metadata.Namespace, o.Name)) ?? [];
+            .Select(o => new ObjectKey(secret.Metadata.NamespaceProperty, o.Name)) ?? [];
 }

@@ -7,12 +7,12 @@ using Bastio.Crds;
 using Bastio.Crds.Rotation;
 using Bastio.Crds.Validation;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Kubernetes.Serialization;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
@@ -65,7 +65,7 @@ internal sealed partial class ApiKeyReconciler(
         apiKey = withFinalizer;
 
         var now = timeProvider.GetUtcNow();
-        var ns = apiKey.Metadata.Namespace!;
+        var ns = apiKey.Metadata.NamespaceProperty!;
         var oldStatus = apiKey.Status ?? new ApiKeyStatus();
         var status = ApiKeyStatusBuilder.Start(apiKey);
 
@@ -111,7 +111,7 @@ internal sealed partial class ApiKeyReconciler(
     /// <summary>Runs the planner's steps until the stored key, the delivery Secret and the request agree.</summary>
     private async Task<StoredKey?> ConvergeKeyAsync(ApiKey apiKey, ApiKeyStatus status, KeyEnvironment environment, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var ns = apiKey.Metadata.Namespace!;
+        var ns = apiKey.Metadata.NamespaceProperty!;
         var ring = encryptionKeys.Ring;
         var request = apiKey.Metadata.Annotations?.GetValueOrDefault(WellKnown.RotateRequestedAtAnnotation);
 
@@ -208,7 +208,7 @@ internal sealed partial class ApiKeyReconciler(
         }
 
         // The cache may not show this operator's last status write yet: decide on a live read, or one rotation is reported twice.
-        var live = await clients.ApiKeys.TryGetAsync(apiKey.Metadata.Namespace, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+        var live = await clients.ApiKeys.TryGetAsync(apiKey.Metadata.NamespaceProperty, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
         var reported = live?.Status?.Version;
         if (live is null || live.Metadata.Uid != apiKey.Metadata.Uid || stored.Version <= (reported ?? 0))
         {
@@ -239,7 +239,7 @@ internal sealed partial class ApiKeyReconciler(
     /// </summary>
     private async Task WaitUntilServedAsync(ApiKey apiKey, string keyId, long epoch, CancellationToken cancellationToken)
     {
-        var lagging = await deliveryGate.WaitUntilServedAsync(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, epoch, cancellationToken).ConfigureAwait(false);
+        var lagging = await deliveryGate.WaitUntilServedAsync(apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!, epoch, cancellationToken).ConfigureAwait(false);
         if (lagging.Count > 0)
         {
             var message = $"Gateway replicas {string.Join(", ", lagging)} had not acknowledged the new key's verifier after {options.DeliveryAcknowledgementTimeout}; it was delivered anyway and they may refuse it until they catch up.";
@@ -289,10 +289,10 @@ internal sealed partial class ApiKeyReconciler(
         }
 
         await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
-        var delivery = caches.TenantSecret(apiKey.Metadata.Namespace, status.SecretName!);
+        var delivery = caches.TenantSecret(apiKey.Metadata.NamespaceProperty, status.SecretName!);
         if (delivery?.Data?.ContainsKey(WellKnown.DeliverySecret.ApiKey) == true && DeliverySecretOwnership.IsOurs(delivery, apiKey))
         {
-            var copy = ObjectCopy.Of(delivery, KubernetesJsonContext.Default.Secret);
+            var copy = ObjectCopy.Of(delivery);
             copy.Data!.Remove(WellKnown.DeliverySecret.ApiKey);
             await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -308,7 +308,7 @@ internal sealed partial class ApiKeyReconciler(
         // The CronJob too: no owner reference reaches across namespaces, and the rotation schedule controller
         // would remove it only after the ApiKey is gone.
         await DeleteVerifierAsync(apiKey, cancellationToken).ConfigureAwait(false);
-        await cronJobs.RemoveAsync(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+        await cronJobs.RemoveAsync(apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
 
         // The delivery Secret is owned by the ApiKey: the garbage collector removes it.
         await Finalizers.RemoveAsync(clients.ApiKeys, apiKey, WellKnown.Finalizer, cancellationToken).ConfigureAwait(false);
@@ -337,7 +337,7 @@ internal sealed partial class ApiKeyReconciler(
 
     /// <param name="lostToReset">True when the verifiers were encrypted under a key lost and then reset on request: a new key replaces them, audited.</param>
     /// <exception cref="EncryptionKeyUnavailableException">The verifiers are this key's but encrypted under a key the ring does not hold, and no reset was requested.</exception>
-    private StoredKey? LoadStoredKey(ApiKey apiKey, Secret? verifierSecret, out bool lostToReset)
+    private StoredKey? LoadStoredKey(ApiKey apiKey, V1Secret? verifierSecret, out bool lostToReset)
     {
         lostToReset = false;
         try
@@ -350,26 +350,26 @@ internal sealed partial class ApiKeyReconciler(
             // This key's own verifiers under a key the ring lacks: re-issuing would break every client silently.
             if (!encryptionKeys.ResetRequested)
             {
-                throw new EncryptionKeyUnavailableException($"the verifiers of ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name} do not decrypt ({exception.Message}); the encryption key was lost or replaced, so the key is not re-issued", missing: false);
+                throw new EncryptionKeyUnavailableException($"the verifiers of ApiKey {apiKey.Metadata.NamespaceProperty}/{apiKey.Metadata.Name} do not decrypt ({exception.Message}); the encryption key was lost or replaced, so the key is not re-issued", missing: false);
             }
 
-            Log.UndecryptableVerifiers(logger, apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, exception.Message);
+            Log.UndecryptableVerifiers(logger, apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!, exception.Message);
             lostToReset = true;
             return null;
         }
         catch (Exception exception) when (exception is DecryptionFailedException or FormatException)
         {
             // Malformed, or left by an earlier ApiKey of this name: useless to the gateway too; a new key replaces them.
-            Log.UndecryptableVerifiers(logger, apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, exception.Message);
+            Log.UndecryptableVerifiers(logger, apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!, exception.Message);
             return null;
         }
     }
 
-    private async Task<Secret> WriteVerifierAsync(ApiKey apiKey, Secret? existing, StoredKey stored, EncryptionKeyRing ring, CancellationToken cancellationToken)
+    private async Task<V1Secret> WriteVerifierAsync(ApiKey apiKey, V1Secret? existing, StoredKey stored, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
         if (existing is not null && !VerifierSecretCodec.IsVerifierOf(existing, apiKey))
         {
-            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: Secret {options.SystemNamespace}/{existing.Metadata.Name} is not this key's verifier Secret; it is left untouched.");
+            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.NamespaceProperty}/{apiKey.Metadata.Name}: Secret {options.SystemNamespace}/{existing.Metadata.Name} is not this key's verifier Secret; it is left untouched.");
         }
 
         var secret = VerifierSecretCodec.ToSecret(apiKey, stored, ring, options.SystemNamespace, existing);
@@ -379,25 +379,25 @@ internal sealed partial class ApiKeyReconciler(
     }
 
     /// <summary>Writes the delivery Secret when it differs; <paramref name="plaintext"/> null keeps the delivered key.</summary>
-    private async Task<Secret?> WriteDeliveryAsync(ApiKey apiKey, Secret? existing, string name, string? plaintext, string keyId, CancellationToken cancellationToken)
+    private async Task<V1Secret?> WriteDeliveryAsync(ApiKey apiKey, V1Secret? existing, string name, string? plaintext, string keyId, CancellationToken cancellationToken)
     {
         // The reconcile checked the cached Secret; this is the live one, which someone may have created since.
         if (DeliverySecretOwnership.Check(apiKey, name, existing, options.SystemNamespace) is { } conflict)
         {
-            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.Namespace}/{apiKey.Metadata.Name}: {conflict.Message}");
+            throw new InvalidOperationException($"ApiKey {apiKey.Metadata.NamespaceProperty}/{apiKey.Metadata.Name}: {conflict.Message}");
         }
 
-        var secret = existing is null ? new Secret() : ObjectCopy.Of(existing, KubernetesJsonContext.Default.Secret);
+        var secret = existing is null ? new V1Secret { Metadata = new V1ObjectMeta() } : ObjectCopy.Of(existing);
         secret.ApiVersion = "v1";
         secret.Kind = "Secret";
         secret.Type ??= "Opaque";
         secret.Metadata.Name = name;
-        secret.Metadata.Namespace = apiKey.Metadata.Namespace;
+        secret.Metadata.NamespaceProperty = apiKey.Metadata.NamespaceProperty;
         secret.Metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.DeliverySecret, secret.Metadata.Labels);
         secret.Metadata.Labels[WellKnown.Labels.KeyId] = keyId;
         secret.Metadata.Annotations = ManagedAnnotations.With(secret.Metadata.Annotations);
         secret.Metadata.OwnerReferences = [ManagedLabels.ControllerReference(apiKey)];
-        secret.Data ??= [];
+        secret.Data ??= new Dictionary<string, byte[]>();
         if (plaintext is not null)
         {
             secret.Data[WellKnown.DeliverySecret.ApiKey] = Encoding.UTF8.GetBytes(plaintext);
@@ -473,13 +473,13 @@ internal sealed partial class ApiKeyReconciler(
     private static string? ExistingKeyId(ApiKey apiKey) =>
         apiKey.Status?.KeyId is { } keyId && ClientKey.IsValidKeyId(keyId) ? keyId : null;
 
-    private static byte[]? DeliveredVerifier(Secret? delivery) =>
+    private static byte[]? DeliveredVerifier(V1Secret? delivery) =>
         delivery?.Data?.GetValueOrDefault(WellKnown.DeliverySecret.ApiKey) is { } bytes
             ? ClientKeyVerifier.Compute(Encoding.UTF8.GetString(bytes))
             : null;
 
     private string VerifierName(ApiKey apiKey) =>
-        ManagedObjectNames.VerifierSecret(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!);
+        ManagedObjectNames.VerifierSecret(apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!);
 
     internal static TimeSpan GracePeriod(ApiKey apiKey)
     {

@@ -3,6 +3,7 @@ using Bastio.Core.Time;
 using Bastio.Crds;
 using Bastio.Crds.Validation;
 using Bastio.Crds.Vocabulary;
+using Bastio.Kubernetes.Api;
 using Bastio.Kubernetes.Runtime.Objects;
 using Bastio.Operator.Lifecycle;
 using Bastio.Operator.ManagedObjects;
@@ -21,7 +22,7 @@ internal static class ApiKeyStatusBuilder
         return new ApiKeyStatus
         {
             ObservedGeneration = apiKey.Metadata.Generation,
-            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListCondition),
+            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListV1Condition),
             Phase = old?.Phase,
             KeyId = old?.KeyId,
             KeyPrefix = old?.KeyPrefix,

@@ -2,7 +2,9 @@ using Bastio.Core;
 using Bastio.Crds;
 using Bastio.Crds.Validation;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.ManagedObjects;
 
 namespace Bastio.Operator.Controllers.ApiKeys;
@@ -20,10 +22,10 @@ internal static class DeliverySecretOwnership
         [WellKnown.Components.EncryptionKey, WellKnown.Components.ApiKeyVerifier, WellKnown.Components.ProviderKeyCopy];
 
     /// <summary>Null when <paramref name="apiKey"/> may write <paramref name="existing"/> (or create it when null) as Secret <paramref name="name"/>.</summary>
-    public static SpecProblem? Check(ApiKey apiKey, string name, Secret? existing, string systemNamespace)
+    public static SpecProblem? Check(ApiKey apiKey, string name, V1Secret? existing, string systemNamespace)
     {
         // By name as well as by content: a deleted encryption key must not come back as somebody's delivery Secret.
-        if (apiKey.Metadata.Namespace == systemNamespace && IsReservedSystemName(name))
+        if (apiKey.Metadata.NamespaceProperty == systemNamespace && IsReservedSystemName(name))
         {
             return new(ApiKeyConditions.SecretConflict, $"Secret '{name}' is reserved for the operator's system Secrets (the encryption key, verifiers, provider-key copies); choose another spec.secretName.");
         }
@@ -38,7 +40,7 @@ internal static class DeliverySecretOwnership
     /// label was checked, or whose labels a tool removed) controlled by this ApiKey's uid. A uid is never
     /// reused, so a Secret left by an earlier ApiKey of the same name is not adopted.
     /// </summary>
-    public static bool IsOurs(Secret secret, ApiKey apiKey)
+    public static bool IsOurs(V1Secret secret, ApiKey apiKey)
     {
         var labels = secret.Metadata.Labels;
         if (labels?.GetValueOrDefault(WellKnown.Labels.Component) is { } component && SystemComponents.Contains(component))

@@ -3,8 +3,9 @@ using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Crds;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.ManagedObjects;
 using Bastio.Operator.Objects;
 
@@ -25,26 +26,26 @@ internal static class VerifierSecretCodec
     public const string ServedRequestAnnotation = "bastio.io/served-rotation-request";
 
     public static CiphertextBinding Binding(ApiKey apiKey) =>
-        KeyVerifiers.Binding(apiKey.Metadata.Namespace ?? "", apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
+        KeyVerifiers.Binding(apiKey.Metadata.NamespaceProperty ?? "", apiKey.Metadata.Name!, apiKey.Metadata.Uid!);
 
     /// <summary>
     /// Whether <paramref name="secret"/> is a verifier Secret made for an ApiKey of this namespace and
     /// name: this one, or one of the same name that was deleted while the operator was away (its verifiers,
     /// bound to the old uid, do not decrypt for this one and are replaced).
     /// </summary>
-    public static bool IsVerifierOf(Secret secret, ApiKey apiKey) =>
+    public static bool IsVerifierOf(V1Secret secret, ApiKey apiKey) =>
         secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue
         && secret.Metadata.Labels.GetValueOrDefault(WellKnown.Labels.Component) == WellKnown.Components.ApiKeyVerifier
         && ManagedLabels.Source(secret) is { Kind: "ApiKey" } source
-        && source.Namespace == apiKey.Metadata.Namespace
+        && source.Namespace == apiKey.Metadata.NamespaceProperty
         && source.Name == apiKey.Metadata.Name;
 
     /// <summary>Reads a verifier Secret.</summary>
     /// <exception cref="DecryptionFailedException">A verifier does not decrypt.</exception>
     /// <exception cref="FormatException">The Secret's data is not what the operator writes.</exception>
-    public static StoredKey? Decode(Secret? secret, ApiKey apiKey, EncryptionKeyRing ring)
+    public static StoredKey? Decode(V1Secret? secret, ApiKey apiKey, EncryptionKeyRing ring)
     {
-        if (secret is null || KeyVerifiers.Decode(secret.Data, ring, Binding(apiKey)) is not { } verifiers)
+        if (secret is null || KeyVerifiers.Decode(secret.Data?.AsReadOnly(), ring, Binding(apiKey)) is not { } verifiers)
         {
             return null;
         }
@@ -66,18 +67,18 @@ internal static class VerifierSecretCodec
     /// The verifier Secret exactly as the operator writes it for <paramref name="stored"/>; labels and
     /// annotations of <paramref name="existing"/> that are not ours are kept.
     /// </summary>
-    public static Secret ToSecret(ApiKey apiKey, StoredKey stored, EncryptionKeyRing ring, string systemNamespace, Secret? existing = null)
+    public static V1Secret ToSecret(ApiKey apiKey, StoredKey stored, EncryptionKeyRing ring, string systemNamespace, V1Secret? existing = null)
     {
-        var metadata = existing is null ? new ObjectMeta() : ObjectCopy.Of(existing.Metadata, KubernetesJsonContext.Default.ObjectMeta);
-        metadata.Name = ManagedObjectNames.VerifierSecret(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!);
-        metadata.Namespace = systemNamespace;
+        var metadata = existing is null ? new V1ObjectMeta() : ObjectCopy.Of(existing.Metadata);
+        metadata.Name = ManagedObjectNames.VerifierSecret(apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!);
+        metadata.NamespaceProperty = systemNamespace;
         metadata.Labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.ApiKeyVerifier, metadata.Labels);
         metadata.Labels[WellKnown.Labels.Proxy] = apiKey.Spec.ProxyRef.Name;
         metadata.Labels[WellKnown.Labels.KeyId] = stored.KeyId;
         metadata.Annotations = ManagedAnnotations.With(metadata.Annotations);
         SetOrRemove(metadata.Annotations, ServedRequestAnnotation, stored.ServedRotationRequest);
         SetOrRemove(metadata.Annotations, RotatedAtAnnotation, stored.RotatedAt is { } rotatedAt ? Rfc3339.Format(rotatedAt) : null);
-        return new Secret
+        return new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
@@ -93,7 +94,7 @@ internal static class VerifierSecretCodec
         new KeyVerifiers(stored.KeyId, stored.Version, stored.Current, stored.Pending, stored.Previous, stored.Epoch)
             .Encode(ring, Binding(apiKey));
 
-    private static void SetOrRemove(Dictionary<string, string> annotations, string name, string? value)
+    private static void SetOrRemove(IDictionary<string, string> annotations, string name, string? value)
     {
         if (value is null)
         {

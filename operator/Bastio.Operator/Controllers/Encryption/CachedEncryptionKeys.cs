@@ -1,13 +1,14 @@
 using Bastio.Core;
 using Bastio.Core.Encryption;
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Operator.Configuration;
 
 namespace Bastio.Operator.Controllers.Encryption;
 
 /// <summary>Parses the ring from the informer cache once per resourceVersion of the Secret.</summary>
-internal sealed class CachedEncryptionKeys(IInformer<Secret> encryptionKeySecret, OperatorOptions options) : IEncryptionKeys
+internal sealed class CachedEncryptionKeys(IInformer<V1Secret> encryptionKeySecret, OperatorOptions options) : IEncryptionKeys
 {
     // Replaced whole (a reference), so concurrent readers never see a torn pair.
     private Parsed? _parsed;
@@ -26,7 +27,7 @@ internal sealed class CachedEncryptionKeys(IInformer<Secret> encryptionKeySecret
 
             try
             {
-                var ring = EncryptionKeyRing.FromSecretData(secret.Data ?? []);
+                var ring = EncryptionKeyRing.FromSecretData(secret.Data?.AsReadOnly() ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, byte[]>.Empty);
                 Volatile.Write(ref _parsed, new Parsed(secret.Metadata.ResourceVersion, ring));
                 return ring;
             }

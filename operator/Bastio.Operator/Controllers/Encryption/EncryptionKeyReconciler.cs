@@ -2,12 +2,12 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Events;
-using Bastio.Kubernetes.Serialization;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.ApiKeys;
@@ -74,7 +74,7 @@ internal sealed partial class EncryptionKeyReconciler(
         EncryptionKeyRing ring;
         try
         {
-            ring = EncryptionKeyRing.FromSecretData(secret.Data ?? []);
+            ring = EncryptionKeyRing.FromSecretData(secret.Data?.AsReadOnly() ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, byte[]>.Empty);
         }
         catch (InvalidKeyRingException exception)
         {
@@ -105,7 +105,7 @@ internal sealed partial class EncryptionKeyReconciler(
         return ReconcileResult.Done;
     }
 
-    private async Task<ReconcileResult> ReportLossAsync(Secret subject, string message, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> ReportLossAsync(V1Secret subject, string message, CancellationToken cancellationToken)
     {
         metrics.SetEncryptionKeyMissing(true);
         Log.KeyLost(logger, message);
@@ -114,16 +114,16 @@ internal sealed partial class EncryptionKeyReconciler(
     }
 
     /// <summary>A person asked for a fresh start: a new ring numbered above every version in use, so what it replaces stays recognisably lost.</summary>
-    private async Task<Secret> StartOverAsync(Secret requested, IReadOnlySet<string> used, CancellationToken cancellationToken)
+    private async Task<V1Secret> StartOverAsync(V1Secret requested, IReadOnlySet<string> used, CancellationToken cancellationToken)
     {
         var ring = EncryptionKeyRing.CreateNewAbove(used);
 
-        var copy = new Secret
+        var copy = new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
             Type = requested.Type ?? "Opaque",
-            Metadata = ObjectCopy.Of(requested.Metadata, KubernetesJsonContext.Default.ObjectMeta),
+            Metadata = ObjectCopy.Of(requested.Metadata),
             Data = ring.ToSecretData(),
         };
         var written = await clients.Secrets.ReplaceAsync(copy, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -133,28 +133,28 @@ internal sealed partial class EncryptionKeyReconciler(
     }
 
     /// <summary>Events about a Secret that does not exist name it without a uid.</summary>
-    private Secret MissingSubject() => new()
+    private V1Secret MissingSubject() => new()
     {
         ApiVersion = "v1",
         Kind = "Secret",
-        Metadata = new ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, Namespace = options.SystemNamespace },
+        Metadata = new V1ObjectMeta { Name = WellKnown.EncryptionKeySecret.Name, NamespaceProperty = options.SystemNamespace },
     };
 
     // A Secret a person or a restore created stays as they wrote it; only the one this operator generated is marked for Argo CD.
-    private static bool IsOurs(Secret secret) =>
+    private static bool IsOurs(V1Secret secret) =>
         secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) == WellKnown.Labels.ManagedByValue;
 
     /// <summary>The encryption key Secret exactly as the operator creates it, holding <paramref name="ring"/>.</summary>
-    internal static Secret NewKeySecret(EncryptionKeyRing ring, string systemNamespace) => new()
+    internal static V1Secret NewKeySecret(EncryptionKeyRing ring, string systemNamespace) => new()
     {
         ApiVersion = "v1",
         Kind = "Secret",
         Type = "Opaque",
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = WellKnown.EncryptionKeySecret.Name,
-            Namespace = systemNamespace,
-            Labels = new(StringComparer.Ordinal)
+            NamespaceProperty = systemNamespace,
+            Labels = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 [WellKnown.Labels.ManagedBy] = WellKnown.Labels.ManagedByValue,
                 [WellKnown.Labels.Component] = WellKnown.Components.EncryptionKey,
@@ -165,7 +165,7 @@ internal sealed partial class EncryptionKeyReconciler(
     };
 
     /// <summary>Creates the Secret holding <paramref name="ring"/>: a new one on a fresh installation, or the one last read when it was deleted.</summary>
-    private async Task<Secret> CreateAsync(EncryptionKeyRing ring, CancellationToken cancellationToken)
+    private async Task<V1Secret> CreateAsync(EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
         var restoring = ReferenceEquals(ring, Volatile.Read(ref _lastRing));
         var secret = NewKeySecret(ring, options.SystemNamespace);
@@ -191,7 +191,7 @@ internal sealed partial class EncryptionKeyReconciler(
         }
     }
 
-    private async Task ReEncryptAsync(Secret managed, EncryptionKeyRing ring, CancellationToken cancellationToken)
+    private async Task ReEncryptAsync(V1Secret managed, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> slots = managed.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.Component) switch
         {
@@ -231,12 +231,12 @@ internal sealed partial class EncryptionKeyReconciler(
             return;
         }
 
-        var copy = new Secret
+        var copy = new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
             Type = managed.Type,
-            Metadata = ObjectCopy.Of(managed.Metadata, KubernetesJsonContext.Default.ObjectMeta),
+            Metadata = ObjectCopy.Of(managed.Metadata),
             Data = data,
         };
         try

@@ -2,7 +2,9 @@ using System.Text;
 using Bastio.Core;
 using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 
 namespace Bastio.Operator.Controllers.Encryption;
 
@@ -33,11 +35,11 @@ internal static class EncryptionKeyReset
 
     public const string ClearPatch = "{\"metadata\":{\"annotations\":{\"" + Annotation + "\":null}}}";
 
-    public static bool IsRequested(Secret? encryptionKeySecret) =>
+    public static bool IsRequested(V1Secret? encryptionKeySecret) =>
         encryptionKeySecret?.Metadata.Annotations?.GetValueOrDefault(Annotation) is { Length: > 0 } value && value != "false";
 
     /// <summary>The key versions the verifiers among <paramref name="managed"/> are encrypted under (read from the envelopes, nothing decrypted).</summary>
-    public static IReadOnlySet<string> VersionsInUse(IEnumerable<Secret> managed)
+    public static IReadOnlySet<string> VersionsInUse(IEnumerable<V1Secret> managed)
     {
         var versions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var secret in managed)

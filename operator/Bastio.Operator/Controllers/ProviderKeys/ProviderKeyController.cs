@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Operator.Cluster;
@@ -20,14 +21,14 @@ internal static class ProviderKeyController
         controller.Watch(caches.ProviderKeys);
 
         // A key that is replaced follows the migration of the key replacing it.
-        controller.Watch(caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.Namespace, replaced)] : []);
+        controller.Watch(caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.NamespaceProperty, replaced)] : []);
 
         // Whether a replaces may take effect depends on its target's Proxy and replaces (ReplacesRule).
-        controller.Watch(caches.ProviderKeys, p => caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
-        controller.Watch(caches.Proxies, p => caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.Namespace}/{p.Metadata.Name}").Select(ObjectKey.From));
-        foreach (var sources in new[] { caches.TenantSecrets, caches.SystemUnmanagedSecrets }.OfType<IInformer<Secret>>())
+        controller.Watch(caches.ProviderKeys, p => caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
+        controller.Watch(caches.Proxies, p => caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
+        foreach (var sources in new[] { caches.TenantSecrets, caches.SystemUnmanagedSecrets }.OfType<IInformer<V1Secret>>())
         {
-            controller.Watch(sources, s => caches.ProviderKeys.Store.ByIndex(OperatorCaches.BySourceSecret, $"{s.Metadata.Namespace}/{s.Metadata.Name}").Select(ObjectKey.From));
+            controller.Watch(sources, s => caches.ProviderKeys.Store.ByIndex(OperatorCaches.BySourceSecret, $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Select(ObjectKey.From));
         }
 
         controller.Watch(caches.SystemSecrets, s => OperatorCaches.SourceOf(s, "ProviderKey"));

@@ -7,12 +7,12 @@ using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
 using Bastio.Crds.Vocabulary;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Objects;
-using Bastio.Kubernetes.Serialization;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.Controllers.Encryption;
@@ -65,13 +65,13 @@ internal sealed class ProviderKeyReconciler(
 
         providerKey = withFinalizer;
         var now = timeProvider.GetUtcNow();
-        var ns = providerKey.Metadata.Namespace!;
+        var ns = providerKey.Metadata.NamespaceProperty!;
         var generation = providerKey.Metadata.Generation;
         var old = providerKey.Status;
         var status = new ProviderKeyStatus
         {
             ObservedGeneration = generation,
-            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListCondition),
+            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListV1Condition),
             Phase = old?.Phase,
             Fingerprint = old?.Fingerprint,
             Provider = old?.Provider,
@@ -121,7 +121,7 @@ internal sealed class ProviderKeyReconciler(
     {
         if (proxy is null)
         {
-            return ("ProxyNotFound", $"Proxy '{providerKey.Spec.ProxyRef.Name}' does not exist in namespace '{providerKey.Metadata.Namespace}'.");
+            return ("ProxyNotFound", $"Proxy '{providerKey.Spec.ProxyRef.Name}' does not exist in namespace '{providerKey.Metadata.NamespaceProperty}'.");
         }
 
         return ReplacesRule.Problem(providerKey, caches.ProviderKeys.Store) is { } replaces ? (ReplacesRule.InvalidReplaces, replaces) : null;
@@ -157,7 +157,7 @@ internal sealed class ProviderKeyReconciler(
     /// </summary>
     private async Task<(string? Value, (string Reason, string Message)? Problem)> ReadSourceAsync(ProviderKey providerKey, CancellationToken cancellationToken)
     {
-        var ns = providerKey.Metadata.Namespace!;
+        var ns = providerKey.Metadata.NamespaceProperty!;
         var secretName = providerKey.Spec.SecretRef.Name;
         var entry = providerKey.Spec.SecretRef.Key is { Length: > 0 } k ? k : WellKnown.ProviderKeySecret.ApiKey;
         var notFound = (null as string, ("SecretNotFound", $"Secret '{secretName}' does not exist in namespace '{ns}'."));
@@ -193,15 +193,15 @@ internal sealed class ProviderKeyReconciler(
     /// Whether <paramref name="secret"/> opted in to being a provider-key source. Secrets the operator
     /// manages and the encryption key never are, whatever their labels say.
     /// </summary>
-    private bool OptedIn(Secret secret) =>
+    private bool OptedIn(V1Secret secret) =>
         secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ProviderKeySource) == WellKnown.Labels.ProviderKeySourceValue
         && ManagedLabels.Source(secret) is null
         && secret.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.ManagedBy) != WellKnown.Labels.ManagedByValue
-        && !(secret.Metadata.Namespace == options.SystemNamespace && secret.Metadata.Name == WellKnown.EncryptionKeySecret.Name);
+        && !(secret.Metadata.NamespaceProperty == options.SystemNamespace && secret.Metadata.Name == WellKnown.EncryptionKeySecret.Name);
 
     private async Task EnsureCopyAsync(ProviderKey providerKey, string value, string fingerprint, EncryptionKeyRing ring, CancellationToken cancellationToken)
     {
-        var name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!);
+        var name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.NamespaceProperty!, providerKey.Metadata.Name!);
         var existing = caches.SystemSecrets.Store.Get(options.SystemNamespace, name);
         if (existing is not null && Holds(existing, value, fingerprint, ring, Binding(providerKey))
             && SecretContent.SameLabels(existing.Metadata.Labels, CopyLabels(providerKey, existing.Metadata.Labels)))
@@ -225,14 +225,14 @@ internal sealed class ProviderKeyReconciler(
     /// The encrypted copy exactly as the operator writes it; labels and annotations of
     /// <paramref name="existing"/> that are not ours are kept.
     /// </summary>
-    internal static Secret CopySecret(ProviderKey providerKey, string credential, EncryptionKeyRing ring, string systemNamespace, Secret? existing = null)
+    internal static V1Secret CopySecret(ProviderKey providerKey, string credential, EncryptionKeyRing ring, string systemNamespace, V1Secret? existing = null)
     {
         var metadata = existing is null
-            ? new ObjectMeta { Name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!), Namespace = systemNamespace }
-            : ObjectCopy.Of(existing.Metadata, KubernetesJsonContext.Default.ObjectMeta);
+            ? new V1ObjectMeta { Name = ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.NamespaceProperty!, providerKey.Metadata.Name!), NamespaceProperty = systemNamespace }
+            : ObjectCopy.Of(existing.Metadata);
         metadata.Labels = CopyLabels(providerKey, metadata.Labels);
         metadata.Annotations = ManagedAnnotations.With(metadata.Annotations);
-        return new Secret
+        return new V1Secret
         {
             ApiVersion = "v1",
             Kind = "Secret",
@@ -242,7 +242,7 @@ internal sealed class ProviderKeyReconciler(
         };
     }
 
-    private static Dictionary<string, string> CopyLabels(ProviderKey providerKey, Dictionary<string, string>? existing)
+    private static Dictionary<string, string> CopyLabels(ProviderKey providerKey, IDictionary<string, string>? existing)
     {
         var labels = ManagedLabels.ForSource(providerKey, "ProviderKey", WellKnown.Components.ProviderKeyCopy, existing);
         labels[WellKnown.Labels.Proxy] = providerKey.Spec.ProxyRef.Name;
@@ -373,7 +373,7 @@ internal sealed class ProviderKeyReconciler(
             return ProviderKeyPhases.Disabled;
         }
 
-        var replacers = caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{providerKey.Metadata.Namespace}/{providerKey.Metadata.Name}")
+        var replacers = caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{providerKey.Metadata.NamespaceProperty}/{providerKey.Metadata.Name}")
             .Where(r => ReplacesRule.Problem(r, caches.ProviderKeys.Store) is null)
             .ToList();
         if (replacers.Any(r => r.Status?.Migration?.CompletedAt is not null))
@@ -394,7 +394,7 @@ internal sealed class ProviderKeyReconciler(
         _recent.TryRemove(providerKey.Metadata.Uid!, out _);
         try
         {
-            await clients.Secrets.DeleteAsync(options.SystemNamespace, ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.Namespace!, providerKey.Metadata.Name!), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await clients.Secrets.DeleteAsync(options.SystemNamespace, ManagedObjectNames.ProviderKeySecret(providerKey.Metadata.NamespaceProperty!, providerKey.Metadata.Name!), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
@@ -408,7 +408,7 @@ internal sealed class ProviderKeyReconciler(
         StatusWriter.WriteAsync(clients.ProviderKeys, BastioJsonContext.Default.ProviderKey, providerKey, p => p.Status = status, cancellationToken);
 
     /// <summary>The copy holds <paramref name="value"/> and its current fingerprint (a fingerprint of an older format or key is rewritten once).</summary>
-    private static bool Holds(Secret existing, string value, string fingerprint, EncryptionKeyRing ring, CiphertextBinding binding)
+    private static bool Holds(V1Secret existing, string value, string fingerprint, EncryptionKeyRing ring, CiphertextBinding binding)
     {
         if (existing.Data?.GetValueOrDefault(WellKnown.ProviderKeySecret.Fingerprint) is not { } storedFingerprint
             || Encoding.UTF8.GetString(storedFingerprint) != fingerprint)
@@ -418,7 +418,7 @@ internal sealed class ProviderKeyReconciler(
 
         try
         {
-            return ProviderKeyCopy.Decode(existing.Data, ring, binding) is { } stored
+            return ProviderKeyCopy.Decode(existing.Data?.AsReadOnly(), ring, binding) is { } stored
                 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stored), Encoding.UTF8.GetBytes(value));
         }
         catch (DecryptionFailedException)
@@ -428,7 +428,7 @@ internal sealed class ProviderKeyReconciler(
     }
 
     internal static CiphertextBinding Binding(ProviderKey providerKey) =>
-        ProviderKeyCopy.Binding(providerKey.Metadata.Namespace ?? "", providerKey.Metadata.Name!, providerKey.Metadata.Uid!);
+        ProviderKeyCopy.Binding(providerKey.Metadata.NamespaceProperty ?? "", providerKey.Metadata.Name!, providerKey.Metadata.Uid!);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

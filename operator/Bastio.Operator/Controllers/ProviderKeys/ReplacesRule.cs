@@ -24,7 +24,7 @@ internal static class ReplacesRule
             return null;
         }
 
-        var ns = providerKey.Metadata.Namespace;
+        var ns = providerKey.Metadata.NamespaceProperty;
         var name = providerKey.Metadata.Name!;
 
         // A missing target is allowed: a key retired and then deleted leaves its replacer as it was.

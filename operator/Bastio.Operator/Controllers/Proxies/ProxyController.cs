@@ -12,8 +12,8 @@ internal static class ProxyController
         var caches = context.Caches;
         var controller = context.NewController(Name, new ProxyReconciler(context.Clients, caches, context.Options, context.TimeProvider));
         controller.Watch(caches.Proxies);
-        controller.Watch(caches.ApiKeys, a => [new ObjectKey(a.Metadata.Namespace, a.Spec.ProxyRef.Name)]);
-        controller.Watch(caches.ProviderKeys, p => [new ObjectKey(p.Metadata.Namespace, p.Spec.ProxyRef.Name)]);
+        controller.Watch(caches.ApiKeys, a => [new ObjectKey(a.Metadata.NamespaceProperty, a.Spec.ProxyRef.Name)]);
+        controller.Watch(caches.ProviderKeys, p => [new ObjectKey(p.Metadata.NamespaceProperty, p.Spec.ProxyRef.Name)]);
         return new ControllerRegistration(controller, ControllerResync.AllOf(caches.Proxies, context.Options.ResyncPeriod));
     }
 }

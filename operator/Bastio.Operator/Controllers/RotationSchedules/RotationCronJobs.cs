@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Bastio.Core;
 using Bastio.Crds;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
-using Bastio.Kubernetes.Serialization;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Operator.Cluster;
 using Bastio.Operator.Configuration;
 using Bastio.Operator.ManagedObjects;
@@ -29,7 +29,7 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
     {
         if (apiKey.Spec.Rotation?.Schedule is not { Length: > 0 })
         {
-            await RemoveAsync(apiKey.Metadata.Namespace!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
+            await RemoveAsync(apiKey.Metadata.NamespaceProperty!, apiKey.Metadata.Name!, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -80,22 +80,22 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
         }
     }
 
-    internal CronJob Build(ApiKey apiKey)
+    internal V1CronJob Build(ApiKey apiKey)
     {
-        var ns = apiKey.Metadata.Namespace!;
+        var ns = apiKey.Metadata.NamespaceProperty!;
         var name = apiKey.Metadata.Name!;
         var labels = ManagedLabels.ForSource(apiKey, "ApiKey", WellKnown.Components.RotationCronJob, null);
-        var cronJob = new CronJob
+        var cronJob = new V1CronJob
         {
             ApiVersion = "batch/v1",
             Kind = "CronJob",
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = ManagedObjectNames.RotationCronJob(ns, name),
-                Namespace = options.SystemNamespace,
+                NamespaceProperty = options.SystemNamespace,
                 Labels = labels,
             },
-            Spec = new CronJobSpec
+            Spec = new V1CronJobSpec
             {
                 Schedule = apiKey.Spec.Rotation!.Schedule!,
 
@@ -104,40 +104,40 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
                 ConcurrencyPolicy = "Forbid",
                 SuccessfulJobsHistoryLimit = 1,
                 FailedJobsHistoryLimit = 3,
-                JobTemplate = new JobTemplateSpec
+                JobTemplate = new V1JobTemplateSpec
                 {
-                    Metadata = new ObjectMeta { Labels = new(labels, StringComparer.Ordinal) },
-                    Spec = new JobSpec
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+                    Spec = new V1JobSpec
                     {
                         BackoffLimit = 2,
                         TtlSecondsAfterFinished = 86_400,
-                        Template = new PodTemplateSpec
+                        Template = new V1PodTemplateSpec
                         {
-                            Metadata = new ObjectMeta { Labels = new(labels, StringComparer.Ordinal) },
-                            Spec = new PodSpec
+                            Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+                            Spec = new V1PodSpec
                             {
                                 ServiceAccountName = options.RotatorServiceAccount,
                                 RestartPolicy = "Never",
-                                SecurityContext = new PodSecurityContext
+                                SecurityContext = new V1PodSecurityContext
                                 {
                                     RunAsNonRoot = true,
                                     RunAsUser = NonRootUser,
                                     RunAsGroup = NonRootUser,
-                                    SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
+                                    SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
                                 },
                                 Containers =
                                 [
-                                    new Container
+                                    new V1Container
                                     {
                                         Name = "rotate",
                                         Image = options.RotatorImage,
                                         Args = ["rotate", "--namespace", ns, "--name", name, "--wait", RotateWait],
-                                        SecurityContext = new SecurityContext
+                                        SecurityContext = new V1SecurityContext
                                         {
                                             RunAsNonRoot = true,
                                             ReadOnlyRootFilesystem = true,
                                             AllowPrivilegeEscalation = false,
-                                            Capabilities = new Capabilities { Drop = ["ALL"] },
+                                            Capabilities = new V1Capabilities { Drop = ["ALL"] },
                                         },
                                     },
                                 ],
@@ -147,7 +147,7 @@ internal sealed class RotationCronJobs(ResourceClients clients, OperatorCaches c
                 },
             },
         };
-        var spec = JsonSerializer.SerializeToUtf8Bytes(cronJob.Spec, KubernetesJsonContext.Default.CronJobSpec);
+        var spec = JsonSerializer.SerializeToUtf8Bytes(cronJob.Spec, SourceGenerationContext.Default.V1CronJobSpec);
         cronJob.Metadata.Annotations = ManagedAnnotations.With(null);
         cronJob.Metadata.Annotations[SpecHashAnnotation] = Convert.ToHexStringLower(SHA256.HashData(spec))[..16];
         return cronJob;

@@ -1,6 +1,7 @@
 using Bastio.Core;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Operator.Cluster;
@@ -45,7 +46,7 @@ internal sealed partial class OrphanSweeper(
         return ReconcileResult.Requeue(options.SweepInterval);
     }
 
-    internal bool IsOrphan(IKubernetesObject managed)
+    internal bool IsOrphan(IKubernetesObject<V1ObjectMeta> managed)
     {
         if (ManagedLabels.Source(managed) is not { } source)
         {
@@ -58,7 +59,7 @@ internal sealed partial class OrphanSweeper(
             return false;
         }
 
-        IKubernetesObject? current = source.Kind switch
+        IKubernetesObject<V1ObjectMeta>? current = source.Kind switch
         {
             "ApiKey" => caches.ApiKeys.Store.Get(source.Namespace, source.Name),
             "ProviderKey" => caches.ProviderKeys.Store.Get(source.Namespace, source.Name),
@@ -69,12 +70,12 @@ internal sealed partial class OrphanSweeper(
     }
 
     private async Task DeleteAsync<T>(IResourceClient<T> client, T managed, CancellationToken cancellationToken)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         try
         {
             // The uid precondition keeps a same-named object created meanwhile safe.
-            await client.DeleteAsync(managed.Metadata.Namespace, managed.Metadata.Name!, new DeleteOptions { PreconditionUid = managed.Metadata.Uid, PropagationPolicy = PropagationPolicy.Background }, cancellationToken).ConfigureAwait(false);
+            await client.DeleteAsync(managed.Metadata.NamespaceProperty, managed.Metadata.Name!, new DeleteOptions { PreconditionUid = managed.Metadata.Uid, PropagationPolicy = PropagationPolicy.Background }, cancellationToken).ConfigureAwait(false);
             Log.Deleted(logger, client.Type.Kind, managed.Metadata.Name!, managed.Metadata.Labels?.GetValueOrDefault(WellKnown.Labels.SourceName));
         }
         catch (NotFoundException)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Informers;
@@ -44,7 +45,7 @@ public sealed class ControllerHostTests : IAsyncLifetime
     public async Task Without_leader_election_the_host_reconciles_once_caches_are_synced_and_stops_cleanly()
     {
         await _cluster.CreateConfigMapAsync("one");
-        var informer = new Informer<ConfigMap>(_cluster.ConfigMaps);
+        var informer = new Informer<V1ConfigMap>(_cluster.ConfigMaps);
         var controller = new Controller("configmaps", new RecordingReconciler("solo", _reconciles));
         controller.Watch(informer);
         var host = new ControllerHost([controller]);
@@ -60,7 +61,7 @@ public sealed class ControllerHostTests : IAsyncLifetime
     [Fact]
     public async Task A_host_of_caches_only_runs_its_informers_without_campaigning()
     {
-        var informer = new Informer<ConfigMap>(_cluster.ConfigMaps);
+        var informer = new Informer<V1ConfigMap>(_cluster.ConfigMaps);
         var (_, leases) = Replica("unused");
         var elector = new LeaderElector(leases, new LeaderElectionOptions { LeaseName = "gateway", LeaseNamespace = "bastio-system" });
         await using var host = new ControllerHost([], [informer], elector);
@@ -73,13 +74,13 @@ public sealed class ControllerHostTests : IAsyncLifetime
         (await _cluster.Client.Leases().TryGetAsync("bastio-system", "gateway")).Should().BeNull();
     }
 
-    private (ControllerHost Host, PartitionableResourceClient<Lease> Leases) Replica(string name)
+    private (ControllerHost Host, PartitionableResourceClient<V1Lease> Leases) Replica(string name)
     {
         var client = _cluster.NewClient();
-        var informer = new Informer<ConfigMap>(client.ConfigMaps());
+        var informer = new Informer<V1ConfigMap>(client.ConfigMaps());
         var controller = new Controller("configmaps", new RecordingReconciler(name, _reconciles));
         controller.Watch(informer);
-        var leases = new PartitionableResourceClient<Lease>(client.Leases());
+        var leases = new PartitionableResourceClient<V1Lease>(client.Leases());
         var elector = new LeaderElector(leases, new LeaderElectionOptions
         {
             LeaseName = "bastio-operator",

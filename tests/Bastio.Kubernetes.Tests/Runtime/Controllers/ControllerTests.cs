@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.Queues;
-using Bastio.Kubernetes.Tests.Client;
+using Bastio.Kubernetes.Tests.Api;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Controllers;
 
@@ -21,7 +22,7 @@ public sealed class ControllerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var terminating = Widget.Create("ns", "terminating", "2");
-        terminating.Metadata.DeletionTimestamp = DateTimeOffset.UtcNow;
+        terminating.Metadata.DeletionTimestamp = DateTime.UtcNow;
         terminating.Metadata.Finalizers = ["example.com/cleanup"];
         _client.OnList = _ => ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "1"), terminating);
         _informer = new Informer<Widget>(_client);
@@ -188,9 +189,9 @@ public sealed class ControllerTests : IAsyncLifetime
 
         Run(reconciler, metrics: metrics);
         await reconciler.WaitForCallsAsync("ns/a", 2);
-        await Eventually.UntilAsync(() => counts.GetValueOrDefault(("apikey", "success")) == 2, "both successes are counted");
+        await Eventually.UntilAsync(() => System.Collections.Generic.CollectionExtensions.GetValueOrDefault(counts, ("apikey", "success")) == 2, "both successes are counted");
 
-        counts.GetValueOrDefault(("apikey", "error")).Should().Be(1);
+        System.Collections.Generic.CollectionExtensions.GetValueOrDefault(counts, ("apikey", "error")).Should().Be(1);
         durations.Should().BeGreaterThanOrEqualTo(3);
         var depth = -1;
         listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
@@ -231,7 +232,7 @@ public sealed class ControllerTests : IAsyncLifetime
         {
         }
 
-        public int Calls(string key) => _calls.GetValueOrDefault(ObjectKey.Parse(key));
+        public int Calls(string key) => System.Collections.Generic.CollectionExtensions.GetValueOrDefault(_calls, ObjectKey.Parse(key));
 
         public Task WaitForCallsAsync(string key, int count) =>
             Eventually.UntilAsync(() => Calls(key) >= count, $"{key} was reconciled {count} times");

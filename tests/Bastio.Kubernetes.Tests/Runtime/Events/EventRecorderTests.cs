@@ -1,7 +1,8 @@
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Events;
-using Bastio.Kubernetes.Tests.Client;
+using Bastio.Kubernetes.Tests.Api;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Events;
 
@@ -34,21 +35,20 @@ public sealed class EventRecorderTests : IAsyncLifetime
         await _recorder.RecordAsync(_widget, EventType.Warning, "ValidationFailed", "spec.size must be positive");
 
         var e = (await EventsAsync()).Should().ContainSingle().Subject;
-        e.InvolvedObject.Kind.Should().Be("Widget");
-        e.InvolvedObject.ApiVersion.Should().Be("example.com/v1");
-        e.InvolvedObject.Name.Should().Be("w");
-        e.InvolvedObject.Uid.Should().Be(_widget.Metadata.Uid);
+        e.Regarding.Kind.Should().Be("Widget");
+        e.Regarding.ApiVersion.Should().Be("example.com/v1");
+        e.Regarding.Name.Should().Be("w");
+        e.Regarding.Uid.Should().Be(_widget.Metadata.Uid);
         e.Reason.Should().Be("ValidationFailed");
         e.Type.Should().Be("Warning");
-        e.Message.Should().Be("spec.size must be positive");
-        e.Count.Should().Be(1);
-        e.Source!.Component.Should().Be("bastio-operator");
-        e.ReportingComponent.Should().Be("bastio-operator");
+        e.Note.Should().Be("spec.size must be positive");
+        e.Series.Should().BeNull();
+        e.ReportingController.Should().Be("bastio-operator");
         e.ReportingInstance.Should().Be("replica-1");
     }
 
     [Fact]
-    public async Task Repeats_within_the_window_bump_count_and_lastTimestamp_of_one_event()
+    public async Task Repeats_within_the_window_become_a_series_on_one_event()
     {
         await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
         _time.Advance(TimeSpan.FromMinutes(1));
@@ -60,11 +60,11 @@ public sealed class EventRecorderTests : IAsyncLifetime
         var events = await EventsAsync();
 
         events.Should().HaveCount(2);
-        var aggregated = events.Single(e => e.Message == "key rotated");
-        aggregated.Count.Should().Be(3);
-        aggregated.LastTimestamp.Should().Be(_time.GetUtcNow());
-        aggregated.FirstTimestamp.Should().Be(_time.GetUtcNow() - TimeSpan.FromMinutes(2));
-        events.Single(e => e.Message == "a different message").Count.Should().Be(1);
+        var aggregated = events.Single(e => e.Note == "key rotated");
+        aggregated.Series!.Count.Should().Be(3);
+        aggregated.Series.LastObservedTime.Should().Be(_time.GetUtcNow().UtcDateTime);
+        aggregated.EventTime.Should().Be((_time.GetUtcNow() - TimeSpan.FromMinutes(2)).UtcDateTime);
+        events.Single(e => e.Note == "a different message").Series.Should().BeNull();
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class EventRecorderTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromMinutes(11));
         await _recorder.RecordAsync(_widget, EventType.Normal, "Rotated", "key rotated");
 
-        (await EventsAsync()).Select(e => e.Count).Should().Equal(1, 1);
+        (await EventsAsync()).Should().HaveCount(2).And.OnlyContain(e => e.Series == null);
     }
 
     [Fact]
@@ -92,5 +92,5 @@ public sealed class EventRecorderTests : IAsyncLifetime
         await FluentActions.Awaiting(() => _recorder.RecordAsync(new Widget(), EventType.Warning, "Failed", "nameless")).Should().NotThrowAsync();
     }
 
-    private async Task<List<Event>> EventsAsync() => (await _cluster.Client.Events().ListAllAsync("default")).Items;
+    private async Task<List<Eventsv1Event>> EventsAsync() => [.. (await _cluster.Client.Events().ListAllAsync("default")).Items];
 }

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Informers;
@@ -36,9 +37,9 @@ public sealed class InformerClusterTests : IAsyncLifetime
     [Fact]
     public async Task Lists_watches_and_scopes_to_namespaces_and_labels()
     {
-        await _cluster.ConfigMaps.CreateAsync(new ConfigMap
+        await _cluster.ConfigMaps.CreateAsync(new V1ConfigMap
         {
-            Metadata = new ObjectMeta { Name = "labelled", Namespace = "other", Labels = new() { ["app"] = "x" } },
+            Metadata = new V1ObjectMeta { Name = "labelled", NamespaceProperty = "other", Labels = new Dictionary<string, string>() { ["app"] = "x" } },
         });
         await _cluster.CreateConfigMapAsync("unlabelled", "other");
         var options = new InformerOptions { LabelSelector = "app=x" };
@@ -46,9 +47,9 @@ public sealed class InformerClusterTests : IAsyncLifetime
         var (informer, events) = await StartAsync(options);
 
         informer.Store.List().Select(c => c.Metadata.Name).Should().Equal("labelled");
-        await _cluster.ConfigMaps.CreateAsync(new ConfigMap
+        await _cluster.ConfigMaps.CreateAsync(new V1ConfigMap
         {
-            Metadata = new ObjectMeta { Name = "later", Namespace = "other", Labels = new() { ["app"] = "x" } },
+            Metadata = new V1ObjectMeta { Name = "later", NamespaceProperty = "other", Labels = new Dictionary<string, string>() { ["app"] = "x" } },
         });
         await _cluster.CreateConfigMapAsync("elsewhere");
 
@@ -143,10 +144,10 @@ public sealed class InformerClusterTests : IAsyncLifetime
         await events.WaitForAsync(InformerEventType.Deleted, "doomed");
     }
 
-    private async Task<(Informer<ConfigMap> Informer, EventCollector<ConfigMap> Events)> StartAsync(InformerOptions? options = null)
+    private async Task<(Informer<V1ConfigMap> Informer, EventCollector<V1ConfigMap> Events)> StartAsync(InformerOptions? options = null)
     {
-        var informer = new Informer<ConfigMap>(_cluster.ConfigMaps, options);
-        var events = new EventCollector<ConfigMap>(informer);
+        var informer = new Informer<V1ConfigMap>(_cluster.ConfigMaps, options);
+        var events = new EventCollector<V1ConfigMap>(informer);
         _running = informer.RunAsync(_stop.Token);
         await informer.WaitForSyncAsync().WaitAsync(TimeSpan.FromSeconds(20));
         return (informer, events);

@@ -1,8 +1,9 @@
 using System.Text.Json;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
-using Bastio.Kubernetes.Tests.Client;
+using Bastio.Kubernetes.Tests.Api;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Informers;
 
@@ -136,7 +137,7 @@ public sealed class InformerTests : IAsyncLifetime
         events.Drain();
 
         _client.OnList = _ => ScriptedResourceClient.ListOf("50", Widget.Create("ns", "same", "1"), Widget.Create("ns", "changed", "40"), Widget.Create("ns", "new", "45"));
-        watch.Events.Writer.Complete(new GoneException(new Status { Code = 410, Reason = "Expired" }));
+        watch.Events.Writer.Complete(new GoneException(new V1Status { Code = 410, Reason = "Expired" }));
         var afterRelist = await _client.NextWatchAsync();
 
         afterRelist.Options.ResourceVersion.Should().Be("50");
@@ -157,7 +158,7 @@ public sealed class InformerTests : IAsyncLifetime
         var time = new ManualTimeProvider();
         _client.OnList = _ => ScriptedResourceClient.ListOf("10");
         Start(new InformerOptions { WatchdogTimeout = Timeout.InfiniteTimeSpan }, time);
-        var gone = new GoneException(new Status { Code = 410 });
+        var gone = new GoneException(new V1Status { Code = 410 });
 
         (await _client.NextWatchAsync()).Events.Writer.Complete(gone);
         (await _client.NextWatchAsync()).Events.Writer.Complete(gone);
@@ -208,7 +209,7 @@ public sealed class InformerTests : IAsyncLifetime
         informer.Store.Count.Should().Be(2);
 
         _client.OnList = ns => ScriptedResourceClient.ListOf("20");
-        watches.Single(w => w.Namespace == "x").Events.Writer.Complete(new GoneException(new Status { Code = 410 }));
+        watches.Single(w => w.Namespace == "x").Events.Writer.Complete(new GoneException(new V1Status { Code = 410 }));
         await _client.NextWatchAsync();
 
         informer.Store.Get("x", "w-x").Should().BeNull();
@@ -246,7 +247,7 @@ public sealed class InformerTests : IAsyncLifetime
     public async Task ManagedFields_are_stripped_unless_asked_to_keep_them()
     {
         Widget WithManagedFields() =>
-            new() { Metadata = new ObjectMeta { Namespace = "ns", Name = "a", ResourceVersion = "1", ManagedFields = JsonDocument.Parse("[{}]").RootElement } };
+            new() { Metadata = new V1ObjectMeta { NamespaceProperty = "ns", Name = "a", ResourceVersion = "1", ManagedFields = [new V1ManagedFieldsEntry()] } };
 
         _client.OnList = _ => ScriptedResourceClient.ListOf("10", WithManagedFields());
         var stripping = Start();
@@ -265,7 +266,7 @@ public sealed class InformerTests : IAsyncLifetime
     {
         var failures = 2;
         _client.OnList = _ => Interlocked.Decrement(ref failures) >= 0
-            ? throw new ServerErrorException(System.Net.HttpStatusCode.ServiceUnavailable, new Status { Code = 503 }, null)
+            ? throw new ServerErrorException(System.Net.HttpStatusCode.ServiceUnavailable, new V1Status { Code = 503 }, null)
             : ScriptedResourceClient.ListOf("10", Widget.Create("ns", "a", "1"));
         var informer = Start(new InformerOptions { MinBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) });
 
@@ -290,7 +291,7 @@ public sealed class InformerTests : IAsyncLifetime
     public async Task Errors_the_api_server_answers_keep_the_exponential_backoff()
     {
         var time = new ManualTimeProvider();
-        _client.OnList = _ => throw new ServerErrorException(System.Net.HttpStatusCode.ServiceUnavailable, new Status { Code = 503 }, null);
+        _client.OnList = _ => throw new ServerErrorException(System.Net.HttpStatusCode.ServiceUnavailable, new V1Status { Code = 503 }, null);
         Start(new InformerOptions { WatchdogTimeout = Timeout.InfiniteTimeSpan }, time);
 
         (await AttemptsInAMinuteAsync(time)).Should().BeLessThanOrEqualTo(7, "a server that answers is up but struggling: it is not hammered");

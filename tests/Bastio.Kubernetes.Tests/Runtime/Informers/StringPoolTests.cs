@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Informers;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Informers;
@@ -60,21 +61,21 @@ public sealed class StringPoolTests
     public void Interning_an_object_pools_its_metadata_but_not_its_own_identity()
     {
         var pool = new StringPool();
-        Secret Make() => new()
+        V1Secret Make() => new()
         {
             ApiVersion = Copy("v1"),
             Kind = Copy("Secret"),
             Type = Copy("Opaque"),
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = Copy("same-name"),
-                Namespace = Copy("tenant"),
+                NamespaceProperty = Copy("tenant"),
                 Uid = Copy("00000000-0000-0000-0000-000000000001"),
-                Labels = new() { [Copy("app")] = Copy("x") },
+                Labels = new Dictionary<string, string>() { [Copy("app")] = Copy("x") },
                 Finalizers = [Copy("example.com/hold")],
-                OwnerReferences = [new OwnerReference { ApiVersion = Copy("example.com/v1"), Kind = Copy("Owner"), Name = Copy("o"), Uid = Copy("u") }],
+                OwnerReferences = [new V1OwnerReference { ApiVersion = Copy("example.com/v1"), Kind = Copy("Owner"), Name = Copy("o"), Uid = Copy("u") }],
             },
-            Data = new() { [Copy("key")] = [1] },
+            Data = new Dictionary<string, byte[]>() { [Copy("key")] = [1] },
         };
         var a = Make();
         var b = Make();
@@ -84,7 +85,7 @@ public sealed class StringPoolTests
 
         b.Kind.Should().BeSameAs(a.Kind);
         b.Type.Should().BeSameAs(a.Type);
-        b.Metadata.Namespace.Should().BeSameAs(a.Metadata.Namespace);
+        b.Metadata.NamespaceProperty.Should().BeSameAs(a.Metadata.NamespaceProperty);
         b.Metadata.Labels!.Single().Key.Should().BeSameAs(a.Metadata.Labels!.Single().Key);
         b.Metadata.Labels!["app"].Should().BeSameAs(a.Metadata.Labels!["app"]);
         b.Metadata.Finalizers![0].Should().BeSameAs(a.Metadata.Finalizers![0]);

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
-using Bastio.Kubernetes.Client;
-using Bastio.Kubernetes.Models;
+using Bastio.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.LeaderElection;
-using Bastio.Kubernetes.Tests.Client;
+using Bastio.Kubernetes.Tests.Api;
 
 namespace Bastio.Kubernetes.Tests.Runtime.LeaderElection;
 
@@ -28,7 +29,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
     [Fact]
     public async Task A_leader_cut_off_from_the_api_server_stops_before_the_other_takes_over()
     {
-        var leasesA = new PartitionableResourceClient<Lease>(_cluster.NewClient().Leases());
+        var leasesA = new PartitionableResourceClient<V1Lease>(_cluster.NewClient().Leases());
         // Lease 6s, renew deadline 2s: the old leader must stop well before the lease can expire for others.
         var a = new LeaderElector(leasesA, Options("a", leaseDuration: TimeSpan.FromSeconds(6)));
         var b = new LeaderElector(_cluster.NewClient().Leases(), Options("b", leaseDuration: TimeSpan.FromSeconds(6)));
@@ -98,15 +99,15 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         // The holder's clock is an hour behind: by timestamps the lease looks long expired.
         var time = new ManualTimeProvider();
         var start = time.GetUtcNow();
-        await _cluster.Client.Leases().CreateAsync(new Lease
+        await _cluster.Client.Leases().CreateAsync(new V1Lease
         {
-            Metadata = new ObjectMeta { Name = "bastio-operator", Namespace = "bastio-system" },
-            Spec = new LeaseSpec
+            Metadata = new V1ObjectMeta { Name = "bastio-operator", NamespaceProperty = "bastio-system" },
+            Spec = new V1LeaseSpec
             {
                 HolderIdentity = "x",
                 LeaseDurationSeconds = 15,
-                AcquireTime = start - TimeSpan.FromHours(1),
-                RenewTime = start - TimeSpan.FromHours(1),
+                AcquireTime = (start - TimeSpan.FromHours(1)).UtcDateTime,
+                RenewTime = (start - TimeSpan.FromHours(1)).UtcDateTime,
                 LeaseTransitions = 4,
             },
         });
@@ -195,7 +196,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         return (leading.Task, stopped.Task);
     }
 
-    private Task<Lease> LeaseAsync() => _cluster.Client.Leases().GetAsync("bastio-system", "bastio-operator");
+    private Task<V1Lease> LeaseAsync() => _cluster.Client.Leases().GetAsync("bastio-system", "bastio-operator");
 
     private async Task WaitForRenewalsAsync(int count)
     {

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime.Objects;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Objects;
@@ -15,7 +16,7 @@ public sealed class ConditionsTests
         Conditions.Set(status, "Ready", Conditions.True, "Synced", "ok", 3, T0).Should().BeTrue();
 
         var ready = Conditions.Find(status.Conditions, "Ready")!;
-        ready.LastTransitionTime.Should().Be(new DateTimeOffset(2026, 1, 1, 10, 0, 0, TimeSpan.Zero));
+        ready.LastTransitionTime.Should().Be(new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc));
         ready.ObservedGeneration.Should().Be(3);
         status.ObservedGeneration.Should().Be(3);
         Conditions.IsTrue(status.Conditions, "Ready").Should().BeTrue();
@@ -28,10 +29,10 @@ public sealed class ConditionsTests
         Conditions.Set(status, "Ready", Conditions.True, "Synced", "ok", 1, T0);
 
         Conditions.Set(status, "Ready", Conditions.True, "StillSynced", "fine", 2, T0.AddMinutes(1)).Should().BeTrue();
-        Conditions.Find(status.Conditions, "Ready")!.LastTransitionTime.Should().Be(T0.AddMilliseconds(-500));
+        Conditions.Find(status.Conditions, "Ready")!.LastTransitionTime.Should().Be(T0.AddMilliseconds(-500).UtcDateTime);
 
         Conditions.Set(status, "Ready", Conditions.False, "Broken", "no", 2, T0.AddMinutes(2)).Should().BeTrue();
-        Conditions.Find(status.Conditions, "Ready")!.LastTransitionTime.Should().Be(T0.AddMinutes(2).AddMilliseconds(-500));
+        Conditions.Find(status.Conditions, "Ready")!.LastTransitionTime.Should().Be(T0.AddMinutes(2).AddMilliseconds(-500).UtcDateTime);
         status.Conditions.Should().HaveCount(1);
     }
 
@@ -47,11 +48,11 @@ public sealed class ConditionsTests
     [Fact]
     public void An_invalid_status_is_refused_and_Remove_reports_presence()
     {
-        var conditions = new List<Condition>();
+        var conditions = new List<V1Condition>();
 
-        FluentActions.Invoking(() => Conditions.Set(conditions, new Condition { Type = "Ready", Status = "yes" }, T0))
+        FluentActions.Invoking(() => Conditions.Set(conditions, new V1Condition { Type = "Ready", Status = "yes" }, T0))
             .Should().Throw<ArgumentException>().WithMessage("*True, False or Unknown*");
-        Conditions.Set(conditions, new Condition { Type = "Ready", Status = Conditions.Unknown }, T0);
+        Conditions.Set(conditions, new V1Condition { Type = "Ready", Status = Conditions.Unknown }, T0);
         Conditions.Remove(conditions, "Ready").Should().BeTrue();
         Conditions.Remove(conditions, "Ready").Should().BeFalse();
     }

@@ -2,6 +2,7 @@ using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Controllers;
 using Bastio.Kubernetes.Runtime.Informers;
 using Bastio.Kubernetes.Runtime.Objects;
+using k8s.Models;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Objects;
 
@@ -23,7 +24,7 @@ public sealed class FinalizerTests : IAsyncLifetime
         await _cluster.CreateConfigMapAsync("alive");
 
         using var stop = new CancellationTokenSource();
-        var informer = new Informer<Models.ConfigMap>(_cluster.ConfigMaps);
+        var informer = new Informer<V1ConfigMap>(_cluster.ConfigMaps);
         var cleanedUp = new List<string>();
         var reconciler = new DelegateReconciler(async (key, ct) =>
         {

@@ -1,4 +1,5 @@
-using Bastio.Kubernetes.Models;
+using k8s;
+using k8s.Models;
 using Bastio.Kubernetes.Runtime;
 using Bastio.Kubernetes.Runtime.Objects;
 
@@ -10,10 +11,10 @@ public sealed class OwnerReferencesTests
     {
         ApiVersion = "example.com/v1",
         Kind = "Widget",
-        Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = $"uid-{name}" },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Uid = $"uid-{name}" },
     };
 
-    private static ConfigMap Owned(string ns = "team-a") => new() { Metadata = new ObjectMeta { Name = "cm", Namespace = ns } };
+    private static V1ConfigMap Owned(string ns = "team-a") => new() { Metadata = new V1ObjectMeta { Name = "cm", NamespaceProperty = ns } };
 
     [Fact]
     public void A_controller_reference_is_set_once_and_recognised()
@@ -25,7 +26,7 @@ public sealed class OwnerReferencesTests
         OwnerReferences.SetControllerReference(owner, owned);
 
         var reference = owned.Metadata.OwnerReferences.Should().ContainSingle().Subject;
-        reference.Should().BeEquivalentTo(new OwnerReference
+        reference.Should().BeEquivalentTo(new V1OwnerReference
         {
             ApiVersion = "example.com/v1", Kind = "Widget", Name = "w", Uid = "uid-w", Controller = true, BlockOwnerDeletion = true,
         });
@@ -46,7 +47,7 @@ public sealed class OwnerReferencesTests
             .Should().Throw<InvalidOperationException>().WithMessage("*already controlled by Widget w*");
         FluentActions.Invoking(() => OwnerReferences.SetControllerReference(Owner("w", "team-b"), Owned("bastio-system")))
             .Should().Throw<InvalidOperationException>().WithMessage("*outside its namespace*");
-        FluentActions.Invoking(() => OwnerReferences.SetOwnerReference(new Widget { Metadata = new ObjectMeta { Name = "x" } }, Owned()))
+        FluentActions.Invoking(() => OwnerReferences.SetOwnerReference(new Widget { Metadata = new V1ObjectMeta { Name = "x" } }, Owned()))
             .Should().Throw<ArgumentException>().WithMessage("*uid*");
     }
 

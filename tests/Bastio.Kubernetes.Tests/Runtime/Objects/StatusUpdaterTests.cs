@@ -69,6 +69,6 @@ public sealed class StatusUpdaterTests : IAsyncLifetime
 
 internal static class WidgetStatusExtensions
 {
-    public static Task<Widget?> UpdateStatusAsync(this Bastio.Kubernetes.Client.IResourceClient<Widget> client, Widget current, Action<Widget> mutate) =>
+    public static Task<Widget?> UpdateStatusAsync(this Bastio.Kubernetes.Api.IResourceClient<Widget> client, Widget current, Action<Widget> mutate) =>
         StatusUpdater.UpdateAsync(client, WidgetJsonContext.Default.Widget, current, mutate);
 }

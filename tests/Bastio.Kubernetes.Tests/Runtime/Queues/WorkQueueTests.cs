@@ -1,5 +1,5 @@
 using Bastio.Kubernetes.Runtime.Queues;
-using Bastio.Kubernetes.Tests.Client;
+using Bastio.Kubernetes.Tests.Api;
 
 namespace Bastio.Kubernetes.Tests.Runtime.Queues;
 
