@@ -67,8 +67,8 @@ public sealed class ApiKeyValidationTests
     [InlineData("not a url")]
     public void A_key_on_a_proxy_the_gateway_will_not_serve_is_invalid_with_the_proxys_reason(string upstream)
     {
-        var proxy = new Proxy { Metadata = new V1ObjectMeta { Name = "openai", Namespace = "team-a" }, Spec = new ProxySpec { Provider = "openai", Upstream = upstream } };
-        var apiKey = new ApiKey { Metadata = new V1ObjectMeta { Name = "app", Namespace = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } };
+        var proxy = new Proxy { Metadata = new V1ObjectMeta { Name = "openai", NamespaceProperty = "team-a" }, Spec = new ProxySpec { Provider = "openai", Upstream = upstream } };
+        var apiKey = new ApiKey { Metadata = new V1ObjectMeta { Name = "app", NamespaceProperty = "team-a" }, Spec = new ApiKeySpec { ProxyRef = new LocalObjectReference { Name = "openai" } } };
 
         var problem = ApiKeyValidation.Validate(apiKey, proxy);
 
