@@ -30,7 +30,7 @@ public sealed partial class Controller
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly List<IInformer> _informers = [];
-    private readonly List<Func<IWorkQueue<ObjectKey>, IDisposable>> _sources = [];
+    private readonly List<Func<WorkQueue<ObjectKey>, IDisposable>> _sources = [];
     private WorkQueue<ObjectKey>? _queue;
     private int _running;
 

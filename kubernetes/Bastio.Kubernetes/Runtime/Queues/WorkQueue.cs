@@ -1,7 +1,12 @@
 namespace Bastio.Kubernetes.Runtime.Queues;
 
-/// <summary>The <see cref="IWorkQueue{TItem}"/> implementation (client-go's rate-limiting delaying queue).</summary>
-public sealed class WorkQueue<TItem> : IWorkQueue<TItem>, IDisposable
+/// <summary>
+/// A work queue with client-go semantics: an item is pending at most once, is never handed to two
+/// workers at once (an item added while it is being processed is re-queued after <see cref="Done"/>),
+/// delayed adds keep the earliest due time, and failed items are retried with rate-limited backoff.
+/// </summary>
+/// <remarks>client-go's rate-limiting delaying queue.</remarks>
+public sealed class WorkQueue<TItem> : IDisposable
     where TItem : notnull
 {
     private readonly IRateLimiter<TItem> _rateLimiter;

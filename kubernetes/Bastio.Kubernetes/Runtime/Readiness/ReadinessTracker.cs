@@ -1,5 +1,4 @@
 using Bastio.Kubernetes.Runtime.Informers;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Bastio.Kubernetes.Runtime.Readiness;
 
@@ -7,7 +6,7 @@ namespace Bastio.Kubernetes.Runtime.Readiness;
 /// Ready once every registered informer has synced (<c>/readyz</c>). Not ready while nothing is
 /// registered, so a process that forgot to register its caches never claims readiness.
 /// </summary>
-public sealed class ReadinessTracker : IHealthCheck
+public sealed class ReadinessTracker
 {
     private readonly Lock _lock = new();
     private IInformer[] _informers = [];
@@ -36,18 +35,4 @@ public sealed class ReadinessTracker : IHealthCheck
     /// <summary>Completes when every informer registered so far has synced.</summary>
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken = default) =>
         Task.WhenAll(Volatile.Read(ref _informers).Select(i => i.WaitForSyncAsync(cancellationToken)));
-
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var informers = Volatile.Read(ref _informers);
-        if (informers.Length == 0)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy("No caches registered."));
-        }
-
-        var pending = informers.Where(i => !i.HasSynced).Select(i => i.ResourceType.QualifiedName).ToList();
-        return Task.FromResult(pending.Count == 0
-            ? HealthCheckResult.Healthy("All caches synced.")
-            : HealthCheckResult.Unhealthy($"Caches not synced: {string.Join(", ", pending)}."));
-    }
 }
