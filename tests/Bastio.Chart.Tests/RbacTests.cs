@@ -68,7 +68,7 @@ public sealed class RbacTests
         // Budget thresholds become Events on the ApiKey, and the period's usage its status.usage.
         var writes = grants.Where(grant => grant.Verbs.Except(ReadVerbs).Any()).ToList();
         writes.Should().HaveCount(2);
-        writes.Should().ContainSingle(grant => grant.ApiGroups.SequenceEqual(new[] { "" }) && grant.Resources.SequenceEqual(new[] { "events" }))
+        writes.Should().ContainSingle(grant => grant.ApiGroups.SequenceEqual(new[] { "events.k8s.io" }) && grant.Resources.SequenceEqual(new[] { "events" }))
             .Which.Verbs.Should().BeEquivalentTo("create", "patch");
         writes.Should().ContainSingle(grant => grant.ApiGroups.SequenceEqual(new[] { "bastio.io" }) && grant.Resources.SequenceEqual(new[] { "apikeys/status" }))
             .Which.Verbs.Should().BeEquivalentTo("patch");
@@ -103,7 +103,7 @@ public sealed class RbacTests
         {
             "bastio.io/apikeys", "bastio.io/providerkeys", "bastio.io/proxies",
             "bastio.io/apikeys/status", "bastio.io/providerkeys/status", "bastio.io/proxies/status",
-            "bastio.io/apikeys/finalizers", "/secrets", "/events", "batch/cronjobs", "coordination.k8s.io/leases",
+            "bastio.io/apikeys/finalizers", "/secrets", "events.k8s.io/events", "batch/cronjobs", "coordination.k8s.io/leases",
         };
 
         resources.Should().BeEquivalentTo(expected);
@@ -123,7 +123,7 @@ public sealed class RbacTests
 
         grants.Where(grant => grant.Covers("batch", "cronjobs") || grant.Covers("coordination.k8s.io", "leases"))
             .Should().OnlyContain(grant => grant.RoleKind == "Role" && grant.Namespace == Helm.Namespace);
-        grants.Where(grant => grant.Covers("", "events")).SelectMany(grant => grant.Verbs).Distinct()
+        grants.Where(grant => grant.Covers("events.k8s.io", "events")).SelectMany(grant => grant.Verbs).Distinct()
             .Should().BeEquivalentTo("create", "patch");
     }
 
