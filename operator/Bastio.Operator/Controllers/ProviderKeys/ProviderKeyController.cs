@@ -23,7 +23,7 @@ internal static class ProviderKeyController
         // A key that is replaced follows the migration of the key replacing it.
         controller.Watch(caches.ProviderKeys, p => p.Spec.Replaces is { Length: > 0 } replaced ? [new ObjectKey(p.Metadata.NamespaceProperty, replaced)] : []);
 
-        // Whether a replaces may take effect depends on its target's Proxy and replaces (ReplacesRule).
+        // Whether a replaces may take effect depends on its target's Proxy and replaces (ProviderKeyValidation.ReplacesProblem).
         controller.Watch(caches.ProviderKeys, p => caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
         controller.Watch(caches.Proxies, p => caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByProxy, $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}").Select(ObjectKey.From));
         foreach (var sources in new[] { caches.TenantSecrets, caches.SystemUnmanagedSecrets }.OfType<IInformer<V1Secret>>())

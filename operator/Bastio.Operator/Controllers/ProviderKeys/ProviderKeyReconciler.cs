@@ -6,6 +6,7 @@ using Bastio.Core.Encryption;
 using Bastio.Core.Keys;
 using Bastio.Core.Time;
 using Bastio.Crds;
+using Bastio.Crds.Validation;
 using Bastio.Crds.Vocabulary;
 using Bastio.Kubernetes.Api;
 using k8s;
@@ -117,15 +118,11 @@ internal sealed class ProviderKeyReconciler(
     }
 
     /// <summary>What keeps the key out of use before its source is even looked at.</summary>
-    private (string Reason, string Message)? SpecProblem(ProviderKey providerKey, Proxy? proxy)
-    {
-        if (proxy is null)
-        {
-            return ("ProxyNotFound", $"Proxy '{providerKey.Spec.ProxyRef.Name}' does not exist in namespace '{providerKey.Metadata.NamespaceProperty}'.");
-        }
+    private (string Reason, string Message)? SpecProblem(ProviderKey providerKey, Proxy? proxy) =>
+        ProviderKeyValidation.Validate(providerKey, proxy, Siblings(providerKey)) is { } problem ? (problem.Reason, problem.Message) : null;
 
-        return ReplacesRule.Problem(providerKey, caches.ProviderKeys.Store) is { } replaces ? (ReplacesRule.InvalidReplaces, replaces) : null;
-    }
+    private Func<string, ProviderKey?> Siblings(ProviderKey providerKey) =>
+        name => caches.ProviderKeys.Store.Get(providerKey.Metadata.NamespaceProperty, name);
 
     /// <summary>
     /// Ready=False with the problem; a refused source or <c>replaces</c> also clears any migration (the key
@@ -135,13 +132,13 @@ internal sealed class ProviderKeyReconciler(
     {
         var previousReason = Conditions.Find(status.Conditions, Ready)?.Reason;
         status.Phase = ProviderKeyPhases.Invalid;
-        if (reason == ReplacesRule.InvalidReplaces)
+        if (reason == ProviderKeyValidation.InvalidReplaces)
         {
             status.Migration = null;
         }
 
         Conditions.Set(status, Ready, Conditions.False, reason, message, providerKey.Metadata.Generation, now);
-        if (previousReason != reason && reason is SourceNotAllowed or ReplacesRule.InvalidReplaces)
+        if (previousReason != reason && reason is SourceNotAllowed or ProviderKeyValidation.InvalidReplaces)
         {
             await recorder.RecordAsync(providerKey, reason, message, null, AuditEntry.OperatorActor, warning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -374,7 +371,7 @@ internal sealed class ProviderKeyReconciler(
         }
 
         var replacers = caches.ProviderKeys.Store.ByIndex(OperatorCaches.ByReplaced, $"{providerKey.Metadata.NamespaceProperty}/{providerKey.Metadata.Name}")
-            .Where(r => ReplacesRule.Problem(r, caches.ProviderKeys.Store) is null)
+            .Where(r => ProviderKeyValidation.ReplacesProblem(r, Siblings(r)) is null)
             .ToList();
         if (replacers.Any(r => r.Status?.Migration?.CompletedAt is not null))
         {
