@@ -18,7 +18,7 @@ internal static class StatusWriter
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         // A copy: the current object is shared with the informer cache.
-        var desired = ObjectCopy.Of(current, typeInfo);
+        var desired = ObjectCopy.Of(current);
         setStatus(desired);
         if (StatusUpdater.IsNoOp(current, desired, typeInfo))
         {

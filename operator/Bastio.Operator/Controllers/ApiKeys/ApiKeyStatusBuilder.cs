@@ -22,7 +22,7 @@ internal static class ApiKeyStatusBuilder
         return new ApiKeyStatus
         {
             ObservedGeneration = apiKey.Metadata.Generation,
-            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListV1Condition),
+            Conditions = ObjectCopy.Of(old?.Conditions),
             Phase = old?.Phase,
             KeyId = old?.KeyId,
             KeyPrefix = old?.KeyPrefix,

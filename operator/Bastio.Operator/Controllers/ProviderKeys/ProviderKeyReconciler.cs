@@ -72,7 +72,7 @@ internal sealed class ProviderKeyReconciler(
         var status = new ProviderKeyStatus
         {
             ObservedGeneration = generation,
-            Conditions = ObjectCopy.Of(old?.Conditions, BastioJsonContext.Default.ListV1Condition),
+            Conditions = ObjectCopy.Of(old?.Conditions),
             Phase = old?.Phase,
             Fingerprint = old?.Fingerprint,
             Provider = old?.Provider,

@@ -39,7 +39,7 @@ internal sealed class ProxyReconciler(ResourceClients clients, OperatorCaches ca
         var status = new ProxyStatus
         {
             ObservedGeneration = proxy.Metadata.Generation,
-            Conditions = ObjectCopy.Of(proxy.Status?.Conditions, BastioJsonContext.Default.ListV1Condition),
+            Conditions = ObjectCopy.Of(proxy.Status?.Conditions),
             ApiKeys = caches.ApiKeys.Store.ByIndex(OperatorCaches.ByProxy, indexKey).Count,
             ProviderKeys = providerKeys.Count,
         };
